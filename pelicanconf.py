@@ -1,0 +1,122 @@
+"""Settings for the local build and the live-reload preview.
+
+publishconf.py imports everything from here and changes what differs
+for the published site.
+"""
+
+AUTHOR = "Der »eingebaute« Kunde"
+SITENAME = "Der »eingebaute« Kunde"
+SITESUBTITLE = (
+    "Fall für Fall: wie Unternehmen mit ihren Kunden umgehen – "
+    "und ein Tipp, wie es besser geht."
+)
+# Feeds need absolute links, so even the preview has a real URL. The
+# preview tasks replace the port when the server runs on another one.
+SITEURL = "http://127.0.0.1:8000"
+RELATIVE_URLS = False
+
+PATH = "content"
+ARTICLE_PATHS = ["faelle"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = ["images", "extra"]
+EXTRA_PATH_METADATA = {
+    "extra/robots.txt": {"path": "robots.txt"},
+}
+
+TIMEZONE = "Europe/Berlin"
+DEFAULT_LANG = "de"
+DEFAULT_DATE_FORMAT = "%d.%m.%Y"  # replaced by German Babel dates (plugin deutsch)
+
+THEME = "theme"
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = ["deutsch", "faelle", "feeds"]
+
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.extra": {},
+        "markdown.extensions.toc": {},
+        "markdown.extensions.meta": {},
+    },
+    "output_format": "html5",
+}
+
+TYPOGRIFY = True
+# "--" becomes an en dash (German Gedankenstrich), "---" an em dash.
+TYPOGRIFY_DASHES = "oldschool"
+
+# Case URLs hang on the case number only, so editing a title never breaks a link.
+ARTICLE_URL = "fall/{fall}/"
+ARTICLE_SAVE_AS = "fall/{fall}/index.html"
+ARTICLE_ORDER_BY = "reversed-fall"
+# Drafts are previewed under /entwurf/N/ but never linked or put in feeds;
+# publishconf.py does not write them at all.
+DRAFT_URL = "entwurf/{fall}/"
+DRAFT_SAVE_AS = "entwurf/{fall}/index.html"
+
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+
+TAG_URL = "thema/{slug}/"
+TAG_SAVE_AS = "thema/{slug}/index.html"
+TAGS_URL = "themen/"
+TAGS_SAVE_AS = "themen/index.html"
+ARCHIVES_URL = "archiv/"
+ARCHIVES_SAVE_AS = "archiv/index.html"
+YEAR_ARCHIVE_URL = "archiv/{date:%Y}/"
+YEAR_ARCHIVE_SAVE_AS = "archiv/{date:%Y}/index.html"
+FAELLE_URL = "faelle/"
+FAELLE_SAVE_AS = "faelle/index.html"
+
+# The column has no categories or authors of its own.
+CATEGORY_SAVE_AS = ""
+CATEGORIES_SAVE_AS = ""
+AUTHOR_SAVE_AS = ""
+AUTHORS_SAVE_AS = ""
+USE_FOLDER_AS_CATEGORY = False
+DEFAULT_CATEGORY = "Fälle"
+
+DIRECT_TEMPLATES = ["index", "faelle", "tags", "archives", "404"]
+
+DEFAULT_PAGINATION = 10
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/seite/{number}/", "{base_name}/seite/{number}/index.html"),
+)
+
+FEED_DOMAIN = SITEURL
+FEED_ALL_ATOM = "feeds/alle.atom.xml"
+FEED_ALL_RSS = "feeds/alle.rss.xml"
+TAG_FEED_ATOM = "feeds/thema/{slug}.atom.xml"
+TAG_FEED_RSS = "feeds/thema/{slug}.rss.xml"
+FEED_ATOM = None
+FEED_RSS = None
+CATEGORY_FEED_ATOM = None
+CATEGORY_FEED_RSS = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+TRANSLATION_FEED_ATOM = None
+TRANSLATION_FEED_RSS = None
+FEED_MAX_ITEMS = None
+RSS_FEED_SUMMARY_ONLY = False
+
+# Slugs spell umlauts the German way: "Wertschätzung" -> "wertschaetzung".
+SLUGIFY_USE_UNICODE = True
+SLUG_REGEX_SUBSTITUTIONS = [
+    ("ä", "ae"),
+    ("ö", "oe"),
+    ("ü", "ue"),
+    ("ß", "ss"),
+    (r"[^\w\s-]", ""),
+    (r"(?u)\A\s*", ""),
+    (r"(?u)\s*\Z", ""),
+    (r"[-\s]+", "-"),
+]
+TAG_REGEX_SUBSTITUTIONS = SLUG_REGEX_SUBSTITUTIONS
+
+CACHE_CONTENT = False
+LOAD_CONTENT_CACHE = False
+DELETE_OUTPUT_DIRECTORY = False
+
+# A case without a Summary is introduced by its first paragraph.
+SUMMARY_MAX_PARAGRAPHS = 1
+SUMMARY_MAX_LENGTH = None

@@ -1,0 +1,90 @@
+"""What a case is, independent of Pelican: its number and its problems."""
+
+import os
+import re
+from dataclasses import dataclass
+
+
+@dataclass
+class Problem:
+    """One mistake in a case file, worded for the author."""
+
+    path: str
+    message: str
+    hint: str
+    line: int | None = None
+
+    def __str__(self):
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        return f"{where}: {self.message} – {self.hint}"
+
+
+class CaseError(ValueError):
+    def __init__(self, problem):
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+_HEADER_LINE = re.compile(r"^\s*([A-Za-z_][\w-]*)\s*:")
+
+
+def header_line(path, key):
+    """Line number (1-based) of ``key:`` in the metadata header, or None."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            for number, line in enumerate(handle, start=1):
+                if not line.strip():
+                    return None  # the header ends at the first blank line
+                match = _HEADER_LINE.match(line)
+                if match and match.group(1).lower() == key.lower():
+                    return number
+    except OSError:
+        return None
+    return None
+
+
+def display_path(path, base=None):
+    base = base or os.getcwd()
+    try:
+        relative = os.path.relpath(path, base)
+    except ValueError:
+        return path
+    return path if relative.startswith("..") else relative
+
+
+def parse_case_number(raw, path):
+    """The case number from the ``Fall`` metadata, as a positive int.
+
+    Raises CaseError with a message the author can act on.
+    """
+    shown = display_path(path)
+    if raw is None or not str(raw).strip():
+        raise CaseError(
+            Problem(
+                shown,
+                "Die Fallnummer fehlt.",
+                "Ergänzen Sie im Kopf der Datei eine Zeile wie „Fall: 34“.",
+            )
+        )
+    text = str(raw).strip()
+    if not text.isdigit() or int(text) < 1:
+        raise CaseError(
+            Problem(
+                shown,
+                f"Die Fallnummer „{text}“ ist keine positive ganze Zahl.",
+                "Schreiben Sie nur die Zahl, z. B. „Fall: 34“.",
+                header_line(path, "fall"),
+            )
+        )
+    return int(text)
+
+
+def duplicate_problem(case, first):
+    return Problem(
+        display_path(case.source_path),
+        f"Die Fallnummer {case.fall} ist schon an "
+        f"{display_path(first.source_path)} vergeben; dieser Fall wird "
+        "nicht veröffentlicht.",
+        "Geben Sie einem der beiden Fälle eine freie Nummer.",
+        header_line(case.source_path, "fall"),
+    )

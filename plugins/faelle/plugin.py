@@ -1,0 +1,60 @@
+import logging
+
+from pelican import signals
+from pelican.contents import Article
+
+from .fall import CaseError, duplicate_problem, parse_case_number
+
+logger = logging.getLogger(__name__)
+
+
+def read_case_number(content):
+    """Give every article its case number, or reject it with a clear message.
+
+    A case without a valid number cannot have a URL, so Pelican must skip
+    it: the exception makes the generator drop just this file.
+    """
+    if not isinstance(content, Article):
+        return
+    try:
+        number = parse_case_number(content.metadata.get("fall"), content.source_path)
+    except CaseError as error:
+        logger.error("%s", error.problem)
+        raise
+    content.fall = number
+    content.metadata["fall"] = number
+
+
+def drop_duplicates(cases):
+    """Keep the first case for each number (in file order), report the rest."""
+    by_number = {}
+    kept = []
+    for case in sorted(cases, key=lambda c: c.source_path):
+        first = by_number.setdefault(case.fall, case)
+        if first is case:
+            kept.append(case)
+        else:
+            logger.error("%s", duplicate_problem(case, first))
+    return kept
+
+
+def link_neighbours(cases):
+    """Prev/next follow the case number, not the date."""
+    ordered = sorted(cases, key=lambda c: c.fall)
+    for index, case in enumerate(ordered):
+        case.prev_case = ordered[index - 1] if index > 0 else None
+        case.next_case = ordered[index + 1] if index + 1 < len(ordered) else None
+
+
+def organise_cases(generator):
+    everything = generator.articles + generator.drafts + generator.hidden_articles
+    kept = set(map(id, drop_duplicates(everything)))
+    generator.articles = [a for a in generator.articles if id(a) in kept]
+    generator.drafts = [a for a in generator.drafts if id(a) in kept]
+    generator.hidden_articles = [a for a in generator.hidden_articles if id(a) in kept]
+    link_neighbours(generator.articles)
+
+
+def register():
+    signals.content_object_init.connect(read_case_number)
+    signals.article_generator_pretaxonomy.connect(organise_cases)

@@ -1,0 +1,18 @@
+"""Settings for the published site: everything from pelicanconf.py,
+plus the real address and a stricter build."""
+
+import os
+import sys
+
+sys.path.append(os.curdir)
+from pelicanconf import *  # noqa: E402, F403
+
+SITEURL = "https://www.der-eingebaute-kunde.de"
+FEED_DOMAIN = SITEURL
+RELATIVE_URLS = False
+
+# Drafts are never part of the published site.
+DRAFT_URL = ""
+DRAFT_SAVE_AS = ""
+
+DELETE_OUTPUT_DIRECTORY = True

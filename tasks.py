@@ -1,0 +1,151 @@
+"""Tasks for building, previewing, testing and publishing the site.
+
+Run them with ``.venv/bin/invoke <task>`` (``make venv`` creates the
+environment). The names follow pelican-quickstart's tasks.py.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from invoke import task
+
+ROOT = Path(__file__).resolve().parent
+CONTENT = ROOT / "content"
+OUTPUT = ROOT / "output"
+PELICANCONF = ROOT / "pelicanconf.py"
+PUBLISHCONF = ROOT / "publishconf.py"
+HOST = "127.0.0.1"  # the preview is for the author only, never the network
+DEFAULT_PORT = 8000
+# Everything a build depends on: a change to any of it rebuilds the preview.
+WATCHED = [CONTENT, ROOT / "theme", ROOT / "plugins", PELICANCONF, PUBLISHCONF]
+
+
+def local_url(port):
+    return f"http://{HOST}:{port}"
+
+
+def pelican(settings, output, *, strict=False, overrides=None):
+    """Run one Pelican build in a fresh process; return True on success.
+
+    A fresh process picks up changes to plugins and settings and keeps a
+    crashing build from taking the preview server down with it.
+    """
+    command = [
+        sys.executable, "-m", "pelican", str(CONTENT),
+        "--settings", str(settings),
+        "--output", str(output),
+    ]
+    if strict:
+        command += ["--fatal", "warnings"]
+    for key, value in (overrides or {}).items():
+        command += ["--extra-settings", f"{key}={json_value(value)}"]
+    return subprocess.run(command, cwd=ROOT).returncode == 0
+
+
+def json_value(value):
+    import json
+
+    return json.dumps(value)
+
+
+def preview_overrides(port):
+    url = local_url(port)
+    return {"SITEURL": url, "FEED_DOMAIN": url}
+
+
+@task(help={"port": "port the preview will be served on (for absolute feed links)"})
+def build(c, port=DEFAULT_PORT):
+    """Build the local version of the site into output/."""
+    if not pelican(PELICANCONF, OUTPUT, overrides=preview_overrides(port)):
+        sys.exit(1)
+
+
+@task
+def clean(c):
+    """Remove the generated site."""
+    if OUTPUT.is_dir():
+        shutil.rmtree(OUTPUT)
+
+
+@task(pre=[clean])
+def rebuild(c, port=DEFAULT_PORT):
+    """Build the local version of the site from scratch."""
+    build(c, port=port)
+
+
+@task(help={"port": "port to listen on (default 8000)"})
+def serve(c, port=DEFAULT_PORT):
+    """Serve output/ at http://127.0.0.1:PORT/ (no rebuilds; see livereload)."""
+    from pelican.server import ComplexHTTPRequestHandler, RootedHTTPServer
+
+    class Handler(ComplexHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = RootedHTTPServer(str(OUTPUT), (HOST, int(port)), Handler)
+    print(f"Die Website läuft auf {local_url(port)}/ (Strg+C beendet)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        server.server_close()
+
+
+@task(help={"port": "port to listen on (default 8000)"})
+def livereload(c, port=DEFAULT_PORT):
+    """Build, serve on 127.0.0.1 and rebuild and reload the browser on every change."""
+    from livereload import Server
+
+    port = int(port)
+    overrides = preview_overrides(port)
+
+    def rebuild_preview():
+        if pelican(PELICANCONF, OUTPUT, overrides=overrides):
+            print(f"Neu gebaut: {local_url(port)}/", flush=True)
+        else:
+            print("Der Bau ist fehlgeschlagen; die Meldungen stehen oben.", flush=True)
+
+    rebuild_preview()
+    server = Server()
+    for path in WATCHED:
+        server.watch(str(path), rebuild_preview)
+    print(f"Vorschau: {local_url(port)}/ (Strg+C beendet)", flush=True)
+    server.serve(host=HOST, port=port, root=str(OUTPUT), open_url_delay=None)
+
+
+@task
+def preview(c):
+    """Build the site with the published settings (publishconf.py) into output/."""
+    if not pelican(PUBLISHCONF, OUTPUT):
+        sys.exit(1)
+
+
+@task
+def publish(c):
+    """Build the published site strictly; replace output/ only if it all succeeds."""
+    staging = ROOT / ".publish-new"
+    previous = ROOT / ".publish-old"
+    for leftover in (staging, previous):
+        if leftover.exists():
+            shutil.rmtree(leftover)
+    if not pelican(PUBLISHCONF, staging, strict=True):
+        shutil.rmtree(staging, ignore_errors=True)
+        print(
+            "Veröffentlichung abgebrochen: der Bau meldet die Fehler oben. "
+            "output/ ist unverändert.",
+            file=sys.stderr,
+        )
+        sys.exit(1)
+    if OUTPUT.exists():
+        os.replace(OUTPUT, previous)
+    os.replace(staging, OUTPUT)
+    shutil.rmtree(previous, ignore_errors=True)
+    print(f"Fertig: die veröffentlichte Fassung liegt in {OUTPUT.relative_to(ROOT)}/")
+
+
+@task(help={"pytest-args": "extra arguments for pytest, e.g. '-k feeds'"})
+def test(c, pytest_args=""):
+    """Run the whole test suite, browser tests included."""
+    c.run(f"{sys.executable} -m pytest {pytest_args}", pty=False)
