@@ -73,7 +73,9 @@ CATEGORIES_SAVE_AS = ""
 AUTHOR_SAVE_AS = ""
 AUTHORS_SAVE_AS = ""
 USE_FOLDER_AS_CATEGORY = False
-DEFAULT_CATEGORY = "Fälle"
+# Pelican 4.12 gives drafts no category when CATEGORY_SAVE_AS is empty,
+# and then fails writing them; an explicit default category avoids that.
+DEFAULT_METADATA = {"category": "Fälle"}
 
 DIRECT_TEMPLATES = ["index", "faelle", "tags", "archives", "404"]
 

@@ -4,6 +4,7 @@ Run them with ``.venv/bin/invoke <task>`` (``make venv`` creates the
 environment). The names follow pelican-quickstart's tasks.py.
 """
 
+import json
 import os
 import shutil
 import subprocess
@@ -40,15 +41,11 @@ def pelican(settings, output, *, strict=False, overrides=None):
     ]
     if strict:
         command += ["--fatal", "warnings"]
-    for key, value in (overrides or {}).items():
-        command += ["--extra-settings", f"{key}={json_value(value)}"]
+    if overrides:
+        # One flag for all: argparse keeps only the last --extra-settings.
+        command += ["--extra-settings"]
+        command += [f"{key}={json.dumps(value)}" for key, value in overrides.items()]
     return subprocess.run(command, cwd=ROOT).returncode == 0
-
-
-def json_value(value):
-    import json
-
-    return json.dumps(value)
 
 
 def preview_overrides(port):

@@ -1,0 +1,107 @@
+"""Helpers shared by the tests: build the site through Pelican itself,
+read the demo cases' sources, parse what was built."""
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTENT = ROOT / "content"
+PROJECT_FILES = ["content", "theme", "plugins", "pelicanconf.py", "publishconf.py", "tasks.py"]
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def copy_project(target):
+    """A private copy of the project, for tests that change files."""
+    target = Path(target)
+    target.mkdir(parents=True, exist_ok=True)
+    for name in PROJECT_FILES:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, target / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, target / name)
+    return target
+
+
+def build(output, *, project=ROOT, settings="pelicanconf.py", strict=False, siteurl=None, env=None):
+    """Run Pelican as the tasks do; return the finished process."""
+    command = [
+        sys.executable, "-m", "pelican", str(Path(project) / "content"),
+        "--settings", str(Path(project) / settings),
+        "--output", str(output),
+    ]
+    if strict:
+        command += ["--fatal", "warnings"]
+    if siteurl:
+        command += ["-e", f'SITEURL="{siteurl}"', f'FEED_DOMAIN="{siteurl}"']
+    return subprocess.run(
+        command, cwd=project, capture_output=True, text=True,
+        env={**os.environ, "COLUMNS": "200", **(env or {})},
+    )
+
+
+@dataclass
+class SourceCase:
+    path: Path
+    metadata: dict
+    body: str
+    tip_sections: int = field(default=0)
+
+    @property
+    def number(self):
+        return int(self.metadata["fall"])
+
+    @property
+    def is_draft(self):
+        return self.metadata.get("status", "").lower() == "draft"
+
+    @property
+    def tags(self):
+        return [t.strip() for t in self.metadata.get("tags", "").split(",") if t.strip()]
+
+
+TIP_HEADING = re.compile(r"^(#{1,6})\s+(?:(?:Der\s+)?Tipp\b.*|.*\{[^}]*\.tipp\b[^}]*\})\s*$", re.M)
+
+
+def read_case(path):
+    text = Path(path).read_text(encoding="utf-8")
+    header, _, body = text.partition("\n\n")
+    metadata = {}
+    for line in header.splitlines():
+        key, _, value = line.partition(":")
+        metadata[key.strip().lower()] = value.strip()
+    return SourceCase(Path(path), metadata, body, len(TIP_HEADING.findall(body)))
+
+
+def demo_cases(content=CONTENT):
+    return [read_case(p) for p in sorted((Path(content) / "faelle").glob("*.md"))]
+
+
+def published_cases(content=CONTENT):
+    return [c for c in demo_cases(content) if not c.is_draft]
+
+
+def soup(path):
+    return BeautifulSoup(Path(path).read_text(encoding="utf-8"), "html.parser")
+
+
+def text_of(element):
+    """Visible text with typography's non-breaking spaces made plain."""
+    return " ".join(element.get_text().replace("\xa0", " ").split())
+
+
+def html_files(output):
+    return sorted(Path(output).rglob("*.html"))

@@ -1,0 +1,147 @@
+"""The feeds must be valid, not just parseable: the rules a validator applies."""
+
+import re
+import xml.etree.ElementTree as ET
+from email.utils import parsedate_to_datetime
+from urllib.parse import urlparse
+
+import feedparser
+from bs4 import BeautifulSoup
+
+from sitebuild import html_files, published_cases, soup
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+RFC3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$")
+SITEURL = "https://www.der-eingebaute-kunde.de"
+
+
+def is_absolute(uri):
+    parsed = urlparse(uri)
+    if parsed.scheme == "tag":
+        return bool(re.match(r"^tag:[\w.-]+,\d{4}(-\d\d){0,2}:\S+$", uri))
+    return parsed.scheme in ("http", "https") and bool(parsed.netloc)
+
+
+def feed_files(site):
+    return sorted((site / "feeds").rglob("*.xml"))
+
+
+def url_of(site, path):
+    return f"{SITEURL}/{path.relative_to(site).as_posix()}"
+
+
+def case_urls(cases):
+    return {f"{SITEURL}/fall/{c.number}/" for c in cases}
+
+
+def check_atom(site, path):
+    root = ET.parse(path).getroot()
+    assert root.tag == f"{ATOM}feed"
+    assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == "de"
+    assert is_absolute(root.findtext(f"{ATOM}id"))
+    assert RFC3339.match(root.findtext(f"{ATOM}updated"))
+    assert root.findtext(f"{ATOM}title")
+    self_links = [l for l in root.findall(f"{ATOM}link") if l.get("rel") == "self"]
+    assert [l.get("href") for l in self_links] == [url_of(site, path)]
+    entries = root.findall(f"{ATOM}entry")
+    ids = [e.findtext(f"{ATOM}id") for e in entries]
+    assert len(ids) == len(set(ids))
+    links = []
+    for entry in entries:
+        assert is_absolute(entry.findtext(f"{ATOM}id"))
+        assert RFC3339.match(entry.findtext(f"{ATOM}updated"))
+        assert RFC3339.match(entry.findtext(f"{ATOM}published"))
+        assert entry.find(f"{ATOM}author/{ATOM}name") is not None or root.find(f"{ATOM}author") is not None
+        link = next(l.get("href") for l in entry.findall(f"{ATOM}link") if l.get("rel") in (None, "alternate"))
+        assert is_absolute(link)
+        content = entry.find(f"{ATOM}content")
+        assert content is not None and content.get("type") == "html"
+        links.append(link)
+    return links, {e.findtext(f"{ATOM}id"): e.find(f"{ATOM}content").text for e in entries}
+
+
+def check_rss(site, path):
+    root = ET.parse(path).getroot()
+    assert root.tag == "rss" and root.get("version") == "2.0"
+    channel = root.find("channel")
+    assert channel.findtext("language") == "de"
+    assert channel.findtext("description").strip()
+    assert channel.findtext("title").strip()
+    assert is_absolute(channel.findtext("link"))
+    self_links = [l for l in channel.findall(f"{ATOM}link") if l.get("rel") == "self"]
+    assert [l.get("href") for l in self_links] == [url_of(site, path)]
+    items = channel.findall("item")
+    guids = [i.findtext("guid") for i in items]
+    assert len(guids) == len(set(guids))
+    links = []
+    for item in items:
+        guid = item.find("guid")
+        if guid.get("isPermaLink", "true") == "true":
+            assert is_absolute(guid.text) and urlparse(guid.text).scheme.startswith("http")
+        else:
+            assert guid.get("isPermaLink") == "false"
+        date = parsedate_to_datetime(item.findtext("pubDate"))
+        assert date.tzinfo is not None
+        assert re.match(r"^[A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d [+-]\d{4}$", item.findtext("pubDate"))
+        assert is_absolute(item.findtext("link"))
+        links.append(item.findtext("link"))
+    return links
+
+
+def test_main_feeds_list_every_published_case_with_full_content(published_site):
+    cases = published_cases()
+    atom = published_site / "feeds" / "alle.atom.xml"
+    rss = published_site / "feeds" / "alle.rss.xml"
+    links, contents = check_atom(published_site, atom)
+    assert set(links) == case_urls(cases) and len(links) == len(cases)
+    assert set(check_rss(published_site, rss)) == case_urls(cases)
+    for content in contents.values():
+        text = BeautifulSoup(content, "html.parser").get_text().replace("\xa0", " ")
+        assert "Was ist passiert?" in text and "Der Tipp" in text
+    parsed = feedparser.parse(atom)
+    assert not parsed.bozo and parsed.feed.language == "de"
+    assert {e.link for e in parsed.entries} == case_urls(cases)
+    assert not feedparser.parse(rss).bozo
+
+
+def test_every_tag_has_valid_feeds_of_its_cases(published_site):
+    by_tag = {}
+    for case in published_cases():
+        for tag in case.tags:
+            by_tag.setdefault(tag, []).append(case)
+    tag_pages = soup(published_site / "themen" / "index.html").select("main a[href]")
+    assert len(tag_pages) == len(by_tag)
+    for a in tag_pages:
+        page = published_site / urlparse(a["href"]).path.strip("/") / "index.html"
+        head = soup(page).head
+        feeds = {l["type"]: l["href"] for l in head.find_all("link", rel="alternate")}
+        tag_feeds = [h for h in feeds.values() if "/thema/" in h]
+        assert len(tag_feeds) == 2, page
+        for href in tag_feeds:
+            path = published_site / urlparse(href).path.lstrip("/")
+            expected = case_urls(by_tag[a.get_text()])
+            if path.name.endswith(".atom.xml"):
+                assert set(check_atom(published_site, path)[0]) == expected
+            else:
+                assert set(check_rss(published_site, path)) == expected
+
+
+def test_ids_are_unique_and_all_feeds_valid(published_site):
+    files = feed_files(published_site)
+    assert len(files) >= 4
+    for path in files:
+        if path.name.endswith(".atom.xml"):
+            check_atom(published_site, path)
+        else:
+            check_rss(published_site, path)
+    feed_ids = [ET.parse(p).getroot().findtext(f"{ATOM}id") for p in files if p.name.endswith(".atom.xml")]
+    assert len(feed_ids) == len(set(feed_ids))
+
+
+def test_every_page_links_the_feeds_in_its_head(published_site):
+    for page in html_files(published_site):
+        head = soup(page).head
+        types = {l.get("type"): l["href"] for l in head.find_all("link", rel="alternate")}
+        assert "application/atom+xml" in types and "application/rss+xml" in types, page
+        for href in types.values():
+            assert (published_site / urlparse(href).path.lstrip("/")).is_file(), href

@@ -1,0 +1,106 @@
+"""The author's preview: `invoke livereload` serves, rebuilds and reloads."""
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from sitebuild import copy_project, free_port, published_cases
+
+
+def fetch(url):
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read().decode("utf-8")
+    except OSError as error:
+        return getattr(error, "code", None), ""
+
+
+def wait_for(url, condition, timeout=90):
+    deadline = time.monotonic() + timeout
+    status, body = None, ""
+    while time.monotonic() < deadline:
+        status, body = fetch(url)
+        if condition(status, body):
+            return status, body
+        time.sleep(0.3)
+    raise AssertionError(f"{url}: condition not met in {timeout}s (last status {status})")
+
+
+@pytest.fixture
+def preview_server(tmp_path):
+    project = copy_project(tmp_path / "site")
+    port = free_port()
+    log = open(tmp_path / "livereload.log", "w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "invoke", "livereload", "--port", str(port)],
+        cwd=project, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(base + "/", lambda status, _: status == 200)
+        yield project, base
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=10)
+        log.close()
+        print((tmp_path / "livereload.log").read_text())
+
+
+def test_editing_a_case_is_served_without_restart(preview_server):
+    project, base = preview_server
+    case = published_cases(project / "content")[0]
+    url = f"{base}/fall/{case.number}/"
+    status, body = wait_for(url, lambda status, _: status == 200)
+    assert "Nachtschicht" not in body
+    # The preview page loads the live-reload client from the preview server.
+    assert '"/livereload.js?port="' in body
+
+    text = case.path.read_text(encoding="utf-8")
+    case.path.write_text(text + "\nEin Satz aus der Nachtschicht.\n", encoding="utf-8")
+    wait_for(url, lambda status, body: status == 200 and "Nachtschicht" in body)
+
+    feed = f"{base}/feeds/alle.atom.xml"
+    _, atom = wait_for(feed, lambda status, _: status == 200)
+    assert f'href="{base}/fall/{case.number}/"' in atom
+
+
+def test_theme_and_plugin_changes_rebuild_too(preview_server):
+    project, base = preview_server
+    template = project / "theme" / "templates" / "base.html"
+    template.write_text(
+        template.read_text(encoding="utf-8").replace("</footer>", "<p>Vorlagenmarke</p></footer>"),
+        encoding="utf-8",
+    )
+    wait_for(base + "/", lambda status, body: "Vorlagenmarke" in body)
+
+    plugin = project / "plugins" / "feeds" / "plugin.py"
+    plugin.write_text(
+        plugin.read_text(encoding="utf-8").replace(
+            'feed.feed["id"] = feed.feed["feed_url"]',
+            'feed.feed["id"] = feed.feed["feed_url"]\n    feed.feed["description"] = "Pluginmarke"',
+        ),
+        encoding="utf-8",
+    )
+    wait_for(base + "/feeds/alle.rss.xml", lambda status, body: "Pluginmarke" in body)
+
+
+def test_the_preview_listens_on_loopback_only(preview_server):
+    _, base = preview_server
+    port = int(base.rsplit(":", 1)[1])
+    loopback = ("0100007F", "00000000000000000000000001000000")  # 127.0.0.1, ::1
+    listening = []
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            local, state = line.split()[1], line.split()[3]
+            address, hexport = local.rsplit(":", 1)
+            if int(hexport, 16) == port and state == "0A":
+                listening.append(address)
+    assert listening
+    assert all(address in loopback for address in listening), listening
