@@ -25,11 +25,11 @@ EXTRA_PATH_METADATA = {
 
 TIMEZONE = "Europe/Berlin"
 DEFAULT_LANG = "de"
-DEFAULT_DATE_FORMAT = "%d.%m.%Y"  # replaced by German Babel dates (plugin deutsch)
+DEFAULT_DATE_FORMAT = "%d.%m.%Y"  # replaced by German Babel dates (plugin german)
 
 THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["deutsch", "faelle", "feeds"]
+PLUGINS = ["german", "cases", "feeds"]
 
 MARKDOWN = {
     "extension_configs": {

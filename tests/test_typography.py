@@ -3,8 +3,8 @@
 import re
 
 import pytest
-from deutsch.datum import datum
-from deutsch.typografie import germanize_quotes
+from german.dates import german_date
+from german.quotes import germanize_quotes
 
 from sitebuild import build, html_files, published_cases, soup
 
@@ -42,8 +42,8 @@ def test_an_unclosed_quote_does_not_turn_the_next_paragraph_around():
 def test_babel_dates_need_no_locale():
     import datetime
 
-    assert datum(datetime.date(2024, 5, 14)) == "14. Mai 2024"
-    assert datum(datetime.datetime(2024, 3, 1, 9, 0)) == "1. März 2024"
+    assert german_date(datetime.date(2024, 5, 14)) == "14. Mai 2024"
+    assert german_date(datetime.datetime(2024, 3, 1, 9, 0)) == "1. März 2024"
 
 
 def test_no_english_quotes_anywhere_in_the_output(published_site):

@@ -1,13 +1,13 @@
 from pelican import signals
 
-from .datum import MONTH_YEAR, datum, iso_datum
-from .typografie import germanize_quotes
+from .dates import MONTH_YEAR, german_date, iso_date
+from .quotes import germanize_quotes
 
 
 def add_jinja_filters(generator):
-    generator.env.filters.setdefault("datum", datum)
-    generator.env.filters.setdefault("iso_datum", iso_datum)
-    generator.env.globals.setdefault("MONAT_JAHR", MONTH_YEAR)
+    generator.env.filters.setdefault("german_date", german_date)
+    generator.env.filters.setdefault("iso_date", iso_date)
+    generator.env.globals.setdefault("MONTH_YEAR", MONTH_YEAR)
 
 
 def germanize_content(content):
@@ -21,9 +21,9 @@ def germanize_content(content):
             content.metadata["summary"] = germanize_quotes(content.metadata["summary"])
             content._summary = content.metadata["summary"]
     if hasattr(content, "date"):
-        content.locale_date = datum(content.date)
+        content.locale_date = german_date(content.date)
     if hasattr(content, "modified"):
-        content.locale_modified = datum(content.modified)
+        content.locale_modified = german_date(content.modified)
 
 
 def register():

@@ -3,7 +3,7 @@ import logging
 from pelican import signals
 from pelican.contents import Article
 
-from .fall import CaseError, duplicate_problem, parse_case_number
+from .model import CaseError, duplicate_problem, parse_case_number
 
 logger = logging.getLogger(__name__)
 
