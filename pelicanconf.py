@@ -29,7 +29,7 @@ DEFAULT_DATE_FORMAT = "%d.%m.%Y"  # replaced by German Babel dates (plugin germa
 
 THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["german", "cases", "feeds"]
+PLUGINS = ["german", "cases", "feeds", "tips"]
 
 MARKDOWN = {
     "extension_configs": {

@@ -7,6 +7,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +16,9 @@ from bs4 import BeautifulSoup
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
 PROJECT_FILES = ["content", "theme", "plugins", "pelicanconf.py", "publishconf.py", "tasks.py"]
+# Builds in the tests share one cache, so the German compound splitter's
+# model is loaded once rather than for every build.
+SHARED_CACHE = Path(tempfile.gettempdir()) / "eingebauter-kunde-test-cache"
 
 
 def free_port():
@@ -33,6 +37,8 @@ def copy_project(target):
             shutil.copytree(source, target / name, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy2(source, target / name)
+    if SHARED_CACHE.is_dir():
+        shutil.copytree(SHARED_CACHE, target / "cache")
     return target
 
 
@@ -45,8 +51,9 @@ def build(output, *, project=ROOT, settings="pelicanconf.py", strict=False, site
     ]
     if strict:
         command += ["--fatal", "warnings"]
+    command += ["-e", f'CACHE_PATH="{SHARED_CACHE}"']
     if siteurl:
-        command += ["-e", f'SITEURL="{siteurl}"', f'FEED_DOMAIN="{siteurl}"']
+        command += [f'SITEURL="{siteurl}"', f'FEED_DOMAIN="{siteurl}"']
     return subprocess.run(
         command, cwd=project, capture_output=True, text=True,
         env={**os.environ, "COLUMNS": "200", **(env or {})},

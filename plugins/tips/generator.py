@@ -1,0 +1,123 @@
+"""Write what the tips are for: the tips pages, index.json, the feed and
+the search page and index."""
+
+import json
+import logging
+import os
+
+from pelican.generators import Generator
+
+from cases.model import Problem, display_path, header_line
+
+from .compounds import CompoundSplitter
+from .records import Tip
+from .search import RecordMaker, write_search_index
+
+logger = logging.getLogger(__name__)
+
+
+class TipsGenerator(Generator):
+    def generate_context(self):
+        tips = []
+        for case in self.context.get("articles", []):
+            case.tip_records = _tips_of(case)
+            _report_missing_tips(case)
+            tips.extend(case.tip_records)
+        for draft in self.context.get("drafts", []):
+            draft.tip_records = _tips_of(draft)
+        # Newest case first; a case's tips in the order they appear.
+        tips.sort(key=lambda tip: (-tip.case_number, tip.position))
+        self.tips = tips
+        self.context["tips"] = tips
+        self.context["tip_tags"] = sorted({str(t) for tip in tips for t in tip.tags})
+
+    def generate_output(self, writer):
+        settings = self.settings
+        pages = [
+            (settings["TIPS_SAVE_AS"], settings["TIPS_URL"], self.tips, "neueste"),
+            (settings["TIPS_OLDEST_FIRST_SAVE_AS"], settings["TIPS_OLDEST_FIRST_URL"], self.tips[::-1], "aelteste"),
+        ]
+        template = self.get_template("tipps")
+        for save_as, url, tips, order in pages:
+            if save_as:
+                writer.write_file(
+                    save_as, template, self.context, tips=tips, tips_order=order,
+                    url=url, relative_urls=settings["RELATIVE_URLS"],
+                )
+        if settings["SEARCH_SAVE_AS"]:
+            writer.write_file(
+                settings["SEARCH_SAVE_AS"], self.get_template("suche"), self.context,
+                url=settings["SEARCH_URL"], relative_urls=settings["RELATIVE_URLS"],
+            )
+        if settings["TIPS_JSON_SAVE_AS"]:
+            self._write_json(settings["TIPS_JSON_SAVE_AS"])
+        if settings["TIPS_FEED_ATOM"]:
+            writer.write_feed(
+                self.tips, self.context, settings["TIPS_FEED_ATOM"],
+                feed_type="atom", feed_title="Tipps",
+            )
+        if settings["SEARCH_INDEX"]:
+            self._write_search_index()
+
+    def _write_json(self, save_as):
+        siteurl = self.settings["SITEURL"]
+        # Stable for other tools: by case number, then position in the case.
+        ordered = sorted(self.tips, key=lambda tip: (tip.case_number, tip.position))
+        path = os.path.join(self.output_path, save_as)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w", encoding="utf-8") as handle:
+            json.dump(
+                {"tips": [tip.as_json(siteurl) for tip in ordered]},
+                handle, ensure_ascii=False, indent=2,
+            )
+            handle.write("\n")
+
+    def _write_search_index(self):
+        splitter = CompoundSplitter(os.path.join(self.settings["CACHE_PATH"], "compounds.json"))
+        make = RecordMaker(splitter, self.settings["SEARCH_IGNORED_PHRASES"])
+        records = [make.case(case) for case in self.context.get("articles", [])]
+        records += [make.tip(tip) for tip in self.tips]
+        splitter.save()
+        write_search_index(self.output_path, records, self.settings["SEARCH_LANGUAGE"])
+
+
+def _tips_of(case):
+    sections = getattr(case, "tip_sections", [])
+    return [Tip(case, section, index, len(sections)) for index, section in enumerate(sections, start=1)]
+
+
+def _report_missing_tips(case):
+    path = display_path(case.source_path)
+    if not case.tip_records:
+        logger.warning(
+            "%s",
+            Problem(
+                path,
+                "Dieser Fall hat keinen Tipp.",
+                "Schreiben Sie den Tipp unter eine Überschrift "
+                "„## Der Tipp des »eingebauten« Kunden“ am Ende des Falls.",
+            ),
+        )
+    for tip in case.tip_records:
+        if tip.section.is_empty:
+            logger.warning(
+                "%s",
+                Problem(
+                    path,
+                    f"Unter der Überschrift „{tip.heading}“ steht kein Text.",
+                    "Schreiben Sie den Tipp darunter oder entfernen Sie die Überschrift.",
+                    _line_of_heading(case.source_path, tip.heading),
+                ),
+            )
+
+
+def _line_of_heading(path, heading):
+    words = heading.split()
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            for number, line in enumerate(handle, start=1):
+                if line.lstrip().startswith("#") and line.split()[1:len(words) + 1] == words:
+                    return number
+    except OSError:
+        pass
+    return None

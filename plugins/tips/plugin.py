@@ -1,0 +1,43 @@
+from pelican import signals
+from pelican.contents import Article
+
+from .finding import DEFAULT_HEADING_PATTERN, box_tips
+from .generator import TipsGenerator
+
+DEFAULT_SETTINGS = {
+    "TIPS_HEADING_PATTERN": DEFAULT_HEADING_PATTERN,
+    "TIPS_URL": "tipps/",
+    "TIPS_SAVE_AS": "tipps/index.html",
+    "TIPS_OLDEST_FIRST_URL": "tipps/aelteste-zuerst/",
+    "TIPS_OLDEST_FIRST_SAVE_AS": "tipps/aelteste-zuerst/index.html",
+    "TIPS_JSON_SAVE_AS": "tipps/index.json",
+    "TIPS_FEED_ATOM": "feeds/tipps.atom.xml",
+    "SEARCH_URL": "suche/",
+    "SEARCH_SAVE_AS": "suche/index.html",
+    "SEARCH_INDEX": True,
+    "SEARCH_LANGUAGE": "de",
+    # Repeated in every case, so useless to search for (see search.py).
+    "SEARCH_IGNORED_PHRASES": ["Der »eingebaute« Kunde und", "Der Tipp des »eingebauten« Kunden"],
+}
+
+
+def add_default_settings(pelican):
+    for key, value in DEFAULT_SETTINGS.items():
+        pelican.settings.setdefault(key, value)
+
+
+def box_case_tips(content):
+    """Box the tips as soon as a case is read, before anything renders it."""
+    if isinstance(content, Article):
+        pattern = content.settings.get("TIPS_HEADING_PATTERN", DEFAULT_HEADING_PATTERN)
+        content._content, content.tip_sections = box_tips(content._content, pattern)
+
+
+def get_generators(pelican):
+    return TipsGenerator
+
+
+def register():
+    signals.initialized.connect(add_default_settings)
+    signals.content_object_init.connect(box_case_tips)
+    signals.get_generators.connect(get_generators)

@@ -1,0 +1,77 @@
+"""A tip as the rest of the site sees it: one record per tip box.
+
+The same record feeds the tips page, index.json, the tips feed (through
+Pelican's own feed writer, hence the Content-like attributes) and the
+search index.
+"""
+
+from markupsafe import Markup
+
+
+class Tip:
+    def __init__(self, case, section, position, count):
+        self.case = case
+        self.section = section
+        self.position = position  # 1 for the first tip of a case
+        self.count = count  # how many tips the case has
+        self.date = case.date
+        self.tags = list(getattr(case, "tags", []))
+        self.author = getattr(case, "author", None)
+
+    @property
+    def case_number(self):
+        return self.case.fall
+
+    @property
+    def case_title(self):
+        return Markup(self.case.title).striptags()
+
+    @property
+    def anchor(self):
+        return self.section.anchor
+
+    @property
+    def url(self):
+        """Site-relative like Pelican's own URLs: fall/33/#tipp."""
+        return f"{self.case.url}#{self.anchor}"
+
+    @property
+    def heading(self):
+        return self.section.heading
+
+    @property
+    def text(self):
+        return self.section.text
+
+    @property
+    def html(self):
+        return self.section.body_html
+
+    @property
+    def title(self):
+        title = f"Tipp aus Fall {self.case_number}: {self.case_title}"
+        if self.count > 1:
+            title += f" – {self.heading}"
+        return title
+
+    # What Pelican's feed writer asks of an item.
+    @property
+    def summary(self):
+        return None
+
+    def get_content(self, siteurl):
+        return Markup(f"<h2>{self.section.heading_html}</h2>\n{self.html}")
+
+    def as_json(self, siteurl):
+        return {
+            "case_number": self.case_number,
+            "case_title": self.case_title,
+            "case_url": f"{siteurl}/{self.case.url}",
+            "tip_url": f"{siteurl}/{self.url}",
+            "position": self.position,
+            "heading": self.heading,
+            "text": self.text,
+            "html": self.html,
+            "tags": [str(tag) for tag in self.tags],
+            "date": self.date.isoformat(),
+        }

@@ -1,0 +1,97 @@
+// Shared by the tips filter and the search page: loads this site's own
+// Pagefind bundle and shows results as text, never as markup.
+
+// Must match EXTRA_WORDS_MARKER in plugins/tips/search.py: what follows it
+// in a record are search words the reader is not meant to see.
+export const EXTRA_WORDS_MARKER = "⁂";
+
+let pagefindLoading = null;
+
+export function loadPagefind(base) {
+  if (!pagefindLoading) {
+    pagefindLoading = import(new URL("pagefind/pagefind.js", base).href).then(async (pagefind) => {
+      await pagefind.init();
+      return pagefind;
+    });
+  }
+  return pagefindLoading;
+}
+
+export function fold(text) {
+  return text.toLowerCase()
+    .replaceAll("ä", "ae").replaceAll("ö", "oe").replaceAll("ü", "ue").replaceAll("ß", "ss");
+}
+
+const WORD = /[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)*/gu;
+const ENDING = /(?:ern|en|er|es|e|n|s)$/;
+
+// What to highlight for a query: each word, folded, with a German ending
+// cut off, so "Kunde" marks "Kunden" and "Beschwerden" marks "Beschwerde".
+export function queryTerms(query) {
+  const terms = new Set();
+  for (const [word] of query.matchAll(WORD)) {
+    let term = fold(word);
+    const stem = term.replace(ENDING, "");
+    if (stem.length >= 4) term = stem;
+    if (term.length >= 2) terms.add(term);
+  }
+  return [...terms];
+}
+
+function matches(word, terms) {
+  const folded = fold(word);
+  return terms.some((term) => folded.includes(term));
+}
+
+export function clearHighlights(root) {
+  for (const mark of root.querySelectorAll("mark")) {
+    mark.replaceWith(document.createTextNode(mark.textContent));
+  }
+  root.normalize();
+}
+
+// Wrap every word of the text below root that contains a term in <mark>.
+export function highlight(root, terms) {
+  if (!root || !terms.length) return;
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  const nodes = [];
+  while (walker.nextNode()) nodes.push(walker.currentNode);
+  for (const node of nodes) {
+    const text = node.textContent;
+    const fragment = document.createDocumentFragment();
+    let last = 0;
+    let found = false;
+    for (const match of text.matchAll(WORD)) {
+      if (!matches(match[0], terms)) continue;
+      found = true;
+      fragment.append(text.slice(last, match.index));
+      const mark = document.createElement("mark");
+      mark.textContent = match[0];
+      fragment.append(mark);
+      last = match.index + match[0].length;
+    }
+    if (found) {
+      fragment.append(text.slice(last));
+      node.replaceWith(fragment);
+    }
+  }
+}
+
+// A short passage of a result around its first visible match, as DOM.
+export function excerpt(content, terms, length = 28) {
+  const visible = content.split(EXTRA_WORDS_MARKER)[0];
+  const words = visible.split(/\s+/).filter(Boolean);
+  let first = words.findIndex((word) => matches(word, terms));
+  if (first < 0) first = 0;
+  const start = Math.max(0, first - Math.floor(length / 3));
+  const paragraph = document.createElement("p");
+  paragraph.className = "search-excerpt";
+  paragraph.textContent = (start > 0 ? "… " : "") + words.slice(start, start + length).join(" ")
+    + (start + length < words.length ? " …" : "");
+  highlight(paragraph, terms);
+  return paragraph;
+}
+
+export function siteUrl(base, url) {
+  return new URL(url.replace(/^\//, ""), base).href;
+}

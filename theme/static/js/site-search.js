@@ -1,0 +1,69 @@
+// /suche/: search all cases and tips. The header's search field sends
+// ?q=… here, so the query in the address runs as soon as the page opens.
+import { excerpt, loadPagefind, queryTerms, siteUrl } from "./search-core.js";
+
+const form = document.getElementById("suche");
+const results = document.getElementById("suche-ergebnisse");
+const status = document.getElementById("suche-status");
+
+if (form && results) {
+  const base = form.dataset.searchBase;
+  const input = form.querySelector("input[type=search]");
+  let generation = 0;
+
+  function resultItem(record, terms) {
+    const item = document.createElement("li");
+    const article = document.createElement("article");
+    const kind = document.createElement("p");
+    kind.className = "kicker";
+    kind.textContent = record.filters.typ?.[0] === "Tipp" ? "Tipp" : "Fall";
+    const heading = document.createElement("h2");
+    const link = document.createElement("a");
+    link.href = siteUrl(base, record.url);
+    link.textContent = record.meta.title;
+    heading.append(link);
+    article.append(kind, heading, excerpt(record.content, terms));
+    item.append(article);
+    return item;
+  }
+
+  async function run(query) {
+    const current = ++generation;
+    if (!query) {
+      results.replaceChildren();
+      status.textContent = "";
+      return;
+    }
+    const pagefind = await loadPagefind(base);
+    const search = await pagefind.search(query);
+    const records = await Promise.all(search.results.slice(0, 30).map((result) => result.data()));
+    if (current !== generation) return;
+    const terms = queryTerms(query);
+    results.replaceChildren(...records.map((record) => resultItem(record, terms)));
+    const count = search.results.length;
+    status.textContent = count === 0
+      ? `Nichts gefunden zu „${query}“.`
+      : `${count} Treffer zu „${query}“`;
+  }
+
+  function searchFor(query) {
+    const url = new URL(window.location.href);
+    if (query) url.searchParams.set("q", query);
+    else url.searchParams.delete("q");
+    window.history.replaceState(null, "", url);
+    run(query);
+  }
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    searchFor(input.value.trim());
+  });
+  input.addEventListener("focus", () => loadPagefind(base), { once: true });
+  input.addEventListener("input", () => searchFor(input.value.trim()));
+
+  const query = new URLSearchParams(window.location.search).get("q");
+  if (query) {
+    input.value = query;
+    run(query.trim());
+  }
+}
