@@ -1,6 +1,7 @@
 import pytest
 
-from sitebuild import build
+from browser import CHROMIUM_ARGS, RequestLog, StaticServer, chromium_path
+from sitebuild import build, free_port
 
 
 @pytest.fixture(scope="session")
@@ -19,3 +20,34 @@ def preview_site(tmp_path_factory):
     result = build(output, strict=True)
     assert result.returncode == 0, result.stdout + result.stderr
     return output
+
+
+@pytest.fixture(scope="session")
+def served_site(tmp_path_factory):
+    """The preview build served over http on 127.0.0.1, as a reader gets it."""
+    port = free_port()
+    output = tmp_path_factory.mktemp("served")
+    result = build(output, strict=True, siteurl=f"http://127.0.0.1:{port}")
+    assert result.returncode == 0, result.stdout + result.stderr
+    with StaticServer(output, port) as server:
+        server.output = output
+        yield server
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium):
+    context = chromium.new_context()
+    page = context.new_page()
+    page.request_log = RequestLog(page)
+    yield page
+    context.close()

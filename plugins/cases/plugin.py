@@ -3,7 +3,7 @@ import logging
 from pelican import signals
 from pelican.contents import Article
 
-from .markdown_text import PlainTextMarkdown
+from .markdown_text import register_reader, use_plain_text_markdown
 from .model import CaseError, duplicate_problem, parse_case_number
 
 logger = logging.getLogger(__name__)
@@ -56,19 +56,8 @@ def organise_cases(generator):
     link_neighbours(generator.articles)
 
 
-def treat_markdown_as_text(pelican):
-    markdown = pelican.settings.setdefault("MARKDOWN", {})
-    extensions = markdown.setdefault("extensions", [])
-    # Markdown runs extensions in list order; ours must come after
-    # "extra", which registers an HTML block processor of its own.
-    for name in markdown.get("extension_configs", {}):
-        if name not in extensions:
-            extensions.append(name)
-    if not any(isinstance(e, PlainTextMarkdown) for e in extensions):
-        extensions.append(PlainTextMarkdown())
-
-
 def register():
-    signals.initialized.connect(treat_markdown_as_text)
+    signals.initialized.connect(use_plain_text_markdown)
+    signals.readers_init.connect(register_reader)
     signals.content_object_init.connect(read_case_number)
     signals.article_generator_pretaxonomy.connect(organise_cases)

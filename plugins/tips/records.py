@@ -24,7 +24,9 @@ class Tip:
 
     @property
     def case_title(self):
-        return Markup(self.case.title).striptags()
+        # Plain text for other tools: typogrify's non-breaking spaces are
+        # layout, not content (str.split() treats them as spaces).
+        return " ".join(Markup(self.case.title).striptags().split())
 
     @property
     def anchor(self):

@@ -44,6 +44,7 @@ if (form && list) {
     if (!query && !theme) status.textContent = "";
     else if (shown === 0) status.textContent = query ? `Kein Tipp passt zu „${query}“.` : "Kein Tipp zu diesem Thema.";
     else status.textContent = `${shown} von ${items.length} Tipps`;
+    list.dataset.shownFor = `${query}|${theme}`; // what the list shows now
   }
 
   form.hidden = false;

@@ -1,0 +1,161 @@
+"""Readers searching, in Chromium: /tipps/ narrows as they type, /suche/ finds cases and tips."""
+
+import json
+import re
+
+import pytest
+
+from sitebuild import published_cases
+
+pytestmark = pytest.mark.browser
+
+
+def fold(text):
+    return text.lower().replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss")
+
+
+def tip_records(site):
+    return json.loads((site.output / "tipps" / "index.json").read_text(encoding="utf-8"))["tips"]
+
+
+def expected_tips(site, stem):
+    """The tips whose text has the word, alone or inside a longer word."""
+    return {
+        re.sub(r"^https?://[^/]+", "", r["tip_url"])
+        for r in tip_records(site)
+        if fold(stem) in fold(r["text"])
+    }
+
+
+def visible_tips(page):
+    return page.eval_on_selector_all(
+        "#tipps-liste > li:not([hidden])",
+        "items => items.map(i => ({url: i.dataset.url, marks: [...i.querySelectorAll('mark')].map(m => m.textContent)}))",
+    )
+
+
+def search_tips(page, query):
+    page.fill("#tipps-suche", query)
+    page.wait_for_function(
+        "q => document.getElementById('tipps-liste').dataset.shownFor?.startsWith(q + '|')", arg=query
+    )
+    return visible_tips(page)
+
+
+@pytest.mark.parametrize(
+    "query, stem, why",
+    [
+        ("Beschwerde", "beschwerd", "a plain word"),
+        ("Kunde", "kund", "stemming: the tips say only Kunden"),
+        ("Abwesenheitsnotiz", "abwesenheitsnotiz", "the whole compound"),
+        ("Notiz", "notiz", "the last part of a compound"),
+        ("Mail", "mail", "a part of E-Mail-Programm"),
+        ("Wertschätzung", "wertschätzung", "umlaut"),
+        ("Wertschaetzung", "wertschätzung", "umlaut typed as ae"),
+        ("gemaess", "gemäß", "ß typed as ss"),
+    ],
+)
+def test_typing_narrows_the_tips_list_with_highlighting(served_site, page, query, stem, why):
+    expected = expected_tips(served_site, stem)
+    assert expected, f"the demo content should have a tip for {why}"
+    assert len(expected) < len(tip_records(served_site)), "the query should narrow the list"
+    page.goto(served_site.url + "/tipps/")
+    shown = search_tips(page, query)
+    assert {tip["url"] for tip in shown} == expected, why
+    for tip in shown:
+        assert any(fold(stem)[:4] in fold(mark) for mark in tip["marks"]), tip
+    assert page.request_log.errors == []
+
+
+def test_the_stemming_case_is_real(served_site):
+    # "Kunde" must be found in a tip that never says "Kunde" itself.
+    only_plural = [r for r in tip_records(served_site) if "Kunden" in r["text"] and not re.search(r"\bKunde\b", r["text"])]
+    assert only_plural
+
+
+def test_compound_parts_do_not_make_false_hits(served_site, page):
+    assert not expected_tips(served_site, "hund")
+    assert any("Kunden" in r["text"] for r in tip_records(served_site))
+    page.goto(served_site.url + "/tipps/")
+    assert search_tips(page, "Hund") == []
+    assert "Kein Tipp passt zu „Hund“." in page.text_content("[role=status]")
+
+
+def test_clearing_the_search_shows_every_tip_again(served_site, page):
+    page.goto(served_site.url + "/tipps/")
+    search_tips(page, "Notiz")
+    page.fill("#tipps-suche", "")
+    page.wait_for_function("document.querySelectorAll('#tipps-liste > li[hidden]').length === 0")
+    assert page.locator("#tipps-liste mark").count() == 0
+
+
+def test_filtering_by_topic(served_site, page):
+    records = tip_records(served_site)
+    topic = sorted({t for r in records for t in r["tags"]})[0]
+    expected = {re.sub(r"^https?://[^/]+", "", r["tip_url"]) for r in records if topic in r["tags"]}
+    page.goto(served_site.url + "/tipps/")
+    page.select_option("#tipps-thema", topic)
+    page.wait_for_function("n => document.querySelectorAll('#tipps-liste > li:not([hidden])').length === n", arg=len(expected))
+    assert {t["url"] for t in visible_tips(page)} == expected
+    # Topic and words together.
+    word_and_topic = expected & expected_tips(served_site, "kund")
+    search_tips(page, "Kunde")
+    assert {t["url"] for t in visible_tips(page)} == word_and_topic
+
+
+def test_search_page_runs_the_query_from_the_address(served_site, page):
+    page.goto(served_site.url + "/suche/?q=Beschwerde")
+    page.wait_for_selector("#suche-ergebnisse li")
+    assert page.input_value("#suche-feld") == "Beschwerde"
+    kinds = page.eval_on_selector_all("#suche-ergebnisse .kicker", "els => els.map(e => e.textContent)")
+    assert {"Fall", "Tipp"} <= set(kinds)
+    for href in page.eval_on_selector_all("#suche-ergebnisse a", "els => els.map(e => e.href)"):
+        path, _, fragment = href.removeprefix(served_site.url).partition("#")
+        page_file = served_site.output / path.strip("/") / "index.html"
+        assert page_file.is_file(), href
+        if fragment:
+            assert f'id="{fragment}"' in page_file.read_text(encoding="utf-8")
+    excerpts = page.eval_on_selector_all("#suche-ergebnisse .search-excerpt", "els => els.map(e => e.textContent)")
+    assert excerpts and all("⁂" not in e for e in excerpts)
+    assert page.locator("#suche-ergebnisse mark").count() > 0
+
+
+def test_compound_parts_never_show_in_excerpts(served_site, page):
+    page.goto(served_site.url + "/suche/?q=Notiz")
+    page.wait_for_selector("#suche-ergebnisse li")
+    for excerpt in page.eval_on_selector_all("#suche-ergebnisse .search-excerpt", "els => els.map(e => e.textContent)"):
+        assert "⁂" not in excerpt
+        assert "Abwesenheitsnotiz" in excerpt
+
+
+def test_header_search_is_a_plain_get_form(served_site, page):
+    case = published_cases()[0]
+    page.goto(f"{served_site.url}/fall/{case.number}/")
+    page.fill("header input[name=q]", "Beschwerde")
+    page.press("header input[name=q]", "Enter")
+    page.wait_for_url("**/suche/?q=Beschwerde")
+    page.wait_for_selector("#suche-ergebnisse li")
+
+
+def test_without_javascript_every_tip_is_listed(served_site, chromium):
+    context = chromium.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(served_site.url + "/tipps/")
+    items = page.locator("#tipps-liste > li")
+    assert items.count() == len(tip_records(served_site))
+    for index in range(items.count()):
+        assert items.nth(index).is_visible()
+    assert not page.locator("#tipps-filter").is_visible()
+    context.close()
+
+
+def test_no_request_leaves_the_local_server(served_site, page):
+    case = published_cases()[0]
+    for path in ["/", f"/fall/{case.number}/", "/tipps/", "/suche/?q=Kunde"]:
+        page.goto(served_site.url + path)
+        page.wait_for_load_state("networkidle")
+    page.goto(served_site.url + "/tipps/")
+    search_tips(page, "Beschwerde")
+    assert any("/pagefind/" in url for url in page.request_log.urls)
+    assert page.request_log.foreign(served_site.url) == []
+    assert page.request_log.errors == []
