@@ -18,10 +18,10 @@ RELATIVE_URLS = False
 PATH = "content"
 ARTICLE_PATHS = ["faelle"]
 PAGE_PATHS = ["pages"]
-STATIC_PATHS = ["images", "extra"]
-EXTRA_PATH_METADATA = {
-    "extra/robots.txt": {"path": "robots.txt"},
-}
+STATIC_PATHS = ["images"]
+# robots.txt names the sitemap, whose address differs between preview and
+# published site, so it is a template.
+TEMPLATE_PAGES = {"extra/robots.txt": "robots.txt"}
 
 TIMEZONE = "Europe/Berlin"
 DEFAULT_LANG = "de"
@@ -29,7 +29,12 @@ DEFAULT_DATE_FORMAT = "%d.%m.%Y"  # replaced by German Babel dates (plugin germa
 
 THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["german", "cases", "feeds", "tips"]
+PLUGINS = ["german", "cases", "feeds", "tips", "pelican.plugins.sitemap"]
+SITEMAP = {
+    "format": "xml",
+    # Pages that only repeat others or have nothing to index.
+    "exclude": [r"^404\.html$", r"^tipps/aelteste-zuerst/", r"^suche/", r"/seite/\d+/$"],
+}
 
 MARKDOWN = {
     "extension_configs": {
@@ -64,6 +69,7 @@ ARCHIVES_URL = "archiv/"
 ARCHIVES_SAVE_AS = "archiv/index.html"
 YEAR_ARCHIVE_URL = "archiv/{date:%Y}/"
 YEAR_ARCHIVE_SAVE_AS = "archiv/{date:%Y}/index.html"
+INDEX_URL = ""
 FAELLE_URL = "faelle/"
 FAELLE_SAVE_AS = "faelle/index.html"
 

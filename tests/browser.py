@@ -22,13 +22,24 @@ def chromium_path():
     return path
 
 
+# The policy docs/security.md recommends; the tests serve the site with it.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
 class QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
+    def end_headers(self):
+        self.send_header("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        super().end_headers()
+
 
 class StaticServer:
-    """Serves a folder on 127.0.0.1 like a static host would (404.html included)."""
+    """Serves a folder on 127.0.0.1 like a static host would, with a strict CSP."""
 
     def __init__(self, root, port):
         handler = functools.partial(QuietHandler, directory=str(root))
@@ -53,6 +64,12 @@ class RequestLog:
         self.errors = []
         page.on("request", lambda request: self.urls.append(request.url))
         page.on("pageerror", lambda error: self.errors.append(str(error)))
+        page.on("console", self._console)
+
+    def _console(self, message):
+        # Chromium reports what the Content-Security-Policy blocked here.
+        if message.type == "error" and ("Content Security Policy" in message.text or "Refused to" in message.text):
+            self.errors.append(message.text)
 
     def foreign(self, base):
         host = urlparse(base).netloc

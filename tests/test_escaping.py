@@ -96,7 +96,7 @@ def test_nothing_runs_in_the_browser(nasty_site, page):
         assert page.locator("main img, main script").count() == 0, path
     page.goto(nasty_site.url + "/tipps/")
     page.fill("#tipps-suche", "pwned")
-    page.wait_for_function("document.getElementById('tipps-liste').dataset.shownFor?.startsWith('pwned|')")
+    page.wait_for_function("() => document.getElementById('tipps-liste').dataset.shownFor?.startsWith('pwned|')")
     visible = page.locator("#tipps-liste > li:not([hidden])")
     assert visible.count() == 1
     assert "window.pwned = 2" in visible.inner_text()

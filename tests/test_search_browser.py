@@ -85,7 +85,7 @@ def test_clearing_the_search_shows_every_tip_again(served_site, page):
     page.goto(served_site.url + "/tipps/")
     search_tips(page, "Notiz")
     page.fill("#tipps-suche", "")
-    page.wait_for_function("document.querySelectorAll('#tipps-liste > li[hidden]').length === 0")
+    page.wait_for_function("() => document.querySelectorAll('#tipps-liste > li[hidden]').length === 0")
     assert page.locator("#tipps-liste mark").count() == 0
 
 

@@ -5,7 +5,13 @@ Pelican's own feed writer, hence the Content-like attributes) and the
 search index.
 """
 
+import re
+
 from markupsafe import Markup
+
+# A sentence ends at . ! ? or … followed by a capital letter or a quote;
+# "z. B." or "20. Januar" do not end one.
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[A-ZÄÖÜ„»])")
 
 
 class Tip:
@@ -44,6 +50,10 @@ class Tip:
     @property
     def text(self):
         return self.section.text
+
+    @property
+    def first_sentence(self):
+        return _SENTENCE_END.split(self.text, maxsplit=1)[0]
 
     @property
     def html(self):
