@@ -121,6 +121,9 @@ SLUG_REGEX_SUBSTITUTIONS = [
 ]
 TAG_REGEX_SUBSTITUTIONS = SLUG_REGEX_SUBSTITUTIONS
 
+# The preview lists the author's mistakes on every page (see base.html).
+SHOW_BUILD_PROBLEMS = True
+
 CACHE_CONTENT = False
 LOAD_CONTENT_CACHE = False
 DELETE_OUTPUT_DIRECTORY = False

@@ -16,3 +16,9 @@ DRAFT_URL = ""
 DRAFT_SAVE_AS = ""
 
 DELETE_OUTPUT_DIRECTORY = True
+SHOW_BUILD_PROBLEMS = False
+
+# Where `invoke deploy` copies output/ to: rsync over SSH ...
+DEPLOY = {"method": "rsync", "target": "kunde@www.der-eingebaute-kunde.de:/var/www/der-eingebaute-kunde/"}
+# ... or a gh-pages branch of this repository (pushed with ghp-import):
+# DEPLOY = {"method": "gh-pages", "branch": "gh-pages"}

@@ -137,9 +137,82 @@ def publish(c):
         sys.exit(1)
     if OUTPUT.exists():
         os.replace(OUTPUT, previous)
-    os.replace(staging, OUTPUT)
+    try:
+        os.replace(staging, OUTPUT)
+    except OSError:
+        os.replace(previous, OUTPUT)
+        raise
     shutil.rmtree(previous, ignore_errors=True)
     print(f"Fertig: die veröffentlichte Fassung liegt in {OUTPUT.relative_to(ROOT)}/")
+
+
+def published_settings():
+    from pelican.settings import read_settings
+
+    return read_settings(str(PUBLISHCONF))
+
+
+@task(help={"dry-run": "only print what would be run"})
+def deploy(c, dry_run=False):
+    """Copy the published site in output/ to its host (DEPLOY in publishconf.py)."""
+    settings = published_settings()
+    deploy_settings = settings.get("DEPLOY") or {}
+    robots = OUTPUT / "robots.txt"
+    if not robots.is_file() or settings["SITEURL"] not in robots.read_text(encoding="utf-8"):
+        sys.exit(
+            "output/ ist nicht die veröffentlichte Fassung. "
+            "Führen Sie zuerst „invoke publish“ aus."
+        )
+    method = deploy_settings.get("method")
+    if method == "rsync":
+        command = ["rsync", "--archive", "--compress", "--delete", "--verbose", f"{OUTPUT}/", deploy_settings["target"]]
+    elif method == "gh-pages":
+        command = [
+            sys.executable, "-m", "ghp_import", "--no-jekyll", "--push", "--force",
+            "--branch", deploy_settings.get("branch", "gh-pages"),
+            "--message", "Veröffentlichung der Website", str(OUTPUT),
+        ]
+    else:
+        sys.exit(
+            "Kein Ziel eingestellt: setzen Sie in publishconf.py DEPLOY = "
+            "{\"method\": \"rsync\", \"target\": \"nutzer@host:/pfad/\"} "
+            "oder {\"method\": \"gh-pages\"}."
+        )
+    print(" ".join(command))
+    if not dry_run:
+        subprocess.run(command, cwd=ROOT, check=True)
+
+
+@task
+def check(c):
+    """Check all cases and list every problem at once (file, line, what to do)."""
+    import logging
+    import tempfile
+
+    from pelican import Pelican
+    from pelican.settings import read_settings
+
+    class Collect(logging.Handler):
+        def __init__(self):
+            super().__init__(logging.WARNING)
+            self.messages = []
+
+        def emit(self, record):
+            self.messages.append(record.getMessage())
+
+    collect = Collect()
+    logging.getLogger().addHandler(collect)
+    logging.getLogger().setLevel(logging.WARNING)
+    with tempfile.TemporaryDirectory() as output:
+        settings = read_settings(
+            str(PELICANCONF), override={"OUTPUT_PATH": output, "SEARCH_INDEX": False}
+        )
+        Pelican(settings).run()
+    logging.getLogger().removeHandler(collect)
+    if collect.messages:
+        print("\n".join(collect.messages))
+        sys.exit(1)
+    print("Alles in Ordnung: keine Probleme in den Fällen.")
 
 
 @task(help={"pytest-args": "extra arguments for pytest, e.g. '-k feeds'"})

@@ -1,41 +1,52 @@
 import logging
+import os
 
 from pelican import signals
 from pelican.contents import Article
 
 from .markdown_text import register_reader, use_plain_text_markdown
-from .model import CaseError, duplicate_problem, parse_case_number
+from .checks import check_case_files, report
+from .model import parse_case_number
 
 logger = logging.getLogger(__name__)
 
 
+def check_sources(generator):
+    """Check every case file before Pelican reads any of them."""
+    paths = [
+        os.path.join(generator.path, path)
+        for path in generator.get_files(
+            generator.settings["ARTICLE_PATHS"], exclude=generator.settings["ARTICLE_EXCLUDES"]
+        )
+    ]
+    problems = check_case_files(paths, generator.path)
+    generator.context.setdefault("build_problems", []).extend(problems)
+    if problems:
+        logger.error("%s", report(problems))
+
+
 def read_case_number(content):
-    """Give every article its case number, or reject it with a clear message.
+    """Give every article its case number, or reject it.
 
     A case without a valid number cannot have a URL, so Pelican must skip
-    it: the exception makes the generator drop just this file.
+    it: the exception makes the generator drop just this file. The reason
+    was already reported by check_sources.
     """
     if not isinstance(content, Article):
         return
-    try:
-        number = parse_case_number(content.metadata.get("fall"), content.source_path)
-    except CaseError as error:
-        logger.error("%s", error.problem)
-        raise
+    number = parse_case_number(content.metadata.get("fall"), content.source_path)
     content.fall = number
     content.metadata["fall"] = number
 
 
 def drop_duplicates(cases):
-    """Keep the first case for each number (in file order), report the rest."""
+    """Keep the first case for each number (in file order); check_sources
+    has reported the others."""
     by_number = {}
     kept = []
     for case in sorted(cases, key=lambda c: c.source_path):
-        first = by_number.setdefault(case.fall, case)
-        if first is case:
+        if by_number.setdefault(case.fall, case) is case:
             kept.append(case)
-        else:
-            logger.error("%s", duplicate_problem(case, first))
     return kept
 
 
@@ -59,5 +70,6 @@ def organise_cases(generator):
 def register():
     signals.initialized.connect(use_plain_text_markdown)
     signals.readers_init.connect(register_reader)
+    signals.article_generator_init.connect(check_sources)
     signals.content_object_init.connect(read_case_number)
     signals.article_generator_pretaxonomy.connect(organise_cases)

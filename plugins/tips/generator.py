@@ -7,7 +7,8 @@ import os
 
 from pelican.generators import Generator
 
-from cases.model import Problem, display_path, header_line
+from cases.checks import report
+from cases.model import Problem, display_path
 
 from .compounds import CompoundSplitter
 from .records import Tip
@@ -19,10 +20,14 @@ logger = logging.getLogger(__name__)
 class TipsGenerator(Generator):
     def generate_context(self):
         tips = []
+        problems = []
         for case in self.context.get("articles", []):
             case.tip_records = _tips_of(case)
-            _report_missing_tips(case)
+            problems += _tip_problems(case)
             tips.extend(case.tip_records)
+        if problems:
+            self.context.setdefault("build_problems", []).extend(problems)
+            logger.warning("%s", report(problems, "den Tipps"))
         for draft in self.context.get("drafts", []):
             draft.tip_records = _tips_of(draft)
         # Newest case first; a case's tips in the order they appear.
@@ -86,29 +91,29 @@ def _tips_of(case):
     return [Tip(case, section, index, len(sections)) for index, section in enumerate(sections, start=1)]
 
 
-def _report_missing_tips(case):
+def _tip_problems(case):
     path = display_path(case.source_path)
+    problems = []
     if not case.tip_records:
-        logger.warning(
-            "%s",
+        problems.append(
             Problem(
                 path,
                 "Dieser Fall hat keinen Tipp.",
                 "Schreiben Sie den Tipp unter eine Überschrift "
                 "„## Der Tipp des »eingebauten« Kunden“ am Ende des Falls.",
-            ),
+            )
         )
     for tip in case.tip_records:
         if tip.section.is_empty:
-            logger.warning(
-                "%s",
+            problems.append(
                 Problem(
                     path,
                     f"Unter der Überschrift „{tip.heading}“ steht kein Text.",
                     "Schreiben Sie den Tipp darunter oder entfernen Sie die Überschrift.",
                     _line_of_heading(case.source_path, tip.heading),
-                ),
+                )
             )
+    return problems
 
 
 def _line_of_heading(path, heading):

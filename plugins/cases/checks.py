@@ -1,0 +1,155 @@
+"""Check case files as the author wrote them, before Pelican reads them.
+
+Every problem is found in one pass over all files, so the author sees
+them all at once, each with file, line, what is wrong and how to fix it.
+"""
+
+import difflib
+import os
+import re
+from dataclasses import dataclass, field
+
+from pelican.utils import get_date
+
+from .model import CaseError, Problem, display_path, duplicate_problem, parse_case_number
+
+KNOWN_KEYS = {
+    "title", "fall", "date", "modified", "tags", "summary", "image", "image_alt",
+    "image_credit", "status", "slug", "lang", "template", "author", "authors",
+}
+_KEY_LINE = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s?(.*)$")
+
+
+@dataclass
+class Header:
+    path: str
+    fields: dict = field(default_factory=dict)  # key (lower case) -> (line, value)
+
+    def value(self, key):
+        return self.fields.get(key, (None, None))[1]
+
+    def line(self, key):
+        return self.fields.get(key, (None, None))[0]
+
+    @property
+    def is_draft(self):
+        return (self.value("status") or "").strip().lower() == "draft"
+
+
+def read_header(path):
+    """The metadata header of a case file; raises CaseError if not UTF-8."""
+    with open(path, "rb") as handle:
+        raw = handle.read()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise CaseError(
+            Problem(
+                display_path(path),
+                f"Die Datei ist nicht als UTF-8 gespeichert (das Byte 0x{raw[error.start]:02X} "
+                "ist kein gültiges UTF-8; oft ein Umlaut aus einem Windows-Editor).",
+                "Öffnen Sie sie im Editor und speichern Sie sie mit der Kodierung „UTF-8“.",
+                line,
+            )
+        ) from None
+    header = Header(path)
+    for number, line in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
+        if not line.strip():
+            break
+        match = _KEY_LINE.match(line)
+        if match:
+            header.fields.setdefault(match.group(1).lower(), (number, match.group(2).strip()))
+    return header
+
+
+def check_header(header, content_path):
+    """Problems in one case's header."""
+    shown = display_path(header.path)
+    problems = []
+
+    def problem(message, hint, key=None):
+        problems.append(Problem(shown, message, hint, header.line(key) if key else None))
+
+    if not header.value("title"):
+        problem("Der Titel fehlt.", "Ergänzen Sie oben eine Zeile „Title: Der »eingebaute« Kunde und …“.")
+    try:
+        parse_case_number(header.value("fall"), header.path)
+    except CaseError as error:
+        problems.append(error.problem)
+    date = header.value("date")
+    if not date:
+        problem("Das Datum fehlt.", "Ergänzen Sie eine Zeile wie „Date: 2024-05-14 09:00“.")
+    else:
+        try:
+            get_date(date)
+        except ValueError:
+            problem(
+                f"Das Datum „{date}“ ist nicht lesbar.",
+                "Schreiben Sie es als Jahr-Monat-Tag, z. B. „Date: 2024-05-14 09:00“.",
+                "date",
+            )
+    image = header.value("image")
+    if image:
+        relative = re.sub(r"^(\{static\}|/)", "", image).lstrip("/")
+        if not os.path.isfile(os.path.join(content_path, relative)):
+            problem(
+                f"Das Bild „{image}“ gibt es nicht.",
+                f"Legen Sie die Datei unter content/{relative} ab oder korrigieren Sie den Pfad.",
+                "image",
+            )
+        if not header.value("image_alt"):
+            problem(
+                "Zum Bild fehlt die Bildbeschreibung.",
+                "Ergänzen Sie „Image_alt: …“: was auf dem Foto zu sehen ist, für Menschen, die es nicht sehen.",
+                "image",
+            )
+    for key in header.fields:
+        if key in KNOWN_KEYS:
+            continue
+        guess = difflib.get_close_matches(key, KNOWN_KEYS, n=1, cutoff=0.75)
+        if guess:
+            spelled = guess[0].capitalize()
+            problem(
+                f"Das Feld „{key.capitalize()}“ kennt die Website nicht.",
+                f"Meinten Sie „{spelled}“? Schreiben Sie „{spelled}: …“.",
+                key,
+            )
+    return problems
+
+
+def check_case_files(paths, content_path):
+    """All problems of all case files, duplicates across files included."""
+    problems = []
+    numbered = []
+    for path in sorted(paths):
+        try:
+            header = read_header(path)
+        except CaseError as error:
+            problems.append(error.problem)
+            continue
+        found = check_header(header, content_path)
+        problems += found
+        try:
+            numbered.append((parse_case_number(header.value("fall"), path), header))
+        except CaseError:
+            pass
+    first_with = {}
+    for number, header in numbered:
+        first = first_with.setdefault(number, header)
+        if first is not header:
+            problems.append(duplicate_problem(_Named(header.path, number), _Named(first.path, number)))
+    return problems
+
+
+@dataclass
+class _Named:
+    source_path: str
+    fall: int
+
+
+def report(problems, what="den Fällen"):
+    """One message for all problems, so a strict build still shows them all."""
+    count = len(problems)
+    heading = f"{count} Problem in {what}:" if count == 1 else f"{count} Probleme in {what}:"
+    return "\n".join([heading, *(f"  {p}" for p in problems)])
