@@ -10,6 +10,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 
 from sitebuild import copy_project, free_port, published_cases
 
@@ -104,3 +105,30 @@ def test_the_preview_listens_on_loopback_only(preview_server):
                 listening.append(address)
     assert listening
     assert all(address in loopback for address in listening), listening
+
+
+def served_throughout(url, condition, timeout=90):
+    """Like wait_for, but the page must be served (200) at every request."""
+    def check(status, body):
+        assert status == 200, f"{url} was not served while the site rebuilt"
+        return condition(body)
+    return wait_for(url, check, timeout)[1]
+
+
+def test_a_broken_case_shows_its_error_and_the_site_recovers(preview_server):
+    project, base = preview_server
+    broken, other = published_cases(project / "content")[:2]
+    original = broken.path.read_text(encoding="utf-8")
+    broken.path.write_text(original.replace(f"Fall: {broken.number}\n", "Fall: kaputt\n"), encoding="utf-8")
+
+    body = served_throughout(base + "/", lambda body: "build-problems" in body)
+    shown = " ".join(BeautifulSoup(body, "html.parser").select_one(".build-problems").get_text().split())
+    assert f"content/faelle/{broken.path.name}:2" in shown
+    assert "„kaputt“ ist keine positive ganze Zahl" in shown
+    served_throughout(f"{base}/fall/{other.number}/", lambda body: "build-problems" in body)
+    terminal = " ".join((project.parent / "livereload.log").read_text().split())
+    assert "„kaputt“ ist keine positive ganze Zahl" in terminal
+
+    broken.path.write_text(original, encoding="utf-8")
+    served_throughout(base + "/", lambda body: "build-problems" not in body)
+    served_throughout(f"{base}/fall/{broken.number}/", lambda body: "build-problems" not in body)
