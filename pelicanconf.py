@@ -55,6 +55,10 @@ ARTICLE_SAVE_AS = "fall/{fall}/index.html"
 ARTICLE_ORDER_BY = "reversed-fall"
 # Drafts are previewed under /entwurf/N/ but never linked or put in feeds;
 # publishconf.py does not write them at all.
+# A German-only site: two cases with the same title are two cases, not
+# translations of each other.
+ARTICLE_TRANSLATION_ID = None
+PAGE_TRANSLATION_ID = None
 DRAFT_URL = "entwurf/{fall}/"
 DRAFT_SAVE_AS = "entwurf/{fall}/index.html"
 

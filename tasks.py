@@ -22,6 +22,8 @@ HOST = "127.0.0.1"  # the preview is for the author only, never the network
 DEFAULT_PORT = 8000
 # Everything a build depends on: a change to any of it rebuilds the preview.
 WATCHED = [CONTENT, ROOT / "theme", ROOT / "plugins", PELICANCONF, PUBLISHCONF]
+# Tasks use the case model of the plugins (numbers, file names, checks).
+sys.path.insert(0, str(ROOT / "plugins"))
 
 
 def local_url(port):
@@ -213,6 +215,66 @@ def check(c):
         print("\n".join(collect.messages))
         sys.exit(1)
     print("Alles in Ordnung: keine Probleme in den Fällen.")
+
+
+def case_numbers():
+    """Numbers of all cases in content/faelle, drafts included."""
+    from cases.checks import read_header
+    from cases.model import CaseError, parse_case_number
+
+    numbers = {}
+    for path in sorted((CONTENT / "faelle").glob("*.md")):
+        try:
+            numbers[parse_case_number(read_header(path).value("fall"), path)] = path
+        except CaseError:
+            continue
+    return numbers
+
+
+CASE_SKELETON = """\
+Title: {title}
+Fall: {number}
+Date: {date}
+Tags:
+Summary:
+Status: draft
+
+Hier beginnt die Geschichte. Was ist passiert, mit wem, wann? Erzählen Sie
+in ganz normalen Absätzen, getrennt durch eine Leerzeile.
+
+## Was ist passiert?
+
+Ihre Einordnung: Was lief schief, und warum?
+
+## Der Tipp des »eingebauten« Kunden
+
+Ihr Tipp: Was sollte das Unternehmen künftig anders machen?
+"""
+
+
+@task(name="new-case", help={"title": "der Titel, z. B. \"Der »eingebaute« Kunde und …\""})
+def new_case(c, title):
+    """Start a new case with the next free number (as a draft)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from cases.model import case_filename
+
+    numbers = case_numbers()
+    number = max(numbers, default=0) + 1
+    path = CONTENT / "faelle" / case_filename(number, title)
+    now = datetime.now(ZoneInfo(published_settings()["TIMEZONE"]))
+    try:
+        with open(path, "x", encoding="utf-8") as handle:  # never overwrite
+            handle.write(CASE_SKELETON.format(title=title, number=number, date=now.strftime("%Y-%m-%d %H:%M")))
+    except FileExistsError:
+        sys.exit(f"{path.relative_to(ROOT)} gibt es schon; nichts wurde überschrieben.")
+    print(path.relative_to(ROOT))
+    print(
+        f"Der {number}. Fall ist angelegt, als Entwurf (Status: draft). In der Vorschau "
+        f"(make serve) steht er unter {local_url(DEFAULT_PORT)}/entwurf/{number}/. "
+        "Zum Veröffentlichen die Zeile „Status: draft“ löschen."
+    )
 
 
 @task(help={"pytest-args": "extra arguments for pytest, e.g. '-k feeds'"})

@@ -88,3 +88,15 @@ def duplicate_problem(case, first):
         "Geben Sie einem der beiden Fälle eine freie Nummer.",
         header_line(case.source_path, "fall"),
     )
+
+
+# Every title of the column starts the same way; file names leave it out.
+SERIES_PREFIX = re.compile(r"^\s*Der\s+»?eingebaute«?\s+Kunde\s+(und\s+)?", re.I)
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "ae", "Ö": "oe", "Ü": "ue"})
+
+
+def case_filename(number, title, max_words=5):
+    """fall-34-die-vergessene-rueckmeldung.md"""
+    words = re.findall(r"[a-z0-9]+", SERIES_PREFIX.sub("", title).translate(_UMLAUTS).lower())
+    slug = "-".join(words[:max_words]) or "ohne-titel"
+    return f"fall-{number:02d}-{slug}.md"

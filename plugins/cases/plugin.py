@@ -37,6 +37,11 @@ def read_case_number(content):
     number = parse_case_number(content.metadata.get("fall"), content.source_path)
     content.fall = number
     content.metadata["fall"] = number
+    if "summary" in content.metadata and not content.metadata["summary"].strip():
+        # An empty "Summary:" (as new-case writes it) means: no teaser
+        # written yet, so the first paragraph stands in, as without one.
+        del content.metadata["summary"]
+        content.__dict__.pop("_summary", None)
 
 
 def drop_duplicates(cases):

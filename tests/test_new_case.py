@@ -1,0 +1,57 @@
+"""`invoke new-case`: the next free number, today's date, the skeleton, never an overwrite."""
+
+import re
+import subprocess
+import sys
+from datetime import date
+
+import pytest
+
+from sitebuild import build, copy_project, demo_cases, read_case, soup
+
+
+def new_case(project, title):
+    return subprocess.run(
+        [sys.executable, "-m", "invoke", "new-case", "--title", title],
+        cwd=project, capture_output=True, text=True,
+    )
+
+
+@pytest.fixture
+def project(tmp_path):
+    return copy_project(tmp_path / "site")
+
+
+def test_a_new_case_gets_the_next_number_and_the_skeleton(project, tmp_path):
+    highest = max(c.number for c in demo_cases(project / "content"))  # drafts count too
+    result = new_case(project, "Der »eingebaute« Kunde und die vergessene Rückmeldung")
+    assert result.returncode == 0, result.stderr
+    written = project / result.stdout.splitlines()[0]
+    assert written.name == f"fall-{highest + 1:02d}-die-vergessene-rueckmeldung.md"
+    case = read_case(written)
+    assert case.number == highest + 1
+    assert case.metadata["title"] == "Der »eingebaute« Kunde und die vergessene Rückmeldung"
+    assert case.metadata["date"].startswith(date.today().isoformat()[:7])
+    assert case.is_draft
+    headings = re.findall(r"^## (.+)$", case.body, re.M)
+    assert headings == ["Was ist passiert?", "Der Tipp des »eingebauten« Kunden"]
+    assert f"/entwurf/{highest + 1}/" in result.stdout
+
+    # It builds strictly and the author sees it in the preview at once.
+    assert build(tmp_path / "out", project=project, strict=True).returncode == 0
+    page = soup(tmp_path / "out" / "entwurf" / str(highest + 1) / "index.html")
+    assert page.h1.get_text().startswith("Der »eingebaute« Kunde")
+    assert page.select_one(".lead").get_text().startswith("Hier beginnt die Geschichte")
+
+    second = new_case(project, "Der »eingebaute« Kunde und die zweite Idee")
+    assert read_case(project / second.stdout.splitlines()[0]).number == highest + 2
+
+
+def test_new_case_never_overwrites(project):
+    highest = max(c.number for c in demo_cases(project / "content"))
+    taken = project / "content" / "faelle" / f"fall-{highest + 1:02d}-schon-da.md"
+    taken.write_text("Mein halbfertiger Text, nicht überschreiben!\n", encoding="utf-8")
+    result = new_case(project, "Schon da")
+    assert result.returncode != 0
+    assert "gibt es schon; nichts wurde überschrieben" in result.stdout + result.stderr
+    assert taken.read_text(encoding="utf-8") == "Mein halbfertiger Text, nicht überschreiben!\n"
