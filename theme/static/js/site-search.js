@@ -19,7 +19,7 @@ if (form && results) {
     kind.textContent = record.filters.typ?.[0] === "Tipp" ? "Tipp" : "Fall";
     const heading = document.createElement("h2");
     const link = document.createElement("a");
-    link.href = siteUrl(base, record.url);
+    link.href = siteUrl(base, record.meta.url);
     link.textContent = record.meta.title;
     heading.append(link);
     article.append(kind, heading, excerpt(record.content, terms));

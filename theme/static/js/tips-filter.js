@@ -19,7 +19,7 @@ if (form && list) {
     if (theme) filters.thema = theme;
     const search = await pagefind.search(query, { filters });
     const records = await Promise.all(search.results.map((result) => result.data()));
-    return new Set(records.map((record) => record.url));
+    return new Set(records.map((record) => record.meta.url));
   }
 
   async function update() {

@@ -1,0 +1,1 @@
+"""`invoke bench`: how fast the site builds and previews, how light it is to read."""
