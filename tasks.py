@@ -281,3 +281,32 @@ def new_case(c, title):
 def test(c, pytest_args=""):
     """Run the whole test suite, browser tests included."""
     c.run(f"{sys.executable} -m pytest {pytest_args}", pty=False)
+
+
+@task(
+    name="import-case",
+    help={
+        "path": "one export, a folder of exports or a quoted pattern like \"../archiv/*.txt\"",
+        "date": "publication date for the imported cases, e.g. 2023-11-07",
+        "force": "overwrite cases that already exist",
+    },
+)
+def import_case(c, path, date=None, force=False):
+    """Import cases exported from the old website builder into content/faelle/."""
+    from datetime import date as Date
+
+    from importer import import_paths
+
+    when = Date.fromisoformat(date) if date else None
+    results = import_paths(path, CONTENT, existing_numbers=case_numbers(), date=when, force=force)
+    for result in results:
+        if result.ok:
+            print(os.path.relpath(result.written))
+            for message in result.messages:
+                print(f"    {message}")
+        else:
+            print(f"{result.source}: " + "; ".join(result.messages), file=sys.stderr)
+    written = sum(r.ok for r in results)
+    print(f"{written} von {len(results)} Dateien übernommen.")
+    if written < len(results):
+        sys.exit(1)
