@@ -22,8 +22,10 @@ HOST = "127.0.0.1"  # the preview is for the author only, never the network
 DEFAULT_PORT = 8000
 # Everything a build depends on: a change to any of it rebuilds the preview.
 WATCHED = [CONTENT, ROOT / "theme", ROOT / "plugins", PELICANCONF, PUBLISHCONF]
-# Tasks use the case model of the plugins (numbers, file names, checks).
+# Tasks use the case model of the plugins (numbers, file names, checks)
+# and the project's own packages (importer, benchmark).
 sys.path.insert(0, str(ROOT / "plugins"))
+sys.path.insert(0, str(ROOT))
 
 
 def local_url(port):
@@ -275,6 +277,29 @@ def new_case(c, title):
         f"(make serve) steht er unter {local_url(DEFAULT_PORT)}/entwurf/{number}/. "
         "Zum Veröffentlichen die Zeile „Status: draft“ löschen."
     )
+
+
+@task(
+    help={
+        "quick": "a small corpus and one round, to check that every figure comes out",
+        "cases": "number of synthetic cases (default 1000)",
+        "rounds": "interleaved rounds of each measurement (default 3)",
+        "write": "add the figures to docs/performance.md",
+    }
+)
+def bench(c, quick=False, cases=1000, rounds=3, write=False):
+    """Measure build, preview, memory and what a reader downloads; print every figure."""
+    from benchmark.run import format_results, report, run
+
+    cases, rounds = (30, 1) if quick else (int(cases), int(rounds))
+    memory_sizes = (cases,) if quick else (cases, 10 * cases)
+    results = run(cases=cases, rounds=rounds, memory_sizes=memory_sizes)
+    print(format_results(results))
+    if write:
+        document = ROOT / "docs" / "performance.md"
+        text = document.read_text(encoding="utf-8") if document.exists() else "# Leistung\n\n"
+        document.write_text(text.rstrip() + "\n\n" + report(results), encoding="utf-8")
+        print(f"Geschrieben: {document.relative_to(ROOT)}")
 
 
 @task(help={"pytest-args": "extra arguments for pytest, e.g. '-k feeds'"})

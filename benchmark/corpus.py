@@ -71,6 +71,9 @@ def synthetic_case(number, seed=0):
     tips = ["## Der Tipp des »eingebauten« Kunden", "", paragraph(rng, 4), "", paragraph(rng, 2)]
     if number % 3 == 0:
         tips += ["", "## Tipp für die Geschäftsleitung", "", paragraph(rng, 3)]
+    photo = []
+    if number % 10 == 0:  # every tenth case has the demo photo
+        photo = ["Image: images/fall-02.jpg", "Image_alt: Ein leerer Empfangstresen", "Image_credit: Demo"]
     return "\n".join(
         [
             f"Title: {title}",
@@ -78,6 +81,7 @@ def synthetic_case(number, seed=0):
             f"Date: {year}-{month:02d}-{day:02d} 09:00",
             f"Tags: {tags}",
             f"Summary: {sentence(rng, 14)}",
+            *photo,
             "",
             "\n\n".join(body),
             "",

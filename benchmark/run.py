@@ -1,0 +1,260 @@
+"""The measurements behind `invoke bench`.
+
+Builds run as separate processes, A and B interleaved, because the
+machine is shared: a ratio taken pair by pair says more than absolute
+times. Every figure is printed; `report()` turns them into Markdown for
+docs/performance.md.
+"""
+
+import os
+import platform
+import re
+import resource
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import datetime
+from pathlib import Path
+
+from .corpus import write_corpus
+
+ROOT = Path(__file__).resolve().parent.parent
+SITE_FILES = ["content", "theme", "plugins", "importer", "pelicanconf.py", "publishconf.py", "tasks.py"]
+BARE_SETTINGS = """\
+# Bare Pelican: default theme, no plugins, no typogrify, default Markdown.
+PATH = "content"
+SITENAME = "Bare"
+SITEURL = ""
+TIMEZONE = "Europe/Berlin"
+"""
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+
+
+def prepare_site(folder, cases):
+    """A copy of the site whose cases are the synthetic corpus."""
+    folder.mkdir(parents=True)
+    for name in SITE_FILES:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, folder / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, folder / name)
+    for demo in (folder / "content" / "faelle").glob("*.md"):
+        demo.unlink()
+    write_corpus(folder / "content" / "faelle", cases)
+    return folder
+
+
+def prepare_bare(folder, cases):
+    folder.mkdir(parents=True)
+    write_corpus(folder / "content", cases)
+    (folder / "bareconf.py").write_text(BARE_SETTINGS, encoding="utf-8")
+    return folder
+
+
+def timed_build(folder, settings, output, siteurl=None):
+    command = [sys.executable, "-m", "pelican", "content", "-s", settings, "-o", str(output), "-q"]
+    if siteurl:
+        command += ["-e", f'SITEURL="{siteurl}"', f'FEED_DOMAIN="{siteurl}"']
+    start = time.perf_counter()
+    subprocess.run(command, cwd=folder, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def peak_memory_mb(folder, settings, output):
+    """Peak resident memory of one build, its helper processes included."""
+    probe = (
+        "import resource, subprocess, sys;"
+        "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL);"
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
+    command = [sys.executable, "-c", probe, sys.executable, "-m", "pelican", "content",
+               "-s", settings, "-o", str(output), "-q"]
+    result = subprocess.run(command, cwd=folder, check=True, capture_output=True, text=True)
+    return int(result.stdout.split()[-1]) / 1024
+
+
+def spread(values):
+    return {"median": statistics.median(values), "min": min(values), "max": max(values)}
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def fetch(url):
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    except OSError:
+        return ""
+
+
+def preview_latency(folder, rounds):
+    """Seconds from saving an edited case to the preview serving the change."""
+    port = free_port()
+    log = open(folder / "livereload.log", "w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "invoke", "livereload", "--port", str(port)],
+        cwd=folder, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    case = sorted((folder / "content" / "faelle").glob("*.md"))[0]
+    number = re.search(r"^Fall: (\d+)$", case.read_text(encoding="utf-8"), re.M).group(1)
+    times = []
+    try:
+        deadline = time.monotonic() + 600
+        while not fetch(base + "/") and time.monotonic() < deadline:
+            time.sleep(0.2)
+        for index in range(rounds):
+            marker = f"Messpunkt{index}x{int(time.time())}"
+            with open(case, "a", encoding="utf-8") as handle:
+                handle.write(f"\n{marker}\n")
+            start = time.perf_counter()
+            while marker not in fetch(f"{base}/fall/{number}/"):
+                if time.perf_counter() - start > 300:
+                    raise RuntimeError("the preview never served the change")
+                time.sleep(0.02)
+            times.append(time.perf_counter() - start)
+            time.sleep(1.5)  # let the server settle before the next edit
+    finally:
+        os.killpg(server.pid, 15)
+        server.wait(timeout=30)
+        log.close()
+    return times
+
+
+def reader_figures(output, port):
+    """What a reader downloads, measured in Chromium against the built site."""
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+    import functools
+    import threading
+
+    from playwright.sync_api import sync_playwright
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", port), functools.partial(Quiet, directory=str(output)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{port}"
+    figures = {}
+    case_with_css = None
+    try:
+        case_page = next(p for p in sorted((output / "fall").glob("*/index.html")))
+        css = sum(f.stat().st_size for f in (output / "theme" / "css").glob("*.css"))
+        figures["case page with CSS (bytes)"] = case_page.stat().st_size + css
+        figures["home page (bytes)"] = (output / "index.html").stat().st_size
+        photo_case = next(
+            (p for p in sorted((output / "fall").glob("*/index.html")) if 'class="case-photo"' in p.read_text(encoding="utf-8")),
+            None,
+        )
+        chromium = shutil.which("chromium")
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+            for width in (390, 1280):
+                if photo_case is None:
+                    break
+                context = browser.new_context(viewport={"width": width, "height": 844})
+                page = context.new_page()
+                sizes = {}
+                page.on("response", lambda r, sizes=sizes: sizes.__setitem__(r.url, len(r.body() or b"")))
+                page.goto(f"{base}/{photo_case.parent.relative_to(output).as_posix()}/")
+                page.wait_for_load_state("networkidle")
+                figures[f"case page with photo at {width} px (bytes)"] = sum(sizes.values())
+                context.close()
+            context = browser.new_context()
+            page = context.new_page()
+            sizes = {}
+            page.on("response", lambda r: sizes.__setitem__(r.url, len(r.body() or b"")) if "/pagefind/" in r.url else None)
+            page.goto(f"{base}/tipps/")
+            page.wait_for_load_state("networkidle")
+            page.evaluate(
+                """() => { window.benchDone = null; const list = document.getElementById('tipps-liste');
+                new MutationObserver(() => { if (window.benchStart && list.dataset.shownFor === 'Beschwerde|')
+                  window.benchDone = performance.now() - window.benchStart; }).observe(list, {attributes: true});
+                document.getElementById('tipps-suche').addEventListener('input', () => { window.benchStart = performance.now(); }, true); }"""
+            )
+            page.focus("#tipps-suche")
+            page.keyboard.type("Beschwerde", delay=40)
+            page.wait_for_function("() => window.benchDone !== null", timeout=30000)
+            page.wait_for_load_state("networkidle")
+            figures["first search on /tipps/ (bytes)"] = sum(sizes.values())
+            figures["last keystroke to results (ms)"] = page.evaluate("() => window.benchDone")
+            browser.close()
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    return figures
+
+
+def run(cases=1000, rounds=3, memory_sizes=(1000, 10000), log=print):
+    results = {"cases": cases, "rounds": rounds}
+    with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
+        scratch = Path(scratch)
+        log(f"Korpus: {cases} synthetische Fälle")
+        site = prepare_site(scratch / "site", cases)
+        bare = prepare_bare(scratch / "bare", cases)
+        # One unmeasured build each: caches (compound splits) as in daily use.
+        timed_build(site, "pelicanconf.py", scratch / "out-full")
+        timed_build(bare, "bareconf.py", scratch / "out-bare")
+        full_times, bare_times, ratios = [], [], []
+        for index in range(rounds):
+            full = timed_build(site, "pelicanconf.py", scratch / "out-full")
+            plain = timed_build(bare, "bareconf.py", scratch / "out-bare")
+            full_times.append(full)
+            bare_times.append(plain)
+            ratios.append(full / plain)
+            log(f"  Runde {index + 1}: voll {full:.2f} s, Pelican pur {plain:.2f} s, Verhältnis {full / plain:.2f}")
+        results["full build (s)"] = spread(full_times)
+        results["bare Pelican (s)"] = spread(bare_times)
+        results["full/bare"] = spread(ratios)
+
+        log("Vorschau: Fall bearbeiten, bis der Server die Änderung liefert …")
+        results["preview edit to served (s)"] = spread(preview_latency(site, rounds))
+
+        for size in memory_sizes:
+            log(f"Speicher: voller Bau mit {size} Fällen …")
+            folder = site if size == cases else prepare_site(scratch / f"site-{size}", size)
+            results[f"peak memory at N={size} (MB)"] = peak_memory_mb(folder, "pelicanconf.py", scratch / f"out-mem-{size}")
+
+        log("Leserseite in Chromium …")
+        port = free_port()
+        timed_build(site, "pelicanconf.py", scratch / "out-reader", siteurl=f"http://127.0.0.1:{port}")
+        results.update(reader_figures(scratch / "out-reader", port))
+    return results
+
+
+def machine():
+    return f"{platform.machine()}, {os.cpu_count()} Kerne, Python {platform.python_version()}, {platform.platform()}"
+
+
+def format_results(results):
+    lines = []
+    for key, value in results.items():
+        if isinstance(value, dict):
+            lines.append(f"- {key}: Median {value['median']:.2f}, min {value['min']:.2f}, max {value['max']:.2f}")
+        elif isinstance(value, float):
+            lines.append(f"- {key}: {value:.1f}")
+        else:
+            lines.append(f"- {key}: {value}")
+    return "\n".join(lines)
+
+
+def report(results):
+    return (
+        f"## Messung vom {datetime.now():%Y-%m-%d %H:%M}\n\n"
+        f"Rechner: {machine()}\n\n"
+        f"Aufruf: `invoke bench --cases {results['cases']} --rounds {results['rounds']}`\n\n"
+        + format_results(results)
+        + "\n"
+    )
