@@ -94,13 +94,29 @@ def serve(c, port=DEFAULT_PORT):
         server.server_close()
 
 
+PREVIEW_CACHE = ROOT / "cache" / "preview"
+# Code and settings shape every cached case; a change to them starts afresh.
+CODE = [ROOT / "plugins", PELICANCONF, PUBLISHCONF]
+
+
+def is_bytecode(path):
+    return "__pycache__" in path or path.endswith(".pyc")
+
+
 @task(help={"port": "port to listen on (default 8000)"})
 def livereload(c, port=DEFAULT_PORT):
     """Build, serve on 127.0.0.1 and rebuild and reload the browser on every change."""
     from livereload import Server
 
     port = int(port)
-    overrides = preview_overrides(port)
+    # Cases that did not change come from Pelican's content cache.
+    overrides = {
+        **preview_overrides(port),
+        "CACHE_CONTENT": True,
+        "LOAD_CONTENT_CACHE": True,
+        "CONTENT_CACHING_LAYER": "generator",
+        "CACHE_PATH": str(PREVIEW_CACHE),
+    }
 
     def rebuild_preview():
         if pelican(PELICANCONF, OUTPUT, overrides=overrides):
@@ -108,10 +124,15 @@ def livereload(c, port=DEFAULT_PORT):
         else:
             print("Der Bau ist fehlgeschlagen; die Meldungen stehen oben.", flush=True)
 
-    rebuild_preview()
+    def rebuild_preview_afresh():
+        shutil.rmtree(PREVIEW_CACHE, ignore_errors=True)
+        rebuild_preview()
+
+    rebuild_preview_afresh()
     server = Server()
     for path in WATCHED:
-        server.watch(str(path), rebuild_preview)
+        action = rebuild_preview_afresh if path in CODE else rebuild_preview
+        server.watch(str(path), action, ignore=is_bytecode)
     print(f"Vorschau: {local_url(port)}/ (Strg+C beendet)", flush=True)
     server.serve(host=HOST, port=port, root=str(OUTPUT), open_url_delay=None)
 

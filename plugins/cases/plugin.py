@@ -1,5 +1,6 @@
 import logging
 import os
+from dataclasses import dataclass
 
 from pelican import signals
 from pelican.contents import Article
@@ -55,10 +56,23 @@ def drop_duplicates(cases):
     return kept
 
 
+@dataclass(frozen=True)
+class Neighbour:
+    """What a case page shows of the case before or after it.
+
+    Not the Article itself: pages and cases are pickled for Pelican's
+    content cache, and a chain of a thousand linked cases is too deep.
+    """
+
+    fall: int
+    title: str
+    url: str
+
+
 def link_neighbours(cases):
     """Prev/next follow the case number, not the date."""
-    ordered = sorted(cases, key=lambda c: c.fall)
-    for index, case in enumerate(ordered):
+    ordered = [Neighbour(c.fall, c.title, c.url) for c in sorted(cases, key=lambda c: c.fall)]
+    for index, case in enumerate(sorted(cases, key=lambda c: c.fall)):
         case.prev_case = ordered[index - 1] if index > 0 else None
         case.next_case = ordered[index + 1] if index + 1 < len(ordered) else None
 
@@ -69,6 +83,9 @@ def organise_cases(generator):
     generator.articles = [a for a in generator.articles if id(a) in kept]
     generator.drafts = [a for a in generator.drafts if id(a) in kept]
     generator.hidden_articles = [a for a in generator.hidden_articles if id(a) in kept]
+
+
+def link_cases(generator):
     link_neighbours(generator.articles)
 
 
@@ -78,3 +95,4 @@ def register():
     signals.article_generator_init.connect(check_sources)
     signals.content_object_init.connect(read_case_number)
     signals.article_generator_pretaxonomy.connect(organise_cases)
+    signals.article_generator_finalized.connect(link_cases)
