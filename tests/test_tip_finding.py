@@ -18,7 +18,7 @@ STORY = "Eine Geschichte.\n\n## Was ist passiert?\n\nDie Einordnung.\n\n"
 
 
 def test_one_tip():
-    html, tips = box_tips(render(STORY + "## Der Tipp des »eingebauten« Kunden\n\nMachen Sie es besser.\n"))
+    html, tips, _ = box_tips(render(STORY + "## Der Tipp des »eingebauten« Kunden\n\nMachen Sie es besser.\n"))
     assert [t.anchor for t in tips] == ["tipp"]
     assert tips[0].heading == "Der Tipp des »eingebauten« Kunden"
     assert tips[0].text == "Machen Sie es besser."
@@ -30,7 +30,7 @@ def test_one_tip():
 
 def test_two_tips_get_their_own_anchors():
     source = STORY + "## Der Tipp\n\nErster.\n\n## Tipp für Chefs\n\nZweiter.\n"
-    html, tips = box_tips(render(source))
+    html, tips, _ = box_tips(render(source))
     assert [(t.anchor, t.heading, t.text) for t in tips] == [
         ("tipp", "Der Tipp", "Erster."),
         ("tipp-2", "Tipp für Chefs", "Zweiter."),
@@ -39,14 +39,14 @@ def test_two_tips_get_their_own_anchors():
 
 
 def test_a_tip_as_last_section_runs_to_the_end():
-    html, tips = box_tips(render(STORY + "## Der Tipp\n\nEins.\n\nZwei.\n\n- drei\n"))
+    html, tips, _ = box_tips(render(STORY + "## Der Tipp\n\nEins.\n\nZwei.\n\n- drei\n"))
     assert tips[0].text == "Eins. Zwei. drei"
     assert html.rstrip().endswith("</aside>")
 
 
 def test_a_deeper_heading_stays_inside_and_a_same_level_heading_ends_it():
     source = "## Der Tipp\n\nVorher.\n\n### Eine Checkliste\n\n- prüfen\n\n## Nachwort\n\nDanach.\n"
-    html, tips = box_tips(render(source))
+    html, tips, _ = box_tips(render(source))
     (box,) = boxes(html)
     assert box.h3.get_text() == "Eine Checkliste"
     assert "prüfen" in tips[0].text
@@ -55,13 +55,13 @@ def test_a_deeper_heading_stays_inside_and_a_same_level_heading_ends_it():
 
 
 def test_a_higher_heading_ends_it_too():
-    html, tips = box_tips(render("### Tipp\n\nKlein.\n\n## Größer\n\nDanach.\n"))
+    html, tips, _ = box_tips(render("### Tipp\n\nKlein.\n\n## Größer\n\nDanach.\n"))
     assert tips[0].text == "Klein."
 
 
 def test_a_heading_marked_tipp_counts_whatever_its_text():
     source = STORY + "## Mein Rat an Sie {.tipp .wichtig}\n\nHören Sie zu.\n"
-    html, tips = box_tips(render(source))
+    html, tips, _ = box_tips(render(source))
     assert tips[0].heading == "Mein Rat an Sie"
     (box,) = boxes(html)
     # The class moves to the box; other classes stay on the heading.
@@ -70,23 +70,23 @@ def test_a_heading_marked_tipp_counts_whatever_its_text():
 
 def test_no_tip():
     source = STORY + "## Fazit\n\nKein Rat diesmal. Ein Tipp im Text ist keine Überschrift.\n"
-    html, tips = box_tips(render(source))
+    html, tips, _ = box_tips(render(source))
     assert tips == [] and boxes(html) == []
 
 
 def test_tipping_point_is_not_a_tip():
-    _, tips = box_tips(render("## Tippfehler im Angebot\n\nText.\n"))
+    _, tips, _ = box_tips(render("## Tippfehler im Angebot\n\nText.\n"))
     assert tips == []
 
 
 def test_an_empty_tip_is_found_and_marked_empty():
-    _, tips = box_tips(render(STORY + "## Der Tipp des »eingebauten« Kunden\n\n## Anhang\n\nText.\n"))
+    _, tips, _ = box_tips(render(STORY + "## Der Tipp des »eingebauten« Kunden\n\n## Anhang\n\nText.\n"))
     assert len(tips) == 1 and tips[0].is_empty
 
 
 def test_html_and_quotes_inside_a_tip_are_kept():
     source = '## Der Tipp\n\nSagen Sie "Danke" und *meinen* Sie es: [so](https://example.org/ "Titel").\n'
-    html, tips = box_tips(render(source))
+    html, tips, _ = box_tips(render(source))
     assert tips[0].text == 'Sagen Sie "Danke" und meinen Sie es: so.'
     body = BeautifulSoup(tips[0].body_html, "html.parser")
     assert body.em.get_text() == "meinen"
@@ -94,7 +94,7 @@ def test_html_and_quotes_inside_a_tip_are_kept():
 
 
 def test_ids_are_unique_even_when_a_heading_is_called_tipp():
-    html, tips = box_tips(render("## Tipp\n\nEins.\n\n## Tipp\n\nZwei.\n"))
+    html, tips, _ = box_tips(render("## Tipp\n\nEins.\n\n## Tipp\n\nZwei.\n"))
     ids = [tag["id"] for tag in BeautifulSoup(html, "html.parser").find_all(id=True)]
     assert len(ids) == len(set(ids))
     for box in boxes(html):
@@ -102,12 +102,17 @@ def test_ids_are_unique_even_when_a_heading_is_called_tipp():
 
 
 def test_boxing_twice_changes_nothing():
-    html, tips = box_tips(render(STORY + "## Der Tipp\n\nEins.\n"))
-    again, tips_again = box_tips(html)
+    html, tips, _ = box_tips(render(STORY + "## Der Tipp\n\nEins.\n"))
+    again, tips_again, _ = box_tips(html)
     assert again == html and tips_again == tips
 
 
 @pytest.mark.parametrize("pattern, expected", [(r"^Unser Rat", ["Unser Rat"]), (r"^Der Tipp", [])])
 def test_the_heading_pattern_is_a_setting(pattern, expected):
-    _, tips = box_tips(render("## Unser Rat\n\nText.\n"), pattern)
+    _, tips, _ = box_tips(render("## Unser Rat\n\nText.\n"), pattern)
     assert [t.heading for t in tips] == expected
+
+
+def test_the_plain_text_comes_along_for_the_search():
+    _, _, text = box_tips(render("Ein *kurzer* Satz.\n\n## Der Tipp\n\nNoch einer.\n"))
+    assert text == "Ein kurzer Satz. Der Tipp Noch einer."

@@ -9,6 +9,7 @@ inside. Each section is wrapped as ``<aside class="tipp" id="tipp">``
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
@@ -56,8 +57,14 @@ def _plain(text):
     return " ".join(text.replace("\xa0", " ").split())
 
 
+class Boxed(NamedTuple):
+    html: str  # the case's HTML with its tips boxed
+    tips: list  # TipSection, in order
+    text: str  # the case's plain text, for the search index (parsed once here)
+
+
 def box_tips(html, heading_pattern=DEFAULT_HEADING_PATTERN):
-    """Return ``(html_with_boxes, [TipSection, …])``.
+    """Box the tips of a case's HTML; see Boxed for what comes back.
 
     HTML that was boxed before (e.g. from Pelican's cache) is read as it is.
     """
@@ -75,7 +82,7 @@ def box_tips(html, heading_pattern=DEFAULT_HEADING_PATTERN):
             # Several boxes on a page need names of their own (landmarks).
             box["aria-labelledby"] = heading["id"]
     tips = [_section(box) for box in boxes]
-    return (str(soup) if boxes else html), tips
+    return Boxed(str(soup) if boxes else html, tips, _plain(soup.get_text()))
 
 
 def _tip_headings(soup, pattern):

@@ -4,6 +4,7 @@ the search page and index."""
 import json
 import logging
 import os
+import threading
 
 from pelican.generators import Generator
 
@@ -35,6 +36,14 @@ class TipsGenerator(Generator):
         self.tips = tips
         self.context["tips"] = tips
         self.context["tip_tags"] = sorted({str(t) for tip in tips for t in tip.tags})
+        self.search_index = None
+        if self.settings["SEARCH_INDEX"]:
+            # Pagefind indexes in a process of its own; started now, it runs
+            # on the other core while Pelican renders and writes the pages.
+            self.search_index = SearchIndexWriter(
+                self.output_path, self._search_records(), self.settings["SEARCH_LANGUAGE"]
+            )
+            self.search_index.start()
 
     def generate_output(self, writer):
         settings = self.settings
@@ -61,8 +70,8 @@ class TipsGenerator(Generator):
                 self.tips, self.context, settings["TIPS_FEED_ATOM"],
                 feed_type="atom", feed_title="Tipps",
             )
-        if settings["SEARCH_INDEX"]:
-            self._write_search_index()
+        if self.search_index:
+            self.search_index.finish()
 
     def _write_json(self, save_as):
         siteurl = self.settings["SITEURL"]
@@ -77,13 +86,31 @@ class TipsGenerator(Generator):
             )
             handle.write("\n")
 
-    def _write_search_index(self):
+    def _search_records(self):
         splitter = CompoundSplitter(os.path.join(self.settings["CACHE_PATH"], "compounds.json"))
         make = RecordMaker(splitter, self.settings["SEARCH_IGNORED_PHRASES"])
         records = [make.case(case) for case in self.context.get("articles", [])]
         records += [make.tip(tip) for tip in self.tips]
         splitter.save()
-        write_search_index(self.output_path, records, self.settings["SEARCH_LANGUAGE"])
+        return records
+
+
+class SearchIndexWriter(threading.Thread):
+    def __init__(self, output_path, records, language):
+        super().__init__(name="search-index", daemon=True)
+        self.arguments = (output_path, records, language)
+        self.error = None
+
+    def run(self):
+        try:
+            write_search_index(*self.arguments)
+        except Exception as error:  # handed to the build in finish()
+            self.error = error
+
+    def finish(self):
+        self.join()
+        if self.error:
+            raise self.error
 
 
 def _tips_of(case):

@@ -30,7 +30,7 @@ def box_case_tips(content):
     """Box the tips as soon as a case is read, before anything renders it."""
     if isinstance(content, Article):
         pattern = content.settings.get("TIPS_HEADING_PATTERN", DEFAULT_HEADING_PATTERN)
-        content._content, content.tip_sections = box_tips(content._content, pattern)
+        content._content, content.tip_sections, content.search_text = box_tips(content._content, pattern)
 
 
 def get_generators(pelican):

@@ -59,7 +59,7 @@ class RecordMaker:
         title = plain_text(case.title)
         return {
             "url": "/" + case.url,
-            "content": self._content(title, plain_text(case.summary), plain_text(case.content)),
+            "content": self._content(title, plain_text(case.summary), case.search_text),
             "meta": {"title": f"Der {case.fall}. Fall: {self._strip(title)}"},
             "filters": {"typ": [KIND_CASE], "thema": [str(t) for t in getattr(case, "tags", [])]},
         }
