@@ -132,6 +132,16 @@ def preview_latency(folder, rounds):
     return times
 
 
+def record_size(sizes, response, only=None):
+    """Remember how many bytes a response brought (pages closing mid-way are skipped)."""
+    if only and only not in response.url:
+        return
+    try:
+        sizes[response.url] = len(response.body() or b"")
+    except Exception:
+        pass
+
+
 def reader_figures(output, port):
     """What a reader downloads, measured in Chromium against the built site."""
     from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -167,7 +177,7 @@ def reader_figures(output, port):
                 context = browser.new_context(viewport={"width": width, "height": 844})
                 page = context.new_page()
                 sizes = {}
-                page.on("response", lambda r, sizes=sizes: sizes.__setitem__(r.url, len(r.body() or b"")))
+                page.on("response", lambda r, sizes=sizes: record_size(sizes, r))
                 page.goto(f"{base}/{photo_case.parent.relative_to(output).as_posix()}/")
                 page.wait_for_load_state("networkidle")
                 figures[f"case page with photo at {width} px (bytes)"] = sum(sizes.values())
@@ -175,7 +185,7 @@ def reader_figures(output, port):
             context = browser.new_context()
             page = context.new_page()
             sizes = {}
-            page.on("response", lambda r: sizes.__setitem__(r.url, len(r.body() or b"")) if "/pagefind/" in r.url else None)
+            page.on("response", lambda r: record_size(sizes, r, only="/pagefind/"))
             page.goto(f"{base}/tipps/")
             page.wait_for_load_state("networkidle")
             page.evaluate(

@@ -15,7 +15,8 @@ import re
 import shutil
 import tempfile
 
-from bs4 import BeautifulSoup
+from markupsafe import Markup
+
 from .compounds import extra_search_words
 
 logger = logging.getLogger(__name__)
@@ -27,7 +28,8 @@ KIND_TIP = "Tipp"
 
 
 def plain_text(html):
-    return " ".join(BeautifulSoup(html or "", "html.parser").get_text(" ").split())
+    """Text of a title or summary: tags dropped, entities decoded."""
+    return " ".join(Markup(html or "").striptags().split())
 
 
 class RecordMaker:

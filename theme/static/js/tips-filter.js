@@ -2,6 +2,10 @@
 // Without JavaScript the form stays hidden and the whole list is shown.
 import { clearHighlights, highlight, loadPagefind, queryTerms } from "./search-core.js";
 
+// Each shown match costs a small download, so a query that matches
+// hundreds of tips shows the best ones only.
+const MOST_SHOWN = 50;
+
 const form = document.getElementById("tipps-filter");
 const list = document.getElementById("tipps-liste");
 
@@ -18,16 +22,18 @@ if (form && list) {
     const filters = { typ: "Tipp" };
     if (theme) filters.thema = theme;
     const search = await pagefind.search(query, { filters });
-    const records = await Promise.all(search.results.map((result) => result.data()));
-    return new Set(records.map((record) => record.meta.url));
+    const best = search.results.slice(0, MOST_SHOWN);
+    const records = await Promise.all(best.map((result) => result.data()));
+    return { urls: new Set(records.map((record) => record.meta.url)), total: search.results.length };
   }
 
   async function update() {
     const run = ++generation;
     const query = input.value.trim();
     const theme = topic.value;
-    const urls = query ? await matchingUrls(query, theme) : null;
+    const matches = query ? await matchingUrls(query, theme) : null;
     if (run !== generation) return; // a newer keystroke has taken over
+    const urls = matches && matches.urls;
     const terms = queryTerms(query);
     let shown = 0;
     for (const item of items) {
@@ -43,6 +49,7 @@ if (form && list) {
     }
     if (!query && !theme) status.textContent = "";
     else if (shown === 0) status.textContent = query ? `Kein Tipp passt zu „${query}“.` : "Kein Tipp zu diesem Thema.";
+    else if (matches && matches.total > shown) status.textContent = `${matches.total} Tipps passen; hier die ${shown} besten. Ein genaueres Wort grenzt weiter ein.`;
     else status.textContent = `${shown} von ${items.length} Tipps`;
     list.dataset.shownFor = `${query}|${theme}`; // what the list shows now
   }
