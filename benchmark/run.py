@@ -6,6 +6,7 @@ times. Every figure is printed; `report()` turns them into Markdown for
 docs/performance.md.
 """
 
+import gzip
 import os
 import platform
 import re
@@ -132,14 +133,18 @@ def preview_latency(folder, rounds):
     return times
 
 
-def record_size(sizes, response, only=None):
-    """Remember how many bytes a response brought (pages closing mid-way are skipped)."""
+def record_size(sizes, response, only=None, compressed=None):
+    """Remember how many bytes a response brought (pages closing mid-way are
+    skipped), and in ``compressed`` what gzip would have sent instead."""
     if only and only not in response.url:
         return
     try:
-        sizes[response.url] = len(response.body() or b"")
+        body = response.body() or b""
     except Exception:
-        pass
+        return
+    sizes[response.url] = len(body)
+    if compressed is not None:
+        compressed[response.url] = len(gzip.compress(body, 6))
 
 
 def reader_figures(output, port):
@@ -184,8 +189,8 @@ def reader_figures(output, port):
                 context.close()
             context = browser.new_context()
             page = context.new_page()
-            sizes = {}
-            page.on("response", lambda r: record_size(sizes, r, only="/pagefind/"))
+            sizes, gzipped = {}, {}
+            page.on("response", lambda r: record_size(sizes, r, only="/pagefind/", compressed=gzipped))
             page.goto(f"{base}/tipps/")
             page.wait_for_load_state("networkidle")
             page.evaluate(
@@ -199,6 +204,7 @@ def reader_figures(output, port):
             page.wait_for_function("() => window.benchDone !== null", timeout=30000)
             page.wait_for_load_state("networkidle")
             figures["first search on /tipps/ (bytes)"] = sum(sizes.values())
+            figures["first search on /tipps/, gzip-compressed (bytes)"] = sum(gzipped.values())
             figures["last keystroke to results (ms)"] = page.evaluate("() => window.benchDone")
             browser.close()
     finally:

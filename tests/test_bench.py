@@ -17,6 +17,7 @@ FIGURES = [
     "case page with photo at 390 px (bytes)",
     "case page with photo at 1280 px (bytes)",
     "first search on /tipps/ (bytes)",
+    "first search on /tipps/, gzip-compressed (bytes)",
     "last keystroke to results (ms)",
 ]
 
