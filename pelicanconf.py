@@ -18,7 +18,9 @@ RELATIVE_URLS = False
 PATH = "content"
 ARTICLE_PATHS = ["faelle"]
 PAGE_PATHS = ["pages"]
-STATIC_PATHS = ["images"]
+# Photos are not copied as they are: plugins/photos writes resized
+# versions (the originals can be several megabytes).
+STATIC_PATHS = []
 # robots.txt names the sitemap, whose address differs between preview and
 # published site, so it is a template.
 TEMPLATE_PAGES = {"extra/robots.txt": "robots.txt"}
@@ -29,7 +31,7 @@ DEFAULT_DATE_FORMAT = "%d.%m.%Y"  # replaced by German Babel dates (plugin germa
 
 THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["german", "cases", "feeds", "tips", "pelican.plugins.sitemap"]
+PLUGINS = ["german", "cases", "feeds", "tips", "photos", "pelican.plugins.sitemap"]
 SITEMAP = {
     "format": "xml",
     # Pages that only repeat others or have nothing to index.

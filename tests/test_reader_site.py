@@ -121,8 +121,9 @@ def test_every_internal_link_anchor_and_asset_resolves(published_site):
     for path in html_files(published_site):
         page = soup(path)
         for tag in page.find_all(["a", "link", "img", "script", "source"]):
-            for attribute in ("href", "src"):
-                url = tag.get(attribute)
+            urls = [tag.get("href"), tag.get("src")]
+            urls += [c.split()[0] for c in tag.get("srcset", "").split(",") if c.strip()]
+            for url in urls:
                 if not url or url.startswith("data:"):
                     continue
                 if url.startswith("#"):
@@ -155,7 +156,9 @@ def test_case_metadata_for_the_web(published_site, case):
     assert og["og:url"] == url and og["og:type"] == "article"
     twitter = page.find("meta", attrs={"name": "twitter:card"})["content"]
     if "image" in case.metadata:
-        assert og["og:image"] == f"{SITEURL}/{case.metadata['image']}"
+        stem = case.metadata["image"].rsplit(".", 1)[0]
+        assert re.fullmatch(rf"{SITEURL}/{re.escape(stem)}-\d+\.jpg", og["og:image"])
+        assert (published_site / og["og:image"].removeprefix(SITEURL + "/")).is_file()
         assert twitter == "summary_large_image"
     else:
         assert "og:image" not in og and twitter == "summary"

@@ -104,10 +104,17 @@ def test_case_with_photo_shows_it_with_alt_text_and_credit(published_site):
             assert figure is None
             continue
         img = figure.find("img")
-        assert img["src"].endswith(case.metadata["image"])
-        assert (published_site / case.metadata["image"]).is_file()
+        stem = case.metadata["image"].rsplit(".", 1)[0]
+        assert re.search(rf"/{re.escape(stem)}-\d+\.jpg$", img["src"])
         assert img["alt"] == case.metadata["image_alt"]
+        assert int(img["width"]) > 0 and int(img["height"]) > 0
         assert figure.figcaption.get_text(strip=True) == "Foto: " + case.metadata["image_credit"]
+        # Readers get resized versions, never the original file.
+        assert not (published_site / case.metadata["image"]).exists()
+        webp = figure.find("source", type="image/webp")
+        for candidate in webp["srcset"].split(", ") + img["srcset"].split(", "):
+            url, width = candidate.split()
+            assert (published_site / url.split("/", 3)[3]).is_file(), url
 
 
 def test_case_without_summary_uses_its_first_paragraph(published_site):

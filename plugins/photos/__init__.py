@@ -1,0 +1,11 @@
+"""Photos for readers: resized versions in WebP and JPEG, never the original.
+
+The author drops the camera or stock-photo original beside the case and
+writes ``Image:``; readers get versions sized for their screen
+(``srcset``/``sizes``, with ``width``/``height`` so nothing jumps). The
+versions are made once with Pillow and kept in the cache between builds.
+"""
+
+from .plugin import register
+
+__all__ = ["register"]
