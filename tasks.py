@@ -20,8 +20,6 @@ PELICANCONF = ROOT / "pelicanconf.py"
 PUBLISHCONF = ROOT / "publishconf.py"
 HOST = "127.0.0.1"  # the preview is for the author only, never the network
 DEFAULT_PORT = 8000
-# Everything a build depends on: a change to any of it rebuilds the preview.
-WATCHED = [CONTENT, ROOT / "theme", ROOT / "plugins", PELICANCONF, PUBLISHCONF]
 # Tasks use the case model of the plugins (numbers, file names, checks)
 # and the project's own packages (importer, benchmark).
 sys.path.insert(0, str(ROOT / "plugins"))
@@ -38,6 +36,11 @@ def pelican(settings, output, *, strict=False, overrides=None):
     A fresh process picks up changes to plugins and settings and keeps a
     crashing build from taking the preview server down with it.
     """
+    command = pelican_command(settings, output, strict=strict, overrides=overrides)
+    return subprocess.run(command, cwd=ROOT).returncode == 0
+
+
+def pelican_command(settings, output, *, strict=False, overrides=None):
     command = [
         sys.executable, "-m", "pelican", str(CONTENT),
         "--settings", str(settings),
@@ -49,7 +52,7 @@ def pelican(settings, output, *, strict=False, overrides=None):
         # One flag for all: argparse keeps only the last --extra-settings.
         command += ["--extra-settings"]
         command += [f"{key}={json.dumps(value)}" for key, value in overrides.items()]
-    return subprocess.run(command, cwd=ROOT).returncode == 0
+    return command
 
 
 def preview_overrides(port):
@@ -103,38 +106,150 @@ def is_bytecode(path):
     return "__pycache__" in path or path.endswith(".pyc")
 
 
-@task(help={"port": "port to listen on (default 8000)"})
-def livereload(c, port=DEFAULT_PORT):
-    """Build, serve on 127.0.0.1 and rebuild and reload the browser on every change."""
-    from livereload import Server
+class PreviewBuilds:
+    """The builds behind the live preview.
 
-    port = int(port)
-    # Cases that did not change come from Pelican's content cache.
-    overrides = {
-        **preview_overrides(port),
-        "CACHE_CONTENT": True,
-        "LOAD_CONTENT_CACHE": True,
-        "CONTENT_CACHING_LAYER": "generator",
-        "CACHE_PATH": str(PREVIEW_CACHE),
-    }
+    A whole build takes seconds on a large site, so when only cases were
+    edited, those case pages are built on their own first (into a scratch
+    folder, then moved into output/) and served at once; the whole site
+    follows in the background and the browser reloads again when it is done.
+    """
 
-    def rebuild_preview():
-        if pelican(PELICANCONF, OUTPUT, overrides=overrides):
-            print(f"Neu gebaut: {local_url(port)}/", flush=True)
+    def __init__(self, port):
+        self.port = port
+        # Cases that did not change come from Pelican's content cache.
+        self.overrides = {
+            **preview_overrides(port),
+            "CACHE_CONTENT": True,
+            "LOAD_CONTENT_CACHE": True,
+            "CONTENT_CACHING_LAYER": "generator",
+            "CACHE_PATH": str(PREVIEW_CACHE),
+        }
+        self.background = None
+        self.case_times = self._case_times()
+        # Touched whenever the preview changed: the browser then reloads.
+        self.reload_marker = OUTPUT / ".vorschau-neu"
+
+    @staticmethod
+    def _case_times():
+        return {p: p.stat().st_mtime_ns for p in (CONTENT / "faelle").glob("*.md")}
+
+    def _report(self, ok):
+        if ok:
+            print(f"Neu gebaut: {local_url(self.port)}/", flush=True)
+            self.reload_marker.touch()
         else:
             print("Der Bau ist fehlgeschlagen; die Meldungen stehen oben.", flush=True)
 
-    def rebuild_preview_afresh():
-        shutil.rmtree(PREVIEW_CACHE, ignore_errors=True)
-        rebuild_preview()
+    def _stop_background(self):
+        if self.background and self.background.poll() is None:
+            self.background.terminate()
+            self.background.wait()
 
-    rebuild_preview_afresh()
+    def whole_site(self):
+        self._stop_background()
+        self.case_times = self._case_times()
+        self._report(pelican(PELICANCONF, OUTPUT, overrides=self.overrides))
+
+    def whole_site_afresh(self):
+        shutil.rmtree(PREVIEW_CACHE, ignore_errors=True)
+        self.whole_site()
+
+    def content_changed(self):
+        now = self._case_times()
+        edited = [p for p, t in now.items() if self.case_times.get(p) != t]
+        others_changed = set(self.case_times) - set(now)
+        self.case_times = now
+        if not edited or others_changed or not self._edited_cases_first(edited):
+            self.whole_site()
+            return
+        self._whole_site_in_background()
+
+    def _edited_cases_first(self, edited):
+        from cases.checks import read_header
+        from cases.model import CaseError, parse_case_number
+
+        import tempfile
+
+        self._stop_background()
+        pages = []
+        try:
+            for path in edited:
+                header = read_header(path)
+                number = parse_case_number(header.value("fall"), path)
+                folder = "entwurf" if header.is_draft else "fall"
+                pages.append(f"{folder}/{number}/index.html")
+        except CaseError:
+            return False  # the whole build reports it properly
+        with tempfile.TemporaryDirectory(prefix="vorschau-") as scratch:
+            only_these = {
+                **self.overrides,
+                "CACHE_CONTENT": False,
+                "LOAD_CONTENT_CACHE": False,
+                "SEARCH_INDEX": False,
+                "ARTICLE_PATHS": [str(p.relative_to(CONTENT)) for p in edited],
+            }
+            if not pelican(PELICANCONF, scratch, overrides=only_these):
+                return False
+            for page in pages:
+                built = Path(scratch) / page
+                target = OUTPUT / page
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(built, str(target) + ".neu")
+                os.replace(str(target) + ".neu", target)
+        print(f"Sofort neu: {', '.join(pages)}; die ganze Website folgt.", flush=True)
+        self.reload_marker.touch()
+        return True
+
+    def _whole_site_in_background(self):
+        command = [sys.executable, "-c", _BUILD_THEN_MARK, str(self.reload_marker), *pelican_command(
+            PELICANCONF, OUTPUT, overrides=self.overrides)]
+        self.background = subprocess.Popen(command, cwd=ROOT)
+
+
+# Runs a build and touches a marker file when it has succeeded.
+_BUILD_THEN_MARK = (
+    "import pathlib, subprocess, sys;"
+    "ok = subprocess.run(sys.argv[2:]).returncode == 0;"
+    "ok and pathlib.Path(sys.argv[1]).touch();"
+    "print('Neu gebaut: ganze Website.' if ok else 'Der Bau ist fehlgeschlagen.', flush=True)"
+)
+
+
+def watch_sources(builds):
+    """Rebuild on every change to content, theme, plugins or settings.
+
+    watchfiles reports changes as they happen (inotify), so an edited case
+    is rebuilt at once, not at the next poll.
+    """
+    from watchfiles import watch
+
+    sources = [CONTENT, ROOT / "theme", ROOT / "plugins", PELICANCONF, PUBLISHCONF]
+    code = [str(p) for p in CODE]
+    for changes in watch(*sources, debounce=50, step=20, watch_filter=lambda _, p: not is_bytecode(p)):
+        changed = [path for _, path in changes]
+        if any(path.startswith(tuple(code)) for path in changed):
+            builds.whole_site_afresh()
+        elif all(path.startswith(str(CONTENT)) for path in changed):
+            builds.content_changed()
+        else:
+            builds.whole_site()
+
+
+@task(help={"port": "port to listen on (default 8000)"})
+def livereload(c, port=DEFAULT_PORT):
+    """Build, serve on 127.0.0.1 and rebuild and reload the browser on every change."""
+    import threading
+
+    from livereload import Server
+
+    builds = PreviewBuilds(int(port))
+    builds.whole_site_afresh()
+    threading.Thread(target=watch_sources, args=(builds,), daemon=True).start()
     server = Server()
-    for path in WATCHED:
-        action = rebuild_preview_afresh if path in CODE else rebuild_preview
-        server.watch(str(path), action, ignore=is_bytecode)
+    server.watch(str(builds.reload_marker))  # only reloads the browser
     print(f"Vorschau: {local_url(port)}/ (Strg+C beendet)", flush=True)
-    server.serve(host=HOST, port=port, root=str(OUTPUT), open_url_delay=None)
+    server.serve(host=HOST, port=int(port), root=str(OUTPUT), open_url_delay=None)
 
 
 @task
