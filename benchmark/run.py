@@ -201,7 +201,7 @@ def reader_figures(output, port):
             )
             page.focus("#tipps-suche")
             page.keyboard.type("Beschwerde", delay=40)
-            page.wait_for_function("() => window.benchDone !== null", timeout=30000)
+            page.wait_for_function("() => window.benchDone !== null", timeout=120000)
             page.wait_for_load_state("networkidle")
             figures["first search on /tipps/ (bytes)"] = sum(sizes.values())
             figures["first search on /tipps/, gzip-compressed (bytes)"] = sum(gzipped.values())
