@@ -7,6 +7,7 @@ environment). The names follow pelican-quickstart's tasks.py.
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -141,13 +142,16 @@ class PreviewBuilds:
         else:
             print("Der Bau ist fehlgeschlagen; die Meldungen stehen oben.", flush=True)
 
-    def _stop_background(self):
+    def stop(self):
+        """Stop a background build of the whole site, if one is running."""
         if self.background and self.background.poll() is None:
-            self.background.terminate()
+            # The build runs in a process group of its own: stop all of it,
+            # not just the wrapper, so no stale build writes after this one.
+            os.killpg(self.background.pid, signal.SIGTERM)
             self.background.wait()
 
     def whole_site(self):
-        self._stop_background()
+        self.stop()
         self.case_times = self._case_times()
         self._report(pelican(PELICANCONF, OUTPUT, overrides=self.overrides))
 
@@ -171,7 +175,7 @@ class PreviewBuilds:
 
         import tempfile
 
-        self._stop_background()
+        self.stop()
         pages = []
         try:
             for path in edited:
@@ -204,7 +208,7 @@ class PreviewBuilds:
     def _whole_site_in_background(self):
         command = [sys.executable, "-c", _BUILD_THEN_MARK, str(self.reload_marker), *pelican_command(
             PELICANCONF, OUTPUT, overrides=self.overrides)]
-        self.background = subprocess.Popen(command, cwd=ROOT)
+        self.background = subprocess.Popen(command, cwd=ROOT, start_new_session=True)
 
 
 # Runs a build and touches a marker file when it has succeeded.
@@ -249,7 +253,11 @@ def livereload(c, port=DEFAULT_PORT):
     server = Server()
     server.watch(str(builds.reload_marker))  # only reloads the browser
     print(f"Vorschau: {local_url(port)}/ (Strg+C beendet)", flush=True)
-    server.serve(host=HOST, port=int(port), root=str(OUTPUT), open_url_delay=None)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        server.serve(host=HOST, port=int(port), root=str(OUTPUT), open_url_delay=None)
+    finally:
+        builds.stop()
 
 
 @task
