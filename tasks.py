@@ -363,20 +363,6 @@ def check(c):
     print("Alles in Ordnung: keine Probleme in den Fällen.")
 
 
-def case_numbers():
-    """Numbers of all cases in content/faelle, drafts included."""
-    from cases.checks import read_header
-    from cases.model import CaseError, parse_case_number
-
-    numbers = {}
-    for path in sorted((CONTENT / "faelle").glob("*.md")):
-        try:
-            numbers[parse_case_number(read_header(path).value("fall"), path)] = path
-        except CaseError:
-            continue
-    return numbers
-
-
 CASE_SKELETON = """\
 Title: {title}
 Fall: {number}
@@ -404,9 +390,10 @@ def new_case(c, title):
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
+    from cases.checks import case_numbers
     from cases.model import case_filename
 
-    numbers = case_numbers()
+    numbers = case_numbers(CONTENT / "faelle")
     number = max(numbers, default=0) + 1
     path = CONTENT / "faelle" / case_filename(number, title)
     now = datetime.now(ZoneInfo(published_settings()["TIMEZONE"]))
@@ -456,25 +443,26 @@ def test(c, pytest_args=""):
     name="import-case",
     help={
         "path": "one export, a folder of exports or a quoted pattern like \"../archiv/*.txt\"",
-        "date": "publication date for the imported cases, e.g. 2023-11-07",
-        "force": "overwrite cases that already exist",
+        "date": "publication date for the imported cases, e.g. 2023-11-07 (default: from the file, else today)",
+        "force": "overwrite existing case files and allow a case number twice",
     },
 )
 def import_case(c, path, date=None, force=False):
     """Import cases exported from the old website builder into content/faelle/."""
-    from datetime import date as Date
-
     from importer import import_paths
 
-    when = Date.fromisoformat(date) if date else None
-    results = import_paths(path, CONTENT, existing_numbers=case_numbers(), date=when, force=force)
+    try:
+        results = import_paths(path, CONTENT, date=date, force=force)
+    except ValueError as error:  # an unreadable --date
+        sys.exit(str(error))
     for result in results:
         if result.ok:
             print(os.path.relpath(result.written))
             for message in result.messages:
                 print(f"    {message}")
         else:
-            print(f"{result.source}: " + "; ".join(result.messages), file=sys.stderr)
+            for problem in result.problems:
+                print(f"{result.source}: {problem}", file=sys.stderr)
     written = sum(r.ok for r in results)
     print(f"{written} von {len(results)} Dateien übernommen.")
     if written < len(results):

@@ -8,6 +8,7 @@ import difflib
 import os
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from pelican.utils import get_date
 
@@ -116,6 +117,19 @@ def check_header(header, content_path):
                 key,
             )
     return problems
+
+
+def case_numbers(folder):
+    """Case number -> file, for every case file in ``folder`` with a valid
+    number (drafts included); new-case and the importer keep numbers unique
+    with it."""
+    numbers = {}
+    for path in sorted(Path(folder).glob("*.md")):
+        try:
+            numbers.setdefault(parse_case_number(read_header(path).value("fall"), path), path)
+        except CaseError:
+            continue
+    return numbers
 
 
 def check_case_files(paths, content_path):
