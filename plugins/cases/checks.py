@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pelican.utils import get_date
 
-from .model import CaseError, Problem, display_path, duplicate_problem, parse_case_number
+from .model import CaseError, Problem, display_path, parse_case_number
 
 KNOWN_KEYS = {
     "title", "fall", "date", "modified", "tags", "summary", "image", "image_alt",
@@ -152,14 +152,16 @@ def check_case_files(paths, content_path):
     for number, header in numbered:
         first = first_with.setdefault(number, header)
         if first is not header:
-            problems.append(duplicate_problem(_Named(header.path, number), _Named(first.path, number)))
+            problems.append(
+                Problem(
+                    display_path(header.path),
+                    f"Die Fallnummer {number} ist schon an {display_path(first.path)} "
+                    "vergeben; dieser Fall wird nicht veröffentlicht.",
+                    "Geben Sie einem der beiden Fälle eine freie Nummer.",
+                    header.line("fall"),
+                )
+            )
     return problems
-
-
-@dataclass
-class _Named:
-    source_path: str
-    fall: int
 
 
 def report(problems, what="den Fällen"):

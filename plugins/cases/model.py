@@ -79,17 +79,6 @@ def parse_case_number(raw, path):
     return int(text)
 
 
-def duplicate_problem(case, first):
-    return Problem(
-        display_path(case.source_path),
-        f"Die Fallnummer {case.fall} ist schon an "
-        f"{display_path(first.source_path)} vergeben; dieser Fall wird "
-        "nicht veröffentlicht.",
-        "Geben Sie einem der beiden Fälle eine freie Nummer.",
-        header_line(case.source_path, "fall"),
-    )
-
-
 # Every title of the column starts the same way; file names leave it out.
 SERIES_PREFIX = re.compile(r"^\s*Der\s+»?eingebaute«?\s+Kunde\s+(und\s+)?", re.I)
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "ae", "Ö": "oe", "Ü": "ue"})

@@ -3,7 +3,6 @@
 from babel.dates import format_date
 
 LONG_DATE = "d. MMMM y"  # 14. Mai 2024
-MONTH_YEAR = "MMMM y"  # Mai 2024
 
 
 def german_date(value, pattern=LONG_DATE):

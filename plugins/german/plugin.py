@@ -1,13 +1,12 @@
 from pelican import signals
 
-from .dates import MONTH_YEAR, german_date, iso_date
+from .dates import german_date, iso_date
 from .quotes import germanize_quotes
 
 
 def add_jinja_filters(generator):
     generator.env.filters.setdefault("german_date", german_date)
     generator.env.filters.setdefault("iso_date", iso_date)
-    generator.env.globals.setdefault("MONTH_YEAR", MONTH_YEAR)
 
 
 def germanize_content(content):
