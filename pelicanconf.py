@@ -110,7 +110,10 @@ AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
 TRANSLATION_FEED_ATOM = None
 TRANSLATION_FEED_RSS = None
-FEED_MAX_ITEMS = None
+# A feed carries the newest cases (every tag feed, the tips feed too);
+# the archive is the site. A thousand full cases in one feed would be
+# megabytes for every subscriber's reader to fetch again and again.
+FEED_MAX_ITEMS = 50
 RSS_FEED_SUMMARY_ONLY = False
 
 # Slugs spell umlauts the German way: "Wertschätzung" -> "wertschaetzung".

@@ -1,6 +1,7 @@
 """Helpers shared by the tests: build the site through Pelican itself,
 read the demo cases' sources, parse what was built."""
 
+import json
 import os
 import re
 import shutil
@@ -42,8 +43,9 @@ def copy_project(target):
     return target
 
 
-def build(output, *, project=ROOT, settings="pelicanconf.py", strict=False, siteurl=None, env=None):
-    """Run Pelican as the tasks do; return the finished process."""
+def build(output, *, project=ROOT, settings="pelicanconf.py", strict=False, siteurl=None, env=None, overrides=None):
+    """Run Pelican as the tasks do; return the finished process.
+    ``overrides`` are settings given on the command line, as JSON values."""
     command = [
         sys.executable, "-m", "pelican", str(Path(project) / "content"),
         "--settings", str(Path(project) / settings),
@@ -54,6 +56,7 @@ def build(output, *, project=ROOT, settings="pelicanconf.py", strict=False, site
     command += ["-e", f'CACHE_PATH="{SHARED_CACHE}"']
     if siteurl:
         command += [f'SITEURL="{siteurl}"', f'FEED_DOMAIN="{siteurl}"']
+    command += [f"{key}={json.dumps(value)}" for key, value in (overrides or {}).items()]
     return subprocess.run(
         command, cwd=project, capture_output=True, text=True,
         env={**os.environ, "COLUMNS": "200", **(env or {})},

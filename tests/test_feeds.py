@@ -8,7 +8,7 @@ from urllib.parse import urlparse
 import feedparser
 from bs4 import BeautifulSoup
 
-from sitebuild import html_files, published_cases, soup
+from sitebuild import build, html_files, published_cases, soup
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 RFC3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$")
@@ -102,6 +102,20 @@ def test_main_feeds_list_every_published_case_with_full_content(published_site):
     assert not parsed.bozo and parsed.feed.language == "de"
     assert {e.link for e in parsed.entries} == case_urls(cases)
     assert not feedparser.parse(rss).bozo
+
+
+def test_feeds_carry_the_newest_cases_up_to_the_limit(tmp_path):
+    limit = 2
+    result = build(tmp_path, settings="publishconf.py", overrides={"FEED_MAX_ITEMS": limit})
+    assert result.returncode == 0, result.stderr
+    newest = sorted(published_cases(), key=lambda case: case.number, reverse=True)[:limit]
+    links, _ = check_atom(tmp_path, tmp_path / "feeds" / "alle.atom.xml")
+    assert set(links) == case_urls(newest) and len(links) == limit
+    assert set(check_rss(tmp_path, tmp_path / "feeds" / "alle.rss.xml")) == case_urls(newest)
+    tips = feedparser.parse(tmp_path / "feeds" / "tipps.atom.xml")
+    assert not tips.bozo and len(tips.entries) == limit
+    assert all(f"/fall/{newest[0].number}/" in entry.link or f"/fall/{newest[1].number}/" in entry.link
+               for entry in tips.entries)
 
 
 def test_every_tag_has_valid_feeds_of_its_cases(published_site):

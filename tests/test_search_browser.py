@@ -156,6 +156,19 @@ def test_no_request_leaves_the_local_server(served_site, page):
         page.wait_for_load_state("networkidle")
     page.goto(served_site.url + "/tipps/")
     search_tips(page, "Beschwerde")
+    assert any("/pagefind-tipps/" in url for url in page.request_log.urls)
     assert any("/pagefind/" in url for url in page.request_log.urls)
     assert page.request_log.foreign(served_site.url) == []
     assert page.request_log.errors == []
+
+
+def test_the_tips_page_searches_its_own_small_bundle_without_fragments(served_site, page):
+    """The list already holds every tip: a search on /tipps/ must not fetch
+    a result fragment per match, nor the bundle with the whole cases."""
+    page.goto(served_site.url + "/tipps/")
+    page.wait_for_load_state("networkidle")
+    found = search_tips(page, "Kunde")
+    assert len(found) >= 2
+    pagefind = [url for url in page.request_log.urls if "/pagefind" in url]
+    assert pagefind and all("/pagefind-tipps/" in url for url in pagefind), pagefind
+    assert not [url for url in pagefind if "/fragment/" in url]

@@ -13,7 +13,7 @@ from cases.model import Problem, display_path
 
 from .compounds import CompoundSplitter
 from .records import Tip
-from .search import RecordMaker, write_search_index
+from .search import RecordMaker, tips_page_record, write_search_index
 
 logger = logging.getLogger(__name__)
 
@@ -40,9 +40,7 @@ class TipsGenerator(Generator):
         if self.settings["SEARCH_INDEX"]:
             # Pagefind indexes in a process of its own; started now, it runs
             # on the other core while Pelican renders and writes the pages.
-            self.search_index = SearchIndexWriter(
-                self.output_path, self._search_records(), self.settings["SEARCH_LANGUAGE"]
-            )
+            self.search_index = SearchIndexWriter(self._search_bundles(), self.settings["SEARCH_LANGUAGE"])
             self.search_index.start()
 
     def generate_output(self, writer):
@@ -86,24 +84,32 @@ class TipsGenerator(Generator):
             )
             handle.write("\n")
 
-    def _search_records(self):
+    def _search_bundles(self):
+        """The records of each Pagefind bundle, by folder: one for the
+        search page (cases and tips) and a small one for the tips page."""
         splitter = CompoundSplitter(os.path.join(self.settings["CACHE_PATH"], "compounds.json"))
         make = RecordMaker(splitter, self.settings["SEARCH_IGNORED_PHRASES"])
-        records = [make.case(case) for case in self.context.get("articles", [])]
-        records += [make.tip(tip) for tip in self.tips]
+        tip_records = [make.tip(tip) for tip in self.tips]
+        case_records = [make.case(case) for case in self.context.get("articles", [])]
         splitter.save()
-        return records
+        return [
+            (os.path.join(self.output_path, self.settings["SEARCH_BUNDLE_DIR"]), case_records + tip_records),
+            (os.path.join(self.output_path, self.settings["TIPS_SEARCH_BUNDLE_DIR"]),
+             [tips_page_record(record) for record in tip_records]),
+        ]
 
 
 class SearchIndexWriter(threading.Thread):
-    def __init__(self, output_path, records, language):
+    def __init__(self, bundles, language):
         super().__init__(name="search-index", daemon=True)
-        self.arguments = (output_path, records, language)
+        self.bundles = bundles
+        self.language = language
         self.error = None
 
     def run(self):
         try:
-            write_search_index(*self.arguments)
+            for folder, records in self.bundles:
+                write_search_index(folder, records, self.language)
         except Exception as error:  # handed to the build in finish()
             self.error = error
 

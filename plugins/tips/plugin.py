@@ -16,6 +16,9 @@ DEFAULT_SETTINGS = {
     "SEARCH_SAVE_AS": "suche/index.html",
     "SEARCH_INDEX": True,
     "SEARCH_LANGUAGE": "de",
+    # Pagefind bundles, relative to the output folder.
+    "SEARCH_BUNDLE_DIR": "pagefind",
+    "TIPS_SEARCH_BUNDLE_DIR": "pagefind-tipps",
     # Repeated in every case, so useless to search for (see search.py).
     "SEARCH_IGNORED_PHRASES": ["Der »eingebaute« Kunde und", "Der Tipp des »eingebauten« Kunden"],
 }

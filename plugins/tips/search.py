@@ -25,6 +25,8 @@ logger = logging.getLogger(__name__)
 EXTRA_WORDS_MARKER = "⁂"
 KIND_CASE = "Fall"
 KIND_TIP = "Tipp"
+# Must match TIP_FILTER in theme/static/js/tips-filter.js.
+TIP_FILTER = "tipp"
 
 
 def plain_text(html):
@@ -98,11 +100,19 @@ def record_page(record):
     )
 
 
-def write_search_index(output_path, records, language):
-    """Write the Pagefind bundle to ``output_path``/pagefind."""
-    from pagefind.index import PagefindIndex
+def tips_page_record(record):
+    """A tip's record for the bundle behind the tips page.
 
-    bundle = os.path.join(output_path, "pagefind")
+    That page already shows every tip; its search only has to say which
+    ones match. Each tip is a filter value of its own, so Pagefind's filter
+    counts name the matching tips without a fragment download per match.
+    """
+    return {**record, "filters": {TIP_FILTER: [record["url"]]}}
+
+
+def write_search_index(bundle, records, language):
+    """Write a Pagefind bundle of ``records`` into the folder ``bundle``."""
+    from pagefind.index import PagefindIndex
 
     async def write(pages):
         config = {"force_language": language, "output_path": bundle}

@@ -7,9 +7,11 @@ export const EXTRA_WORDS_MARKER = "⁂";
 
 let pagefindLoading = null;
 
-export function loadPagefind(base) {
+// A page uses one bundle, so the first one asked for is kept.
+export function loadPagefind(bundle) {
   if (!pagefindLoading) {
-    pagefindLoading = import(new URL("pagefind/pagefind.js", base).href).then(async (pagefind) => {
+    const script = new URL("pagefind.js", new URL(bundle, document.baseURI));
+    pagefindLoading = import(script.href).then(async (pagefind) => {
       await pagefind.init();
       return pagefind;
     });
@@ -45,17 +47,44 @@ function matches(word, terms) {
 
 export function clearHighlights(root) {
   for (const mark of root.querySelectorAll("mark")) {
-    mark.replaceWith(document.createTextNode(mark.textContent));
+    const parent = mark.parentNode;
+    mark.replaceWith(mark.textContent);
+    parent.normalize();
   }
-  root.normalize();
 }
 
-// Wrap every word of the text below root that contains a term in <mark>.
-export function highlight(root, terms) {
-  if (!root || !terms.length) return;
+const UMLAUT_SPELLINGS = { ae: "(?:ae|ä)", oe: "(?:oe|ö)", ue: "(?:ue|ü)", ss: "(?:ss|ß)" };
+
+// A pattern for the raw text that finds every place where the folded text
+// contains the term, including terms that begin or end inside a folded
+// umlaut ("er" in "Bär" → "baer").
+function rawPattern(term) {
+  let pattern = term.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
+    .replace(/ae|oe|ue|ss/g, (pair) => UMLAUT_SPELLINGS[pair]);
+  const [first, last] = [pattern[0], pattern.at(-1)];
+  if (first === "e") pattern = `(?:[äöü]|e)${pattern.slice(1)}`;
+  else if (first === "s") pattern = `(?:ß|s)${pattern.slice(1)}`;
+  if (last === "s") pattern = `${pattern.slice(0, -1)}(?:s|ß)`;
+  else if ("aou".includes(last)) pattern = `${pattern.slice(0, -1)}(?:${last}|${{ a: "ä", o: "ö", u: "ü" }[last]})`;
+  return pattern;
+}
+
+// Whether a text may contain a term at all: a quick test that spares the
+// word-by-word look at text that cannot match.
+export function anyTerm(terms) {
+  return new RegExp(terms.map(rawPattern).join("|"), "i");
+}
+
+// Wrap every word of the text below root that contains a term in <mark>;
+// says whether it marked any.
+export function highlight(root, terms, mayMatch = anyTerm(terms)) {
+  if (!root || !terms.length) return false;
   const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
   const nodes = [];
-  while (walker.nextNode()) nodes.push(walker.currentNode);
+  while (walker.nextNode()) {
+    if (mayMatch.test(walker.currentNode.data)) nodes.push(walker.currentNode);
+  }
+  let marked = false;
   for (const node of nodes) {
     const text = node.textContent;
     const fragment = document.createDocumentFragment();
@@ -73,8 +102,10 @@ export function highlight(root, terms) {
     if (found) {
       fragment.append(text.slice(last));
       node.replaceWith(fragment);
+      marked = true;
     }
   }
+  return marked;
 }
 
 // A short passage of a result around its first visible match, as DOM.

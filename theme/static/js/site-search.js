@@ -8,6 +8,7 @@ const status = document.getElementById("suche-status");
 
 if (form && results) {
   const base = form.dataset.searchBase;
+  const bundle = form.dataset.searchBundle;
   const input = form.querySelector("input[type=search]");
   let generation = 0;
 
@@ -34,7 +35,7 @@ if (form && results) {
       status.textContent = "";
       return;
     }
-    const pagefind = await loadPagefind(base);
+    const pagefind = await loadPagefind(bundle);
     const search = await pagefind.search(query);
     const records = await Promise.all(search.results.slice(0, 30).map((result) => result.data()));
     if (current !== generation) return;
@@ -58,7 +59,7 @@ if (form && results) {
     event.preventDefault();
     searchFor(input.value.trim());
   });
-  input.addEventListener("focus", () => loadPagefind(base), { once: true });
+  input.addEventListener("focus", () => loadPagefind(bundle), { once: true });
   input.addEventListener("input", () => searchFor(input.value.trim()));
 
   const query = new URLSearchParams(window.location.search).get("q");
