@@ -31,7 +31,9 @@ DEFAULT_DATE_FORMAT = "%d.%m.%Y"  # replaced by German Babel dates (plugin germa
 
 THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["german", "cases", "feeds", "tips", "photos", "pelican.plugins.sitemap"]
+# "reading" converts the Markdown on every core; it must come after
+# "cases", whose Markdown reader it runs.
+PLUGINS = ["german", "cases", "reading", "feeds", "tips", "photos", "pelican.plugins.sitemap"]
 SITEMAP = {
     "format": "xml",
     # Pages that only repeat others or have nothing to index.
@@ -47,7 +49,11 @@ MARKDOWN = {
     "output_format": "html5",
 }
 
-TYPOGRIFY = True
+# typogrify plus German quotes, done by plugins/german where each source is
+# converted (on every core, see plugins/reading). Pelican's own TYPOGRIFY
+# would typeset everything a second time, one source after another.
+GERMAN_TYPOGRAPHY = True
+TYPOGRIFY = False
 # "--" becomes an en dash (German Gedankenstrich), "---" an em dash.
 TYPOGRIFY_DASHES = "oldschool"
 

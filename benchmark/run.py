@@ -190,13 +190,15 @@ def reader_figures(output, port):
             context = browser.new_context()
             page = context.new_page()
             sizes, gzipped = {}, {}
-            page.on("response", lambda r: record_size(sizes, r, only="/pagefind/", compressed=gzipped))
+            page.on("response", lambda r: record_size(sizes, r, only="/pagefind", compressed=gzipped))
             page.goto(f"{base}/tipps/")
             page.wait_for_load_state("networkidle")
             page.evaluate(
                 """() => { window.benchDone = null; const list = document.getElementById('tipps-liste');
+                // Results count once the browser has drawn them: the frame after the update.
                 new MutationObserver(() => { if (window.benchStart && list.dataset.shownFor === 'Beschwerde|')
-                  window.benchDone = performance.now() - window.benchStart; }).observe(list, {attributes: true});
+                  requestAnimationFrame(() => setTimeout(() => { window.benchDone = performance.now() - window.benchStart; })); })
+                  .observe(list, {attributes: true});
                 document.getElementById('tipps-suche').addEventListener('input', () => { window.benchStart = performance.now(); }, true); }"""
             )
             page.focus("#tipps-suche")

@@ -43,9 +43,11 @@ def copy_project(target):
     return target
 
 
-def build(output, *, project=ROOT, settings="pelicanconf.py", strict=False, siteurl=None, env=None, overrides=None):
+def build(output, *, project=ROOT, settings="pelicanconf.py", strict=False, siteurl=None, env=None,
+          overrides=None, options=()):
     """Run Pelican as the tasks do; return the finished process.
-    ``overrides`` are settings given on the command line, as JSON values."""
+    ``overrides`` are settings given on the command line, as JSON values;
+    ``options`` more command-line options (e.g. ``--debug``)."""
     command = [
         sys.executable, "-m", "pelican", str(Path(project) / "content"),
         "--settings", str(Path(project) / settings),
@@ -53,6 +55,7 @@ def build(output, *, project=ROOT, settings="pelicanconf.py", strict=False, site
     ]
     if strict:
         command += ["--fatal", "warnings"]
+    command += list(options)
     command += ["-e", f'CACHE_PATH="{SHARED_CACHE}"']
     if siteurl:
         command += [f'SITEURL="{siteurl}"', f'FEED_DOMAIN="{siteurl}"']

@@ -5,7 +5,7 @@ import os
 import shutil
 from dataclasses import dataclass
 
-from PIL import Image, ImageOps
+from PIL import ExifTags, Image, ImageOps
 
 WIDTHS = (480, 800, 1200)
 FORMATS = {"webp": ("WEBP", {"quality": 72, "method": 6}), "jpg": ("JPEG", {"quality": 78, "optimize": True, "progressive": True})}
@@ -36,8 +36,13 @@ def plan_variants(source, relative, cache_dir):
     key = source_key(source)
     stem, _ = os.path.splitext(relative)
     with Image.open(source) as image:
-        image = ImageOps.exif_transpose(image)
         original_width, original_height = image.size
+        # Turned by its EXIF orientation, a portrait shot from a camera is
+        # stored lying on its side. Read from the header: decoding the
+        # pixels is only needed for a version not yet in the cache.
+        if image.getexif().get(ExifTags.Base.Orientation, 1) in (5, 6, 7, 8):
+            original_width, original_height = original_height, original_width
+        upright = None
         widths = [w for w in WIDTHS if w < original_width] or [original_width]
         if original_width > widths[-1] and len(widths) < len(WIDTHS):
             widths.append(original_width)
@@ -49,7 +54,9 @@ def plan_variants(source, relative, cache_dir):
                 cached = os.path.join(cache_dir, f"{key}-{width}.{extension}")
                 if not os.path.exists(cached):
                     os.makedirs(cache_dir, exist_ok=True)
-                    resized = image.convert("RGB").resize((width, height), Image.Resampling.LANCZOS)
+                    if upright is None:
+                        upright = ImageOps.exif_transpose(image)
+                    resized = upright.convert("RGB").resize((width, height), Image.Resampling.LANCZOS)
                     resized.save(cached + ".part", pil_format, **options)
                     os.replace(cached + ".part", cached)
                 planned.append((variant, cached))

@@ -35,10 +35,14 @@ class TipSection:
 
 def _without_ids(nodes):
     """The body as HTML to show elsewhere, where the case's ids would clash."""
-    fragment = BeautifulSoup("".join(str(node) for node in nodes), "html.parser")
-    for tag in fragment.find_all(id=True):
-        del tag["id"]
-    return str(fragment).strip()
+    tags = [tag for node in nodes if isinstance(node, Tag) for tag in (node, *node.find_all(id=True))]
+    kept = [(tag, tag.attrs) for tag in tags if tag.has_attr("id")]
+    for tag, attrs in kept:
+        tag.attrs = {name: value for name, value in attrs.items() if name != "id"}
+    html = "".join(str(node) for node in nodes).strip()
+    for tag, attrs in kept:  # the case itself keeps them, in their order
+        tag.attrs = attrs
+    return html
 
 
 def tip_anchor(index):

@@ -1,0 +1,154 @@
+"""Convert Markdown sources in a pool of processes.
+
+Pelican reads one source after another, and Markdown plus typography is
+the largest part of a build. A generator's reader is told which sources
+will be asked for (``prefetch``) and has them converted on every core
+while Pelican is still setting up; ``read`` then only collects a result.
+The conversion is the same function in a worker as in the build's own
+process, so the output does not depend on where it ran.
+"""
+
+import logging
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+
+from .signals import source_converted
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class ReadSource:
+    """A converted source on its way to Pelican: the HTML, and metadata as
+    the reader found it (text; summary already HTML), before Pelican turns
+    it into dates, tags and categories."""
+
+    path: str
+    content: str
+    metadata: dict
+    settings: dict = field(repr=False)
+
+
+class DeferredMetadata:
+    """Leaves metadata as text. Pelican's metadata objects (tags, dates)
+    carry the settings with them, too heavy to send between processes;
+    the reader in the build's process makes them from the text."""
+
+    def process_metadata(self, name, value):
+        return value
+
+
+class _WarningsKept(logging.Handler):
+    """Keeps what a worker logs, for the build's process to log again:
+    a strict build fails on warnings only where it can see them."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.kept = []
+
+    def emit(self, record):
+        self.kept.append((record.name, record.levelno, record.getMessage()))
+
+
+def convert(reader, path):
+    """Markdown to HTML, then whatever the receivers of
+    ``source_converted`` do to it; returns content and text metadata."""
+    content, metadata = reader.read(path)
+    source = ReadSource(path, content, metadata, reader.settings)
+    source_converted.send(reader, source=source)
+    return source.content, source.metadata
+
+
+# Set in the build's process before the pool forks, so each worker has the
+# reader without it being sent along with every task.
+_worker_reader = None
+
+
+def _convert_in_worker(path):
+    kept = _WarningsKept()
+    root = logging.getLogger()
+    root.addHandler(kept)
+    try:
+        content, metadata = convert(_worker_reader, path)
+    finally:
+        root.removeHandler(kept)
+    return content, metadata, kept.kept
+
+
+class ParallelReading:
+    """Mixed into a Markdown reader class (see ``parallel_reader_class``)."""
+
+    def __init__(self, settings):
+        super().__init__(settings)
+        self._raw_reader = None
+        self._pending = {}
+        self._pool = None
+
+    reader_class = None  # the class it stands in for
+
+    @property
+    def raw_reader(self):
+        if self._raw_reader is None:
+            raw_class = type(self.reader_class.__name__, (DeferredMetadata, self.reader_class), {})
+            self._raw_reader = raw_class(self.settings)
+        return self._raw_reader
+
+    def prefetch(self, paths):
+        """Start converting ``paths`` (absolute, as Pelican passes them to
+        ``read``) in worker processes, unless too few to be worth it."""
+        processes = min(self.settings["READING_PROCESSES"], len(paths))
+        if processes < 2 or len(paths) < self.settings["READING_MIN_SOURCES"]:
+            return
+        global _worker_reader
+        _worker_reader = self.raw_reader
+        # fork: the workers start with the plugins and their receivers
+        # already connected, as they are in this process.
+        self._pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"))
+        logger.debug("Markdown: %d Quellen in %d Prozessen", len(paths), processes)
+        chunk = max(1, len(paths) // (processes * 8))
+        for start in range(0, len(paths), chunk):
+            batch = paths[start : start + chunk]
+            future = self._pool.submit(_convert_batch, batch)
+            for index, path in enumerate(batch):
+                self._pending[path] = (future, index)
+
+    def read(self, source_path):
+        pending = self._pending.pop(source_path, None)
+        if pending is None:
+            content, metadata = convert(self.raw_reader, source_path)
+        else:
+            future, index = pending
+            outcome = future.result()[index]
+            if isinstance(outcome, BaseException):
+                raise outcome
+            content, metadata, warnings = outcome
+            for name, level, message in warnings:
+                logging.getLogger(name).log(level, "%s", message)
+            if not self._pending:
+                self.close()
+        return content, {name: self.process_metadata(name, value) for name, value in metadata.items()}
+
+    def close(self):
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+        self._pending.clear()
+
+
+def _convert_batch(paths):
+    """Several sources per task: fewer round trips between processes. A
+    source that fails does not take the others of its batch with it."""
+    outcomes = []
+    for path in paths:
+        try:
+            outcomes.append(_convert_in_worker(path))
+        except Exception as error:
+            outcomes.append(error)
+    return outcomes
+
+
+def parallel_reader_class(reader_class):
+    """``reader_class`` with its sources converted in parallel. The name
+    stays, as Pelican records it in every content's metadata."""
+    return type(reader_class.__name__, (ParallelReading, reader_class), {"reader_class": reader_class})

@@ -1,0 +1,46 @@
+"""Optimisations that claim to leave the site as it was, checked on the
+demo site: Markdown and typography on every core (plugins/reading and
+GERMAN_TYPOGRAPHY) against Pelican's own way, one source after another
+with TYPOGRIFY, as the site was built before."""
+
+import re
+
+from sitebuild import build
+
+PELICANS_WAY = {
+    "PLUGINS": ["german", "cases", "feeds", "tips", "photos", "pelican.plugins.sitemap"],
+    "TYPOGRIFY": True,
+    "GERMAN_TYPOGRAPHY": False,
+}
+# Sources are converted in two worker processes even for a few files.
+IN_PARALLEL = {"READING_PROCESSES": 2, "READING_MIN_SOURCES": 0}
+# Pagefind's bundles differ from one run to the next anyway (file names
+# are hashes of unordered data); what they index is the pages compared here.
+NOT_COMPARED = re.compile(r"^pagefind(-tipps)?/")
+LASTMOD = re.compile(rb"<lastmod>[^<]*</lastmod>")  # the build's own time for some pages
+
+
+def files(output):
+    return {
+        path.relative_to(output).as_posix(): path
+        for path in output.rglob("*")
+        if path.is_file() and not NOT_COMPARED.match(path.relative_to(output).as_posix())
+    }
+
+
+def test_parallel_reading_and_german_typography_change_no_byte(tmp_path):
+    before, after = tmp_path / "before", tmp_path / "after"
+    result = build(before, settings="publishconf.py", strict=True, overrides=PELICANS_WAY)
+    assert result.returncode == 0, result.stderr
+    result = build(after, settings="publishconf.py", strict=True, overrides=IN_PARALLEL, options=["--debug"])
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"in 2 Prozessen", result.stdout + result.stderr), "the sources were not read in parallel"
+
+    old, new = files(before), files(after)
+    assert old.keys() == new.keys()
+    assert any(name.startswith("fall/") for name in old)
+    different = [
+        name for name in sorted(old)
+        if LASTMOD.sub(b"", old[name].read_bytes()) != LASTMOD.sub(b"", new[name].read_bytes())
+    ]
+    assert different == []
