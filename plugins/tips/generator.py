@@ -4,6 +4,8 @@ the search page and index."""
 import json
 import logging
 import os
+import shutil
+import tempfile
 import threading
 
 from pelican.generators import Generator
@@ -13,7 +15,7 @@ from cases.model import Problem, display_path
 
 from .compounds import CompoundSplitter
 from .records import Tip
-from .search import RecordMaker, tips_page_record, write_search_index
+from .search import RecordMaker, write_record_pages, write_search_indexes
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +42,15 @@ class TipsGenerator(Generator):
         if self.settings["SEARCH_INDEX"]:
             # Pagefind indexes in a process of its own; started now, it runs
             # on the other core while Pelican renders and writes the pages.
-            self.search_index = SearchIndexWriter(self._search_bundles(), self.settings["SEARCH_LANGUAGE"])
+            # The record pages are written here rather than in that thread,
+            # where they would wait for the interpreter lock behind the
+            # page rendering.
+            pages = tempfile.mkdtemp(prefix="pagefind-records-")
+            bundles = []
+            for number, (bundle, records) in enumerate(self._search_bundles()):
+                write_record_pages(records, os.path.join(pages, str(number)))
+                bundles.append((bundle, os.path.join(pages, str(number))))
+            self.search_index = SearchIndexWriter(bundles, self.settings["SEARCH_LANGUAGE"], pages)
             self.search_index.start()
 
     def generate_output(self, writer):
@@ -85,33 +95,35 @@ class TipsGenerator(Generator):
             handle.write("\n")
 
     def _search_bundles(self):
-        """The records of each Pagefind bundle, by folder: one for the
-        search page (cases and tips) and a small one for the tips page."""
+        """The records of each Pagefind bundle, by folder: the cases, and
+        the tips (searched alone on the tips page, merged with the cases on
+        the search page)."""
         splitter = CompoundSplitter(os.path.join(self.settings["CACHE_PATH"], "compounds.json"))
         make = RecordMaker(splitter, self.settings["SEARCH_IGNORED_PHRASES"])
         tip_records = [make.tip(tip) for tip in self.tips]
         case_records = [make.case(case) for case in self.context.get("articles", [])]
         splitter.save()
         return [
-            (os.path.join(self.output_path, self.settings["SEARCH_BUNDLE_DIR"]), case_records + tip_records),
-            (os.path.join(self.output_path, self.settings["TIPS_SEARCH_BUNDLE_DIR"]),
-             [tips_page_record(record) for record in tip_records]),
+            (os.path.join(self.output_path, self.settings["SEARCH_BUNDLE_DIR"]), case_records),
+            (os.path.join(self.output_path, self.settings["TIPS_SEARCH_BUNDLE_DIR"]), tip_records),
         ]
 
 
 class SearchIndexWriter(threading.Thread):
-    def __init__(self, bundles, language):
+    def __init__(self, bundles, language, pages):
         super().__init__(name="search-index", daemon=True)
         self.bundles = bundles
         self.language = language
+        self.pages = pages  # removed when done
         self.error = None
 
     def run(self):
         try:
-            for folder, records in self.bundles:
-                write_search_index(folder, records, self.language)
+            write_search_indexes(self.bundles, self.language)
         except Exception as error:  # handed to the build in finish()
             self.error = error
+        finally:
+            shutil.rmtree(self.pages, ignore_errors=True)
 
     def finish(self):
         self.join()

@@ -2,7 +2,11 @@
 
 Every case and every tip becomes a record of its own, so a tip can be found
 as itself (its URL points to the tip's box) and a filter tells tips from
-cases. Words a reader may type but the text does not spell out (parts of
+cases. Cases and tips go into two bundles: the tips page searches the
+small one of tips alone, the search page merges both. Each tip is also a
+filter value of its own, so the tips page, which already shows every tip,
+learns which ones match from Pagefind's filter counts without a fragment
+download per match. Words a reader may type but the text does not spell out (parts of
 compounds, umlauts written as ae/oe/ue/ss) are appended after a marker;
 the search scripts cut the marker and what follows from every excerpt.
 """
@@ -13,7 +17,6 @@ import logging
 import os
 import re
 import shutil
-import tempfile
 
 from markupsafe import Markup
 
@@ -65,7 +68,7 @@ class RecordMaker:
             "url": "/" + case.url,
             "content": self._content(title, plain_text(case.summary), case.search_text),
             "meta": {"title": f"Der {case.fall}. Fall: {self._strip(title)}"},
-            "filters": {"typ": [KIND_CASE], "thema": [str(t) for t in getattr(case, "tags", [])]},
+            "filters": {"typ": [KIND_CASE]},
         }
 
     def tip(self, tip):
@@ -73,11 +76,12 @@ class RecordMaker:
         heading = self._strip(tip.heading)
         if tip.count > 1 and heading:
             title += f" – {heading}"
+        url = "/" + tip.url
         return {
-            "url": "/" + tip.url,
+            "url": url,
             "content": self._content(tip.heading, tip.text),
             "meta": {"title": title},
-            "filters": {"typ": [KIND_TIP], "thema": [str(t) for t in tip.tags]},
+            "filters": {"typ": [KIND_TIP], TIP_FILTER: [url]},
         }
 
 
@@ -100,31 +104,27 @@ def record_page(record):
     )
 
 
-def tips_page_record(record):
-    """A tip's record for the bundle behind the tips page.
-
-    That page already shows every tip; its search only has to say which
-    ones match. Each tip is a filter value of its own, so Pagefind's filter
-    counts name the matching tips without a fragment download per match.
-    """
-    return {**record, "filters": {TIP_FILTER: [record["url"]]}}
+def write_record_pages(records, folder):
+    os.makedirs(folder, exist_ok=True)
+    for number, record in enumerate(records):
+        with open(os.path.join(folder, f"{number}.html"), "w", encoding="utf-8") as handle:
+            handle.write(record_page(record))
 
 
-def write_search_index(bundle, records, language):
-    """Write a Pagefind bundle of ``records`` into the folder ``bundle``."""
+def write_search_indexes(bundles, language):
+    """Run Pagefind on each (bundle folder, folder of record pages), all at
+    once; an earlier build's bundle is replaced, not mixed with."""
     from pagefind.index import PagefindIndex
 
-    async def write(pages):
+    async def write(bundle, pages):
         config = {"force_language": language, "output_path": bundle}
         async with PagefindIndex(config=config) as index:
             await index.add_directory(pages)
-            # Files of an earlier build must not mix with this one's.
             if os.path.isdir(bundle):
                 shutil.rmtree(bundle)
+        logger.info("Search index: %s", bundle)
 
-    with tempfile.TemporaryDirectory() as pages:
-        for number, record in enumerate(records):
-            with open(os.path.join(pages, f"{number}.html"), "w", encoding="utf-8") as handle:
-                handle.write(record_page(record))
-        asyncio.run(write(pages))
-    logger.info("Search index: %d records in %s", len(records), bundle)
+    async def write_all():
+        await asyncio.gather(*(write(bundle, pages) for bundle, pages in bundles))
+
+    asyncio.run(write_all())

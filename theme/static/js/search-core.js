@@ -7,12 +7,14 @@ export const EXTRA_WORDS_MARKER = "⁂";
 
 let pagefindLoading = null;
 
-// A page uses one bundle, so the first one asked for is kept.
-export function loadPagefind(bundle) {
+// A page loads its bundle once; the search page merges the tips' bundle
+// into the cases' one, so both are searched together.
+export function loadPagefind(bundle, merged = []) {
   if (!pagefindLoading) {
-    const script = new URL("pagefind.js", new URL(bundle, document.baseURI));
-    pagefindLoading = import(script.href).then(async (pagefind) => {
+    const address = (path) => new URL(path, document.baseURI).href;
+    pagefindLoading = import(new URL("pagefind.js", address(bundle)).href).then(async (pagefind) => {
       await pagefind.init();
+      for (const other of merged) await pagefind.mergeIndex(address(other));
       return pagefind;
     });
   }

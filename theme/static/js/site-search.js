@@ -9,6 +9,7 @@ const status = document.getElementById("suche-status");
 if (form && results) {
   const base = form.dataset.searchBase;
   const bundle = form.dataset.searchBundle;
+  const merged = [form.dataset.searchMerge];
   const input = form.querySelector("input[type=search]");
   let generation = 0;
 
@@ -35,7 +36,7 @@ if (form && results) {
       status.textContent = "";
       return;
     }
-    const pagefind = await loadPagefind(bundle);
+    const pagefind = await loadPagefind(bundle, merged);
     const search = await pagefind.search(query);
     const records = await Promise.all(search.results.slice(0, 30).map((result) => result.data()));
     if (current !== generation) return;
@@ -59,7 +60,7 @@ if (form && results) {
     event.preventDefault();
     searchFor(input.value.trim());
   });
-  input.addEventListener("focus", () => loadPagefind(bundle), { once: true });
+  input.addEventListener("focus", () => loadPagefind(bundle, merged), { once: true });
   input.addEventListener("input", () => searchFor(input.value.trim()));
 
   const query = new URLSearchParams(window.location.search).get("q");
