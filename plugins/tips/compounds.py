@@ -38,6 +38,7 @@ class CompoundSplitter:
         self._cache = {}
         self._changed = False
         self._split_compound = None
+        self._variants = {}
         if cache_file and os.path.exists(cache_file):
             try:
                 with open(cache_file, encoding="utf-8") as handle:
@@ -60,6 +61,16 @@ class CompoundSplitter:
             self._cache[word] = self._split(word)
             self._changed = True
         return list(self._cache[word])
+
+    def variants(self, word):
+        """Everything a reader may type for ``word`` (lower case): its parts
+        and their umlauts spelled out. Asked once per distinct word."""
+        if word not in self._variants:
+            found = {fold_umlauts(word)}
+            for part in self.parts(word):
+                found.update((part, fold_umlauts(part)))
+            self._variants[word] = found
+        return self._variants[word]
 
     def _split(self, word):
         if self._split_compound is None:
@@ -92,9 +103,7 @@ def extra_search_words(text, splitter):
     present = {w.lower() for w in WORD.findall(text)}
     extra = set()
     for word in present:
-        extra.add(fold_umlauts(word))
-        for part in splitter.parts(word):
-            extra.update((part, fold_umlauts(part)))
+        extra |= splitter.variants(word)
     return sorted(w for w in extra - present if "-" not in w)
 
 

@@ -6,6 +6,7 @@ search index.
 """
 
 import re
+from functools import cached_property
 
 from markupsafe import Markup
 
@@ -38,10 +39,16 @@ class Tip:
     def anchor(self):
         return self.section.anchor
 
-    @property
+    # Pelican works a content's URL out anew at every use; a tip is
+    # linked from several pages, the JSON and the feed.
+    @cached_property
+    def case_url(self):
+        return self.case.url
+
+    @cached_property
     def url(self):
         """Site-relative like Pelican's own URLs: fall/33/#tipp."""
-        return f"{self.case.url}#{self.anchor}"
+        return f"{self.case_url}#{self.anchor}"
 
     @property
     def heading(self):
@@ -78,7 +85,7 @@ class Tip:
         return {
             "case_number": self.case_number,
             "case_title": self.case_title,
-            "case_url": f"{siteurl}/{self.case.url}",
+            "case_url": f"{siteurl}/{self.case_url}",
             "tip_url": f"{siteurl}/{self.url}",
             "position": self.position,
             "heading": self.heading,
