@@ -4,9 +4,6 @@ the search page and index."""
 import json
 import logging
 import os
-import shutil
-import tempfile
-import threading
 
 from pelican.generators import Generator
 
@@ -15,7 +12,7 @@ from cases.model import Problem, display_path
 
 from .compounds import CompoundSplitter
 from .records import Tip
-from .search import RecordMaker, write_record_pages, write_search_indexes
+from .search import RecordMaker, SearchIndexProcess
 
 logger = logging.getLogger(__name__)
 
@@ -40,17 +37,9 @@ class TipsGenerator(Generator):
         self.context["tip_tags"] = sorted({str(t) for tip in tips for t in tip.tags})
         self.search_index = None
         if self.settings["SEARCH_INDEX"]:
-            # Pagefind indexes in a process of its own; started now, it runs
-            # on the other core while Pelican renders and writes the pages.
-            # The record pages are written here rather than in that thread,
-            # where they would wait for the interpreter lock behind the
-            # page rendering.
-            pages = tempfile.mkdtemp(prefix="pagefind-records-")
-            bundles = []
-            for number, (bundle, records) in enumerate(self._search_bundles()):
-                write_record_pages(records, os.path.join(pages, str(number)))
-                bundles.append((bundle, os.path.join(pages, str(number))))
-            self.search_index = SearchIndexWriter(bundles, self.settings["SEARCH_LANGUAGE"], pages)
+            # Started now, the index is written on the other core while
+            # Pelican renders and writes the pages.
+            self.search_index = SearchIndexProcess(self._search_bundles, self.settings["SEARCH_LANGUAGE"])
             self.search_index.start()
 
     def generate_output(self, writer):
@@ -107,28 +96,6 @@ class TipsGenerator(Generator):
             (os.path.join(self.output_path, self.settings["SEARCH_BUNDLE_DIR"]), case_records),
             (os.path.join(self.output_path, self.settings["TIPS_SEARCH_BUNDLE_DIR"]), tip_records),
         ]
-
-
-class SearchIndexWriter(threading.Thread):
-    def __init__(self, bundles, language, pages):
-        super().__init__(name="search-index", daemon=True)
-        self.bundles = bundles
-        self.language = language
-        self.pages = pages  # removed when done
-        self.error = None
-
-    def run(self):
-        try:
-            write_search_indexes(self.bundles, self.language)
-        except Exception as error:  # handed to the build in finish()
-            self.error = error
-        finally:
-            shutil.rmtree(self.pages, ignore_errors=True)
-
-    def finish(self):
-        self.join()
-        if self.error:
-            raise self.error
 
 
 def _tips_of(case):

@@ -14,9 +14,12 @@ the search scripts cut the marker and what follows from every excerpt.
 import asyncio
 import html
 import logging
+import multiprocessing
 import os
 import re
 import shutil
+import tempfile
+import traceback
 
 from markupsafe import Markup
 
@@ -128,3 +131,53 @@ def write_search_indexes(bundles, language):
         await asyncio.gather(*(write(bundle, pages) for bundle, pages in bundles))
 
     asyncio.run(write_all())
+
+
+class SearchIndexProcess:
+    """Writes the search index in a process of its own while the build
+    writes its pages.
+
+    Forked, the process starts with the build's cases and tips in memory,
+    so nothing has to be sent to it, and its Python work (records, record
+    pages) runs on the other core instead of waiting for the interpreter
+    lock behind the page rendering.
+    """
+
+    def __init__(self, make_bundles, language):
+        self._make_bundles = make_bundles  # () -> [(bundle folder, records)]
+        self._language = language
+        self._process = None
+        self._report = None
+
+    def start(self):
+        context = multiprocessing.get_context("fork")
+        self._report, child_end = context.Pipe(duplex=False)
+        self._process = context.Process(target=self._run, args=(child_end,), name="search-index")
+        self._process.start()
+        child_end.close()
+
+    def _run(self, report):
+        pages = tempfile.mkdtemp(prefix="pagefind-records-")
+        try:
+            bundles = []
+            for number, (bundle, records) in enumerate(self._make_bundles()):
+                folder = os.path.join(pages, str(number))
+                write_record_pages(records, folder)
+                bundles.append((bundle, folder))
+            write_search_indexes(bundles, self._language)
+            report.send(None)
+        except BaseException:
+            report.send(traceback.format_exc())
+        finally:
+            shutil.rmtree(pages, ignore_errors=True)
+            report.close()
+
+    def finish(self):
+        """Wait for the index; a failure fails the build."""
+        try:
+            failure = self._report.recv()
+        except EOFError:
+            failure = "the process ended without a word"
+        self._process.join()
+        if failure:
+            raise RuntimeError(f"Der Suchindex konnte nicht geschrieben werden (exit code {self._process.exitcode}):\n{failure}")
