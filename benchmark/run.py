@@ -68,19 +68,43 @@ def timed_build(folder, settings, output, siteurl=None):
     return time.perf_counter() - start
 
 
+def _descendants(pid):
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            children = (task / "children").read_text().split()
+        except OSError:
+            continue
+        for child in map(int, children):
+            found += [child, *_descendants(child)]
+    return found
+
+
+def _pss_kb(pid):
+    """Proportional set size: pages shared between forked processes are
+    split between them, so the sum over a process tree counts them once."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
 def peak_memory_mb(folder, settings, output):
-    """Peak resident memory of one build, its helper processes included."""
-    probe = (
-        "import resource, subprocess, sys;"
-        "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL);"
-        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
-    )
-    command = [sys.executable, "-c", probe, sys.executable, "-m", "pelican", "content",
-               "-s", settings, "-o", str(output), "-q"]
-    result = subprocess.run(command, cwd=folder, check=True, capture_output=True, text=True)
-    return int(result.stdout.split()[-1]) / 1024
-
-
+    """Peak memory of one build: the sum over the build's process and every
+    process it started (reading workers, search index, Pagefind), sampled."""
+    command = [sys.executable, "-m", "pelican", "content", "-s", settings, "-o", str(output), "-q"]
+    process = subprocess.Popen(command, cwd=folder, stdout=subprocess.DEVNULL)
+    peak = 0
+    while process.poll() is None:
+        tree = [process.pid, *_descendants(process.pid)]
+        peak = max(peak, sum(_pss_kb(pid) for pid in tree))
+        time.sleep(0.05)
+    if process.returncode:
+        raise subprocess.CalledProcessError(process.returncode, command)
+    return peak / 1024
 def spread(values):
     return {"median": statistics.median(values), "min": min(values), "max": max(values)}
 

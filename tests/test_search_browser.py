@@ -5,7 +5,8 @@ import re
 
 import pytest
 
-from sitebuild import published_cases
+from browser import StaticServer
+from sitebuild import build, free_port, published_cases
 
 pytestmark = pytest.mark.browser
 
@@ -172,3 +173,35 @@ def test_the_tips_page_searches_its_own_small_bundle_without_fragments(served_si
     pagefind = [url for url in page.request_log.urls if "/pagefind" in url]
     assert pagefind and all("/pagefind-tipps/" in url for url in pagefind), pagefind
     assert not [url for url in pagefind if "/fragment/" in url]
+
+
+@pytest.fixture(scope="module")
+def site_in_small_bundles(tmp_path_factory):
+    """The demo site with two records per Pagefind bundle, as a site of
+    many thousand cases is split, served like the reader gets it."""
+    port = free_port()
+    output = tmp_path_factory.mktemp("bundles")
+    result = build(output, strict=True, siteurl=f"http://127.0.0.1:{port}", overrides={"SEARCH_BUNDLE_SIZE": 2})
+    assert result.returncode == 0, result.stdout + result.stderr
+    with StaticServer(output, port) as server:
+        server.output = output
+        yield server
+
+
+def search_page_results(page, site, query):
+    page.goto(f"{site.url}/suche/?q={query}")
+    page.wait_for_function("() => document.getElementById('suche-status').textContent.trim() !== ''")
+    return sorted(page.eval_on_selector_all("#suche-ergebnisse a", "els => els.map(e => new URL(e.href).pathname + new URL(e.href).hash)"))
+
+
+@pytest.mark.parametrize("query", ["Kunde", "Beschwerde", "Notiz"])
+def test_a_site_in_many_bundles_finds_what_one_bundle_finds(served_site, site_in_small_bundles, page, query):
+    assert (site_in_small_bundles.output / "pagefind-2" / "pagefind-entry.json").is_file()
+    assert (site_in_small_bundles.output / "pagefind-tipps-3" / "pagefind-entry.json").is_file()
+    results = {}
+    for site in (served_site, site_in_small_bundles):
+        page.goto(site.url + "/tipps/")
+        tips = {t["url"] for t in search_tips(page, query)}
+        results[site] = (tips, search_page_results(page, site, query))
+    assert results[served_site][0], query
+    assert results[site_in_small_bundles] == results[served_site]

@@ -12,7 +12,7 @@ from cases.model import Problem, display_path
 
 from .compounds import CompoundSplitter
 from .records import Tip
-from .search import RecordMaker, SearchIndexProcess
+from .search import RecordMaker, SearchIndexProcess, bundle_folders, in_bundles
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +37,11 @@ class TipsGenerator(Generator):
         self.context["tip_tags"] = sorted({str(t) for tip in tips for t in tip.tags})
         self.search_index = None
         if self.settings["SEARCH_INDEX"]:
+            size = self.settings["SEARCH_BUNDLE_SIZE"]
+            self.context["search_bundles"] = bundle_folders(
+                self.settings["SEARCH_BUNDLE_DIR"], len(self.context.get("articles", [])), size
+            )
+            self.context["tips_search_bundles"] = bundle_folders(self.settings["TIPS_SEARCH_BUNDLE_DIR"], len(tips), size)
             # Started now, the index is written on the other core while
             # Pelican renders and writes the pages.
             self.search_index = SearchIndexProcess(self._search_bundles, self.settings["SEARCH_LANGUAGE"])
@@ -84,18 +89,20 @@ class TipsGenerator(Generator):
             handle.write("\n")
 
     def _search_bundles(self):
-        """The records of each Pagefind bundle, by folder: the cases, and
-        the tips (searched alone on the tips page, merged with the cases on
-        the search page)."""
+        """(folder, records) of each Pagefind bundle, one after another: the
+        cases', and the tips' (searched alone on the tips page, merged with
+        the cases on the search page)."""
         splitter = CompoundSplitter(os.path.join(self.settings["CACHE_PATH"], "compounds.json"))
         make = RecordMaker(splitter, self.settings["SEARCH_IGNORED_PHRASES"])
-        tip_records = [make.tip(tip) for tip in self.tips]
-        case_records = [make.case(case) for case in self.context.get("articles", [])]
-        splitter.save()
-        return [
-            (os.path.join(self.output_path, self.settings["SEARCH_BUNDLE_DIR"]), case_records),
-            (os.path.join(self.output_path, self.settings["TIPS_SEARCH_BUNDLE_DIR"]), tip_records),
+        size = self.settings["SEARCH_BUNDLE_SIZE"]
+        kinds = [
+            (self.context["search_bundles"], self.context.get("articles", []), make.case),
+            (self.context["tips_search_bundles"], self.tips, make.tip),
         ]
+        for folders, items, record in kinds:
+            for folder, part in zip(folders, in_bundles(items, size)):
+                yield os.path.join(self.output_path, folder), [record(item) for item in part]
+        splitter.save()
 
 
 def _tips_of(case):

@@ -14,6 +14,7 @@ the search scripts cut the marker and what follows from every excerpt.
 import asyncio
 import html
 import logging
+import math
 import multiprocessing
 import os
 import re
@@ -107,6 +108,19 @@ def record_page(record):
     )
 
 
+def bundle_folders(base, count, size):
+    """Folders of the bundles that hold ``count`` records, ``size`` each:
+    base, base-2, base-3, … Pagefind holds a bundle's records in memory
+    while it writes (some 150 KB for a case), so thousands of cases are
+    indexed a bundle at a time and merged again in the browser."""
+    bundles = max(1, math.ceil(count / size))
+    return [base] + [f"{base}-{number}" for number in range(2, bundles + 1)]
+
+
+def in_bundles(items, size):
+    return [items[start : start + size] for start in range(0, len(items), size)] or [[]]
+
+
 def write_record_pages(records, folder):
     os.makedirs(folder, exist_ok=True)
     for number, record in enumerate(records):
@@ -114,23 +128,20 @@ def write_record_pages(records, folder):
             handle.write(record_page(record))
 
 
-def write_search_indexes(bundles, language):
-    """Run Pagefind on each (bundle folder, folder of record pages), all at
-    once; an earlier build's bundle is replaced, not mixed with."""
+def write_search_index(bundle, pages, language):
+    """Run Pagefind on a folder of record pages; an earlier build's bundle
+    is replaced, not mixed with."""
     from pagefind.index import PagefindIndex
 
-    async def write(bundle, pages):
+    async def write():
         config = {"force_language": language, "output_path": bundle}
         async with PagefindIndex(config=config) as index:
             await index.add_directory(pages)
             if os.path.isdir(bundle):
                 shutil.rmtree(bundle)
-        logger.info("Search index: %s", bundle)
 
-    async def write_all():
-        await asyncio.gather(*(write(bundle, pages) for bundle, pages in bundles))
-
-    asyncio.run(write_all())
+    asyncio.run(write())
+    logger.info("Search index: %s", bundle)
 
 
 class SearchIndexProcess:
@@ -144,7 +155,9 @@ class SearchIndexProcess:
     """
 
     def __init__(self, make_bundles, language):
-        self._make_bundles = make_bundles  # () -> [(bundle folder, records)]
+        # () -> (bundle folder, records) of each bundle; made one at a time
+        # in the process, and indexed one at a time, to keep memory low.
+        self._make_bundles = make_bundles
         self._language = language
         self._process = None
         self._report = None
@@ -159,12 +172,12 @@ class SearchIndexProcess:
     def _run(self, report):
         pages = tempfile.mkdtemp(prefix="pagefind-records-")
         try:
-            bundles = []
             for number, (bundle, records) in enumerate(self._make_bundles()):
                 folder = os.path.join(pages, str(number))
                 write_record_pages(records, folder)
-                bundles.append((bundle, folder))
-            write_search_indexes(bundles, self._language)
+                del records
+                write_search_index(bundle, folder, self._language)
+                shutil.rmtree(folder)
             report.send(None)
         except BaseException:
             report.send(traceback.format_exc())

@@ -7,14 +7,15 @@ export const EXTRA_WORDS_MARKER = "⁂";
 
 let pagefindLoading = null;
 
-// A page loads its bundle once; the search page merges the tips' bundle
-// into the cases' one, so both are searched together.
-export function loadPagefind(bundle, merged = []) {
+// A page loads its bundles once: the first, with the others merged into
+// it, so all are searched together (cases and tips on the search page;
+// a large site's records come in several bundles).
+export function loadPagefind(bundles) {
   if (!pagefindLoading) {
-    const address = (path) => new URL(path, document.baseURI).href;
-    pagefindLoading = import(new URL("pagefind.js", address(bundle)).href).then(async (pagefind) => {
+    const [first, ...others] = bundles.split(/\s+/).filter(Boolean).map((path) => new URL(path, document.baseURI).href);
+    pagefindLoading = import(new URL("pagefind.js", first).href).then(async (pagefind) => {
       await pagefind.init();
-      for (const other of merged) await pagefind.mergeIndex(address(other));
+      for (const other of others) await pagefind.mergeIndex(other);
       return pagefind;
     });
   }

@@ -8,8 +8,7 @@ const status = document.getElementById("suche-status");
 
 if (form && results) {
   const base = form.dataset.searchBase;
-  const bundle = form.dataset.searchBundle;
-  const merged = [form.dataset.searchMerge];
+  const bundles = form.dataset.searchBundles;
   const input = form.querySelector("input[type=search]");
   let generation = 0;
 
@@ -36,7 +35,7 @@ if (form && results) {
       status.textContent = "";
       return;
     }
-    const pagefind = await loadPagefind(bundle, merged);
+    const pagefind = await loadPagefind(bundles);
     const search = await pagefind.search(query);
     const records = await Promise.all(search.results.slice(0, 30).map((result) => result.data()));
     if (current !== generation) return;
@@ -60,7 +59,7 @@ if (form && results) {
     event.preventDefault();
     searchFor(input.value.trim());
   });
-  input.addEventListener("focus", () => loadPagefind(bundle, merged), { once: true });
+  input.addEventListener("focus", () => loadPagefind(bundles), { once: true });
   input.addEventListener("input", () => searchFor(input.value.trim()));
 
   const query = new URLSearchParams(window.location.search).get("q");

@@ -10,7 +10,7 @@ const form = document.getElementById("tipps-filter");
 const list = document.getElementById("tipps-liste");
 
 if (form && list) {
-  const bundle = form.dataset.searchBundle;
+  const bundles = form.dataset.searchBundles;
   const input = form.querySelector("input[type=search]");
   const topic = form.querySelector("select");
   const status = form.querySelector("[role=status]");
@@ -21,7 +21,7 @@ if (form && list) {
 
   // Pagefind counts filter values only once the filters are loaded.
   function tipsSearch() {
-    searchReady ??= loadPagefind(bundle).then(async (pagefind) => {
+    searchReady ??= loadPagefind(bundles).then(async (pagefind) => {
       await pagefind.filters();
       return pagefind;
     });
