@@ -19,8 +19,10 @@ DEFAULT_SETTINGS = {
     # Pagefind bundles, relative to the output folder.
     "SEARCH_BUNDLE_DIR": "pagefind",
     "TIPS_SEARCH_BUNDLE_DIR": "pagefind-tipps",
-    # Records per bundle: Pagefind needs some 150 KB of memory per case.
-    "SEARCH_BUNDLE_SIZE": 2000,
+    # Records per bundle: Pagefind needs some 150 KB of memory per case
+    # record while it writes a bundle; more bundles mean more requests
+    # for a search on a large site.
+    "SEARCH_BUNDLE_SIZE": 1500,
     # Repeated in every case, so useless to search for (see search.py).
     "SEARCH_IGNORED_PHRASES": ["Der »eingebaute« Kunde und", "Der Tipp des »eingebauten« Kunden"],
 }
