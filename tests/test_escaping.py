@@ -97,7 +97,7 @@ def test_nothing_runs_in_the_browser(nasty_site, page):
     page.goto(nasty_site.url + "/tipps/")
     page.fill("#tipps-suche", "pwned")
     page.wait_for_function("() => document.getElementById('tipps-liste').dataset.shownFor?.startsWith('pwned|')")
-    visible = page.locator("#tipps-liste > li:not([hidden])")
+    visible = page.locator("#tipps-treffer > li")
     assert visible.count() == 1
     assert "window.pwned = 2" in visible.inner_text()
     assert page.evaluate("window.pwned") is None

@@ -36,7 +36,7 @@ def test_axe_finds_nothing(served_site, chromium, name, path, scheme):
     if name == "tips":
         # Also with the filter in use and matches highlighted.
         page.fill("#tipps-suche", "Kunde")
-        page.wait_for_selector("#tipps-liste mark")
+        page.wait_for_selector("#tipps-treffer mark")
         assert axe_violations(page) == []
     context.close()
 

@@ -29,9 +29,10 @@ def expected_tips(site, stem):
 
 
 def visible_tips(page):
+    """The tips the reader sees: the matches' list or the whole list."""
     return page.eval_on_selector_all(
-        "#tipps-liste > li:not([hidden])",
-        "items => items.map(i => ({url: i.dataset.url, marks: [...i.querySelectorAll('mark')].map(m => m.textContent)}))",
+        "#tipps-treffer > li, #tipps-liste > li",
+        "items => items.filter(i => i.checkVisibility()).map(i => ({url: i.dataset.url, marks: [...i.querySelectorAll('mark')].map(m => m.textContent)}))",
     )
 
 
@@ -86,8 +87,9 @@ def test_clearing_the_search_shows_every_tip_again(served_site, page):
     page.goto(served_site.url + "/tipps/")
     search_tips(page, "Notiz")
     page.fill("#tipps-suche", "")
-    page.wait_for_function("() => document.querySelectorAll('#tipps-liste > li[hidden]').length === 0")
-    assert page.locator("#tipps-liste mark").count() == 0
+    page.wait_for_function("() => document.getElementById('tipps-liste').dataset.shownFor === '|'")
+    assert len(visible_tips(page)) == len(tip_records(served_site))
+    assert page.locator("main mark").count() == 0
 
 
 def test_filtering_by_topic(served_site, page):
@@ -96,7 +98,7 @@ def test_filtering_by_topic(served_site, page):
     expected = {re.sub(r"^https?://[^/]+", "", r["tip_url"]) for r in records if topic in r["tags"]}
     page.goto(served_site.url + "/tipps/")
     page.select_option("#tipps-thema", topic)
-    page.wait_for_function("n => document.querySelectorAll('#tipps-liste > li:not([hidden])').length === n", arg=len(expected))
+    page.wait_for_function("t => document.getElementById('tipps-liste').dataset.shownFor === '|' + t", arg=topic)
     assert {t["url"] for t in visible_tips(page)} == expected
     # Topic and words together.
     word_and_topic = expected & expected_tips(served_site, "kund")
@@ -177,11 +179,12 @@ def test_the_tips_page_searches_its_own_small_bundle_without_fragments(served_si
 
 @pytest.fixture(scope="module")
 def site_in_small_bundles(tmp_path_factory):
-    """The demo site with two records per Pagefind bundle, as a site of
-    many thousand cases is split, served like the reader gets it."""
+    """The demo site as a site of many thousand cases behaves: two records
+    per Pagefind bundle, two matching tips shown at a time."""
     port = free_port()
     output = tmp_path_factory.mktemp("bundles")
-    result = build(output, strict=True, siteurl=f"http://127.0.0.1:{port}", overrides={"SEARCH_BUNDLE_SIZE": 2})
+    overrides = {"SEARCH_BUNDLE_SIZE": 2, "TIPS_SHOWN_AT_ONCE": 2}
+    result = build(output, strict=True, siteurl=f"http://127.0.0.1:{port}", overrides=overrides)
     assert result.returncode == 0, result.stdout + result.stderr
     with StaticServer(output, port) as server:
         server.output = output
@@ -194,6 +197,32 @@ def search_page_results(page, site, query):
     return sorted(page.eval_on_selector_all("#suche-ergebnisse a", "els => els.map(e => new URL(e.href).pathname + new URL(e.href).hash)"))
 
 
+def all_matching_tips(page):
+    """Every match, with "show more" pressed as often as it is offered."""
+    while page.locator("#tipps-mehr").is_visible():
+        count = page.locator("#tipps-treffer > li").count()
+        page.click("#tipps-mehr")
+        page.wait_for_function("n => document.querySelectorAll('#tipps-treffer > li').length > n", arg=count)
+    return visible_tips(page)
+
+
+def test_many_matches_are_shown_a_few_at_a_time(site_in_small_bundles, page):
+    expected = expected_tips(site_in_small_bundles, "kund")
+    assert len(expected) > 2
+    page.goto(site_in_small_bundles.url + "/tipps/")
+    first = search_tips(page, "Kunde")
+    assert len(first) == 2 and all(tip["marks"] for tip in first)
+    left = len(expected) - 2
+    assert page.text_content("#tipps-mehr") == (
+        "Den letzten passenden Tipp zeigen" if left == 1 else
+        f"Die letzten {left} passenden Tipps zeigen" if left <= 2 else f"2 weitere Tipps zeigen (noch {left})"
+    )
+    assert {t["url"] for t in all_matching_tips(page)} == expected
+    assert not page.locator("#tipps-mehr").is_visible()
+    ids = page.eval_on_selector_all("[id]", "els => els.map(e => e.id)")
+    assert len(ids) == len(set(ids))
+
+
 @pytest.mark.parametrize("query", ["Kunde", "Beschwerde", "Notiz"])
 def test_a_site_in_many_bundles_finds_what_one_bundle_finds(served_site, site_in_small_bundles, page, query):
     assert (site_in_small_bundles.output / "pagefind-2" / "pagefind-entry.json").is_file()
@@ -201,7 +230,10 @@ def test_a_site_in_many_bundles_finds_what_one_bundle_finds(served_site, site_in
     results = {}
     for site in (served_site, site_in_small_bundles):
         page.goto(site.url + "/tipps/")
-        tips = {t["url"] for t in search_tips(page, query)}
+        search_tips(page, query)
+        tips = {t["url"] for t in all_matching_tips(page)}
         results[site] = (tips, search_page_results(page, site, query))
     assert results[served_site][0], query
     assert results[site_in_small_bundles] == results[served_site]
+
+

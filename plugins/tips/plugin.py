@@ -11,6 +11,8 @@ DEFAULT_SETTINGS = {
     "TIPS_OLDEST_FIRST_URL": "tipps/aelteste-zuerst/",
     "TIPS_OLDEST_FIRST_SAVE_AS": "tipps/aelteste-zuerst/index.html",
     "TIPS_JSON_SAVE_AS": "tipps/index.json",
+    # How many matching tips the tips page shows before "show more".
+    "TIPS_SHOWN_AT_ONCE": 50,
     "TIPS_FEED_ATOM": "feeds/tipps.atom.xml",
     "SEARCH_URL": "suche/",
     "SEARCH_SAVE_AS": "suche/index.html",

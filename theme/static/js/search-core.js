@@ -48,14 +48,6 @@ function matches(word, terms) {
   return terms.some((term) => folded.includes(term));
 }
 
-export function clearHighlights(root) {
-  for (const mark of root.querySelectorAll("mark")) {
-    const parent = mark.parentNode;
-    mark.replaceWith(mark.textContent);
-    parent.normalize();
-  }
-}
-
 const UMLAUT_SPELLINGS = { ae: "(?:ae|ä)", oe: "(?:oe|ö)", ue: "(?:ue|ü)", ss: "(?:ss|ß)" };
 
 // A pattern for the raw text that finds every place where the folded text
