@@ -8,8 +8,10 @@ search index gets them, the reader never sees them.
 
 import json
 import logging
+import multiprocessing
 import os
 import re
+from concurrent.futures import ProcessPoolExecutor
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +64,23 @@ class CompoundSplitter:
             self._changed = True
         return list(self._cache[word])
 
+    def learn(self, words):
+        """Split the compounds among ``words`` that the cache does not know
+        yet, in a process of its own: compound-split's model takes some
+        300 MB, which that process gives back when it ends, before the
+        search index is written."""
+        new = sorted({
+            piece
+            for word in words
+            for piece in word.lower().split("-")
+            if len(piece) >= MIN_COMPOUND and piece not in self._cache
+        })
+        if not new:
+            return
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+            self._cache.update(pool.submit(_split_words, new).result())
+        self._changed = True
+
     def variants(self, word):
         """Everything a reader may type for ``word`` (lower case): its parts
         and their umlauts spelled out. Asked once per distinct word."""
@@ -105,6 +124,11 @@ def extra_search_words(text, splitter):
     for word in present:
         extra |= splitter.variants(word)
     return sorted(w for w in extra - present if "-" not in w)
+
+
+def _split_words(words):
+    splitter = CompoundSplitter()
+    return {word: splitter._split(word) for word in words}
 
 
 def _unique(items):
