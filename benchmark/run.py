@@ -10,7 +10,6 @@ import gzip
 import os
 import platform
 import re
-import resource
 import shutil
 import socket
 import statistics
@@ -266,7 +265,11 @@ def run(cases=1000, rounds=3, memory_sizes=(1000, 10000), log=print):
 
         for size in memory_sizes:
             log(f"Speicher: voller Bau mit {size} Fällen …")
-            folder = site if size == cases else prepare_site(scratch / f"site-{size}", size)
+            folder = site
+            if size != cases:
+                folder = prepare_site(scratch / f"site-{size}", size)
+                # Caches (photo versions, compound splits) as in daily use.
+                timed_build(folder, "pelicanconf.py", scratch / f"out-mem-{size}")
             results[f"peak memory at N={size} (MB)"] = peak_memory_mb(folder, "pelicanconf.py", scratch / f"out-mem-{size}")
 
         log("Leserseite in Chromium …")
