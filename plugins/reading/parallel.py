@@ -66,26 +66,28 @@ _worker_reader = None
 
 
 def _convert_in_worker(path):
+    """(content, metadata) or the error, and the warnings logged meanwhile."""
     kept = _WarningsKept()
     root = logging.getLogger()
-    root.addHandler(kept)
+    handlers, root.handlers = root.handlers, [kept]  # logged once, by the build
     try:
-        content, metadata = convert(_worker_reader, path)
+        return convert(_worker_reader, path), kept.kept
+    except Exception as error:  # with --fatal, after a warning too
+        return error, kept.kept
     finally:
-        root.removeHandler(kept)
-    return content, metadata, kept.kept
+        root.handlers = handlers
 
 
 class ParallelReading:
     """Mixed into a Markdown reader class (see ``parallel_reader_class``)."""
+
+    reader_class = None  # the class it stands in for
 
     def __init__(self, settings):
         super().__init__(settings)
         self._raw_reader = None
         self._pending = {}
         self._pool = None
-
-    reader_class = None  # the class it stands in for
 
     @property
     def raw_reader(self):
@@ -119,14 +121,14 @@ class ParallelReading:
             content, metadata = convert(self.raw_reader, source_path)
         else:
             future, index = pending
-            outcome = future.result()[index]
-            if isinstance(outcome, BaseException):
-                raise outcome
-            content, metadata, warnings = outcome
+            outcome, warnings = future.result()[index]
             for name, level, message in warnings:
                 logging.getLogger(name).log(level, "%s", message)
             if not self._pending:
                 self.close()
+            if isinstance(outcome, Exception):
+                raise outcome
+            content, metadata = outcome
         return content, {name: self.process_metadata(name, value) for name, value in metadata.items()}
 
     def close(self):
@@ -139,13 +141,7 @@ class ParallelReading:
 def _convert_batch(paths):
     """Several sources per task: fewer round trips between processes. A
     source that fails does not take the others of its batch with it."""
-    outcomes = []
-    for path in paths:
-        try:
-            outcomes.append(_convert_in_worker(path))
-        except Exception as error:
-            outcomes.append(error)
-    return outcomes
+    return [_convert_in_worker(path) for path in paths]
 
 
 def parallel_reader_class(reader_class):
