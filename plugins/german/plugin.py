@@ -17,6 +17,11 @@ source_converted = signal("reading.source_converted")
 def add_default_settings(pelican):
     settings = pelican.settings
     settings.setdefault("GERMAN_TYPOGRAPHY", True)
+    if settings["GERMAN_TYPOGRAPHY"] and "reading" not in {plugin.__name__.rpartition(".")[2] for plugin in pelican.plugins}:
+        logger.warning(
+            "GERMAN_TYPOGRAPHY wirkt nur mit dem Plugin „reading“ (dort wird der Text gesetzt). "
+            "Nehmen Sie „reading“ in PLUGINS auf."
+        )
     if settings["GERMAN_TYPOGRAPHY"] and settings.get("TYPOGRIFY"):
         logger.warning(
             "TYPOGRIFY und GERMAN_TYPOGRAPHY sind beide an; der Text würde zweimal gesetzt. "

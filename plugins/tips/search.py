@@ -2,11 +2,13 @@
 
 Every case and every tip becomes a record of its own, so a tip can be found
 as itself (its URL points to the tip's box) and a filter tells tips from
-cases. Cases and tips go into two bundles: the tips page searches the
-small one of tips alone, the search page merges both. Each tip is also a
+cases. Cases and tips go into bundles of their own: the tips page
+searches the tips alone, the search page merges both. Each tip is also a
 filter value of its own, so the tips page, which already shows every tip,
 learns which ones match from Pagefind's filter counts without a fragment
-download per match. Words a reader may type but the text does not spell out (parts of
+download per match.
+
+Words a reader may type but the text does not spell out (parts of
 compounds, umlauts written as ae/oe/ue/ss) are appended after a marker;
 the search scripts cut the marker and what follows from every excerpt.
 """
