@@ -5,10 +5,12 @@ with TYPOGRIFY, as the site was built before."""
 
 import re
 
-from sitebuild import build
+from pelican.settings import read_settings
+
+from sitebuild import ROOT, build
 
 PELICANS_WAY = {
-    "PLUGINS": ["german", "cases", "feeds", "tips", "photos", "pelican.plugins.sitemap"],
+    "PLUGINS": [name for name in read_settings(str(ROOT / "pelicanconf.py"))["PLUGINS"] if name != "reading"],
     "TYPOGRIFY": True,
     "GERMAN_TYPOGRAPHY": False,
 }
