@@ -70,16 +70,14 @@ export function anyTerm(terms) {
   return new RegExp(terms.map(rawPattern).join("|"), "i");
 }
 
-// Wrap every word of the text below root that contains a term in <mark>;
-// says whether it marked any.
+// Wrap every word of the text below root that contains a term in <mark>.
 export function highlight(root, terms, mayMatch = anyTerm(terms)) {
-  if (!root || !terms.length) return false;
+  if (!root || !terms.length) return;
   const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
   const nodes = [];
   while (walker.nextNode()) {
     if (mayMatch.test(walker.currentNode.data)) nodes.push(walker.currentNode);
   }
-  let marked = false;
   for (const node of nodes) {
     const text = node.textContent;
     const fragment = document.createDocumentFragment();
@@ -97,10 +95,8 @@ export function highlight(root, terms, mayMatch = anyTerm(terms)) {
     if (found) {
       fragment.append(text.slice(last));
       node.replaceWith(fragment);
-      marked = true;
     }
   }
-  return marked;
 }
 
 // A short passage of a result around its first visible match, as DOM.
