@@ -58,8 +58,12 @@ def prepare_bare(folder, cases):
     return folder
 
 
+def pelican_command(settings, output):
+    return [sys.executable, "-m", "pelican", "content", "-s", settings, "-o", str(output), "-q"]
+
+
 def timed_build(folder, settings, output, siteurl=None):
-    command = [sys.executable, "-m", "pelican", "content", "-s", settings, "-o", str(output), "-q"]
+    command = pelican_command(settings, output)
     if siteurl:
         command += ["-e", f'SITEURL="{siteurl}"', f'FEED_DOMAIN="{siteurl}"']
     start = time.perf_counter()
@@ -94,7 +98,7 @@ def _pss_kb(pid):
 def peak_memory_mb(folder, settings, output):
     """Peak memory of one build: the sum over the build's process and every
     process it started (reading workers, search index, Pagefind), sampled."""
-    command = [sys.executable, "-m", "pelican", "content", "-s", settings, "-o", str(output), "-q"]
+    command = pelican_command(settings, output)
     process = subprocess.Popen(command, cwd=folder, stdout=subprocess.DEVNULL)
     peak = 0
     while process.poll() is None:
@@ -104,6 +108,8 @@ def peak_memory_mb(folder, settings, output):
     if process.returncode:
         raise subprocess.CalledProcessError(process.returncode, command)
     return peak / 1024
+
+
 def spread(values):
     return {"median": statistics.median(values), "min": min(values), "max": max(values)}
 

@@ -66,6 +66,11 @@ def build(output, *, project=ROOT, settings="pelicanconf.py", strict=False, site
     )
 
 
+def one_line(output):
+    """Pelican's console wraps long lines; join them back for matching."""
+    return " ".join(output.split())
+
+
 @dataclass
 class SourceCase:
     path: Path

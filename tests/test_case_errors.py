@@ -4,12 +4,7 @@ import re
 
 import pytest
 
-from sitebuild import build, copy_project, published_cases
-
-
-def one_line(output):
-    """Pelican's console wraps long lines; join them back for matching."""
-    return " ".join(output.split())
+from sitebuild import build, copy_project, one_line, published_cases
 
 
 def break_case(project, number, pattern, replacement):

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from sitebuild import build, copy_project, published_cases
+from sitebuild import build, copy_project, one_line, published_cases
 
 GOOD = """Title: Der »eingebaute« Kunde und die Probe
 Fall: 91
@@ -24,10 +24,6 @@ Etwas.
 
 Ein Tipp.
 """
-
-
-def one_line(text):
-    return " ".join(text.split())
 
 
 def variant(old, new):

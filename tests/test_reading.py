@@ -1,7 +1,9 @@
 """Markdown converted in worker processes (plugins/reading): what goes
 wrong there reaches the build as if it had happened in the build itself."""
 
-from sitebuild import build, copy_project
+from pelican.settings import read_settings
+
+from sitebuild import ROOT, build, copy_project, one_line
 
 IN_PARALLEL = {"READING_PROCESSES": 2, "READING_MIN_SOURCES": 0}
 
@@ -23,3 +25,11 @@ def test_a_warning_in_a_worker_is_logged_once_and_fails_a_strict_build(tmp_path)
     log = lenient.stdout + lenient.stderr
     assert lenient.returncode == 0, log
     assert log.count("Duplicate definition of `date`") == 1, log
+
+
+def test_german_typography_reports_a_setup_that_would_typeset_wrongly(tmp_path):
+    without_reading = [name for name in read_settings(str(ROOT / "pelicanconf.py"))["PLUGINS"] if name != "reading"]
+    result = build(tmp_path / "none", overrides={"PLUGINS": without_reading})
+    assert "GERMAN_TYPOGRAPHY wirkt nur mit dem Plugin" in one_line(result.stdout + result.stderr)
+    result = build(tmp_path / "twice", overrides={"TYPOGRIFY": True})
+    assert "TYPOGRIFY und GERMAN_TYPOGRAPHY sind beide an" in one_line(result.stdout + result.stderr)

@@ -60,9 +60,14 @@ def convert(reader, path):
     return source.content, source.metadata
 
 
-# Set in the build's process before the pool forks, so each worker has the
-# reader without it being sent along with every task.
+# Each worker's reader, handed over once when the worker starts (forked,
+# so it is not even pickled) rather than with every task.
 _worker_reader = None
+
+
+def _start_worker(reader):
+    global _worker_reader
+    _worker_reader = reader
 
 
 def _convert_in_worker(path):
@@ -102,11 +107,12 @@ class ParallelReading:
         processes = min(self.settings["READING_PROCESSES"], len(paths))
         if processes < 2 or len(paths) < self.settings["READING_MIN_SOURCES"]:
             return
-        global _worker_reader
-        _worker_reader = self.raw_reader
         # fork: the workers start with the plugins and their receivers
         # already connected, as they are in this process.
-        self._pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"))
+        self._pool = ProcessPoolExecutor(
+            processes, mp_context=multiprocessing.get_context("fork"),
+            initializer=_start_worker, initargs=(self.raw_reader,),
+        )
         logger.debug("Markdown: %d Quellen in %d Prozessen", len(paths), processes)
         chunk = max(1, len(paths) // (processes * 8))
         for start in range(0, len(paths), chunk):

@@ -10,9 +10,9 @@ from pelican.generators import Generator
 from cases.checks import report
 from cases.model import Problem, display_path
 
-from .compounds import WORD, CompoundSplitter
+from .compounds import CompoundSplitter
 from .records import Tip
-from .search import RecordMaker, SearchIndexProcess, bundle_folders, in_bundles, plain_text
+from .search import RecordMaker, SearchIndexProcess, bundle_folders, in_bundles
 
 logger = logging.getLogger(__name__)
 
@@ -94,8 +94,8 @@ class TipsGenerator(Generator):
         cases', and the tips' (searched alone on the tips page, merged with
         the cases on the search page)."""
         splitter = CompoundSplitter(os.path.join(self.settings["CACHE_PATH"], "compounds.json"))
-        splitter.learn(word for text in self._searched_texts() for word in WORD.findall(text))
         make = RecordMaker(splitter, self.settings["SEARCH_IGNORED_PHRASES"])
+        make.learn_words(self.context.get("articles", []), self.tips)
         size = self.settings["SEARCH_BUNDLE_SIZE"]
         kinds = [
             (self.context["search_bundles"], self.context.get("articles", []), make.case),
@@ -105,12 +105,6 @@ class TipsGenerator(Generator):
             for folder, part in zip(folders, in_bundles(items, size)):
                 yield os.path.join(self.output_path, folder), [record(item) for item in part]
         splitter.save()
-
-    def _searched_texts(self):
-        for case in self.context.get("articles", []):
-            yield from (plain_text(case.title), plain_text(case.summary), case.search_text)
-        for tip in self.tips:
-            yield from (tip.heading, tip.text)
 
 
 def _tips_of(case):

@@ -15,6 +15,7 @@ the search scripts cut the marker and what follows from every excerpt.
 
 import asyncio
 import html
+import itertools
 import logging
 import math
 import multiprocessing
@@ -26,7 +27,7 @@ import traceback
 
 from markupsafe import Markup
 
-from .compounds import extra_search_words
+from .compounds import WORD, extra_search_words
 
 logger = logging.getLogger(__name__)
 
@@ -63,16 +64,27 @@ class RecordMaker:
         text = " ".join(text.split())
         return text[:1].upper() + text[1:]
 
-    def _content(self, *parts):
-        text = self._strip(" ".join(parts))
+    def _case_text(self, case):
+        return self._strip(" ".join((plain_text(case.title), plain_text(case.summary), case.search_text)))
+
+    def _tip_text(self, tip):
+        return self._strip(" ".join((tip.heading, tip.text)))
+
+    def _content(self, text):
         extra = extra_search_words(text, self.splitter)
         return f"{text} {EXTRA_WORDS_MARKER} {' '.join(extra)}" if extra else text
+
+    def learn_words(self, cases, tips):
+        """Have the splitter split the new compounds of every text at once,
+        before the records are made (see CompoundSplitter.learn)."""
+        texts = itertools.chain(map(self._case_text, cases), map(self._tip_text, tips))
+        self.splitter.learn(word for text in texts for word in WORD.findall(text))
 
     def case(self, case):
         title = plain_text(case.title)
         return {
             "url": "/" + case.url,
-            "content": self._content(title, plain_text(case.summary), case.search_text),
+            "content": self._content(self._case_text(case)),
             "meta": {"title": f"Der {case.fall}. Fall: {self._strip(title)}"},
             "filters": {"typ": [KIND_CASE]},
         }
@@ -85,7 +97,7 @@ class RecordMaker:
         url = "/" + tip.url
         return {
             "url": url,
-            "content": self._content(tip.heading, tip.text),
+            "content": self._content(self._tip_text(tip)),
             "meta": {"title": title},
             "filters": {"typ": [KIND_TIP], TIP_FILTER: [url]},
         }
