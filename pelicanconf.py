@@ -30,6 +30,9 @@ DEFAULT_LANG = "de"
 DEFAULT_DATE_FORMAT = "%d.%m.%Y"  # replaced by German Babel dates (plugin german)
 
 THEME = "theme"
+# Everything a template prints is escaped, unless it is HTML the build
+# made itself (see docs/security.md).
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "extensions": [], "autoescape": True}
 PLUGIN_PATHS = ["plugins"]
 # "reading" converts the Markdown on every core; it must come after
 # "cases", whose Markdown reader it runs.

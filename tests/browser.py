@@ -30,19 +30,29 @@ CONTENT_SECURITY_POLICY = (
 
 
 class QuietHandler(SimpleHTTPRequestHandler):
+    policy = CONTENT_SECURITY_POLICY
+
     def log_message(self, *args):
         pass
 
     def end_headers(self):
-        self.send_header("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        if self.policy:
+            self.send_header("Content-Security-Policy", self.policy)
         super().end_headers()
 
 
-class StaticServer:
-    """Serves a folder on 127.0.0.1 like a static host would, with a strict CSP."""
+class UnprotectedHandler(QuietHandler):
+    """A host that sets no policy: whatever a page injects would run."""
 
-    def __init__(self, root, port):
-        handler = functools.partial(QuietHandler, directory=str(root))
+    policy = None
+
+
+class StaticServer:
+    """Serves a folder on 127.0.0.1 like a static host would, with a strict
+    CSP unless ``policy`` is False."""
+
+    def __init__(self, root, port, policy=True):
+        handler = functools.partial(QuietHandler if policy else UnprotectedHandler, directory=str(root))
         self.httpd = ThreadingHTTPServer(("127.0.0.1", port), handler)
         self.url = f"http://127.0.0.1:{port}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)

@@ -8,6 +8,7 @@ from urllib.parse import urlparse
 import feedparser
 from bs4 import BeautifulSoup
 
+import feedrules
 from sitebuild import build, html_files, published_cases, soup
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -159,3 +160,31 @@ def test_every_page_links_the_feeds_in_its_head(published_site):
         assert "application/atom+xml" in types and "application/rss+xml" in types, page
         for href in types.values():
             assert (published_site / urlparse(href).path.lstrip("/")).is_file(), href
+
+
+def test_no_feed_breaks_a_rule_of_the_w3c_validator(published_site):
+    files = feed_files(published_site)
+    found = {path.name: feedrules.problems(path, url_of(published_site, path)) for path in files}
+    assert found == {path.name: [] for path in files}
+
+
+def test_the_rules_catch_what_the_validator_reports(tmp_path):
+    """The rules themselves: a feed with the faults the validator reported
+    on earlier builds of this site."""
+    feed = tmp_path / "kaputt.atom.xml"
+    feed.write_text(
+        '<feed xmlns="http://www.w3.org/2005/Atom"><title>T</title><id>https://x.de/f.xml</id>'
+        '<updated>2024-05-14T09:00:00+02:00</updated><link href="https://x.de/f.xml" rel="self"/>'
+        '<author><name>A</name></author>'
+        + "".join(
+            f'<entry><title>Tipp &amp;amp; mehr</title><id>tag:x.de,2024-05-14:/fall/6/{n}</id>'
+            '<updated>2024-05-14T09:00:00+02:00</updated>'
+            '<content type="html">&lt;aside aria-labelledby="t" class="tipp"&gt;x&lt;/aside&gt;</content></entry>'
+            for n in ("#tipp", "#tipp 2")
+        )
+        + "</feed>",
+        encoding="utf-8",
+    )
+    found = " ".join(feedrules.problems(feed, "https://x.de/f.xml"))
+    for rule in ("DuplicateUpdated", "InvalidTAG", "SecurityRiskAttr aria-labelledby", "ContainsHTML &amp;"):
+        assert rule in found

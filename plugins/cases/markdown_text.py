@@ -4,18 +4,105 @@ Authors write no HTML, so anything that looks like a tag is shown as
 text: a case that quotes ``<script>`` cannot run it on the site. That
 holds for the body and the summary (Markdown) and for the title, which
 Pelican passes to the templates as HTML.
+
+What Markdown itself lets an author put into an attribute passes an allow
+list: attribute lists (``{: … }``) may set a class or an id, nothing else;
+links and images may point to http, https, mailto, tel or a relative
+address. Anything else is dropped from the page and reported, with its
+line, as a problem of the file (``markup_problems`` of the content).
 """
 
 import html
+import re
+from urllib.parse import urlsplit
 
 from markdown.extensions import Extension
+from markdown.extensions.attr_list import AttrListTreeprocessor, get_attrs_and_remainder
+from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
+from markupsafe import Markup
 from pelican.readers import MarkdownReader
+
+from .model import Problem, display_path
+
+ALLOWED_ATTRIBUTES = {".", "class", "id"}  # "." is attr_list's {.name}
+ALLOWED_SCHEMES = {"http", "https", "mailto", "tel"}
+# Browsers ignore ASCII whitespace and control characters inside a scheme
+# ("java\tscript:"), so they are ignored here as well.
+_IGNORED_IN_SCHEME = re.compile(r"[\x00-\x20\x7f]+")
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+
+
+def is_allowed_url(url):
+    """True for the schemes in ALLOWED_SCHEMES and for relative addresses
+    (including Pelican's ``{filename}`` links)."""
+    match = _SCHEME.match(_IGNORED_IN_SCHEME.sub("", html.unescape(url)))
+    return match is None or match.group(1).lower() in ALLOWED_SCHEMES
+
+
+class _SourceLines(Preprocessor):
+    """Keeps the source as the author wrote it (before the metadata header
+    is cut off), so a problem can name its line."""
+
+    def run(self, lines):
+        if self.md.source_lines is None:  # the summary is converted later
+            self.md.source_lines = list(lines)
+        return lines
+
+
+class _AllowedAttrList(AttrListTreeprocessor):
+    def assign_attrs(self, elem, attrs_string, *, strict=False):
+        attrs, remainder = get_attrs_and_remainder(attrs_string)
+        if strict and remainder:
+            return remainder
+        refused = [name for name, _ in attrs if name not in ALLOWED_ATTRIBUTES]
+        if refused:
+            self.md.refused_markup.append(
+                (attrs_string, f"Im Attribut-Block „{{: {attrs_string.strip()} }}“ ist "
+                 f"„{', '.join(refused)}“ nicht erlaubt und wurde weggelassen.",
+                 "Erlaubt sind nur Klassen („.tipp“) und Anker („#name“).")
+            )
+        for name, value in attrs:
+            if name == "." and value:
+                elem.set("class", f"{elem.get('class')} {value}" if elem.get("class") else value)
+            elif name in ALLOWED_ATTRIBUTES and value:
+                elem.set(name, value)
+        return remainder
+
+
+class _AllowedUrls(Treeprocessor):
+    """Links and images with another scheme (javascript:, data:, …) lose it:
+    the link becomes its text, the image its description."""
+
+    def run(self, root):
+        for element in root.iter():
+            attribute = {"a": "href", "img": "src"}.get(element.tag)
+            url = element.get(attribute) if attribute else None
+            if url is None or is_allowed_url(url):
+                continue
+            self.md.refused_markup.append(
+                (url, f"Die Adresse „{url}“ ist nicht erlaubt und wurde entfernt.",
+                 "Verlinken Sie nur auf http(s)-Adressen, E-Mail („mailto:“), Telefon („tel:“) "
+                 "oder Seiten dieser Website.")
+            )
+            if element.tag == "img":
+                element.text = element.get("alt", "")
+            element.tag = "span"
+            element.attrib.clear()
 
 
 class PlainTextMarkdown(Extension):
     def extendMarkdown(self, md):
+        md.source_lines = None
+        md.refused_markup = []  # (text as written, message, hint)
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
+        md.preprocessors.register(_SourceLines(md), "source_lines", 100)
+        if "attr_list" in md.treeprocessors:
+            md.treeprocessors.register(_AllowedAttrList(md), "attr_list", 8)
+        # After every other treeprocessor: footnotes, toc and attr_list add
+        # or change links late.
+        md.treeprocessors.register(_AllowedUrls(md), "allowed_urls", 0)
 
 
 class PlainTextMarkdownReader(MarkdownReader):
@@ -24,7 +111,48 @@ class PlainTextMarkdownReader(MarkdownReader):
         if "title" in metadata:
             # Escaped before typogrify runs, which then sees text, not tags.
             metadata["title"] = html.escape(metadata["title"], quote=False)
+        problems = [
+            Problem(display_path(source_path), message, hint, _line_of(written, self._md.source_lines))
+            for written, message, hint in getattr(self._md, "refused_markup", [])
+        ]
+        if problems:
+            metadata["markup_problems"] = problems
         return content, metadata
+
+
+def _line_of(written, lines):
+    for number, line in enumerate(lines or [], start=1):
+        if written in line:
+            return number
+    return None
+
+
+def mark_html(content):
+    """The title was escaped by the reader and typeset, the content and the
+    summary made by Markdown: HTML we produced, so the templates print them
+    as they are. Everything else reaches the templates as text."""
+    if hasattr(content, "title"):
+        content.title = Markup(content.title)
+
+
+def add_text_versions(generators):
+    """Plain text for <title>, descriptions and JSON-LD, made once all
+    content is known (a summary may link to any other content)."""
+    for generator in generators:
+        for content in _contents_of(generator):
+            content.title_text = html_to_text(content.title)
+            content.description = html_to_text(content.summary)
+
+
+def _contents_of(generator):
+    for name in ("articles", "drafts", "hidden_articles", "pages", "hidden_pages", "draft_pages"):
+        yield from getattr(generator, name, [])
+
+
+def html_to_text(markup):
+    """Tags dropped, entities decoded, whitespace (typogrify's non-breaking
+    spaces included) made single spaces."""
+    return " ".join(Markup(markup or "").striptags().split())
 
 
 def use_plain_text_markdown(pelican):

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from pelican import signals
 from pelican.contents import Article
 
-from .markdown_text import register_reader, use_plain_text_markdown
+from .markdown_text import add_text_versions, mark_html, register_reader, use_plain_text_markdown
 from .checks import check_case_files, report
 from .model import parse_case_number
 
@@ -87,6 +87,19 @@ def organise_cases(generator):
 
 def link_cases(generator):
     link_neighbours(generator.articles)
+    report_markup_problems(generator, generator.articles + generator.drafts)
+
+
+def report_markup_problems(generator, contents):
+    """What the reader dropped from a page (see markdown_text.py)."""
+    problems = [problem for content in contents for problem in getattr(content, "markup_problems", [])]
+    if problems:
+        generator.context.setdefault("build_problems", []).extend(problems)
+        logger.warning("%s", report(problems, "den Texten"))
+
+
+def check_pages(generator):
+    report_markup_problems(generator, generator.pages + generator.hidden_pages + generator.draft_pages)
 
 
 def register():
@@ -94,5 +107,8 @@ def register():
     signals.readers_init.connect(register_reader)
     signals.article_generator_init.connect(check_sources)
     signals.content_object_init.connect(read_case_number)
+    signals.content_object_init.connect(mark_html)
+    signals.page_generator_finalized.connect(check_pages)
+    signals.all_generators_finalized.connect(add_text_versions)
     signals.article_generator_pretaxonomy.connect(organise_cases)
     signals.article_generator_finalized.connect(link_cases)

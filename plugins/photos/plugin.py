@@ -17,7 +17,7 @@ class Photo:
 
     def srcset(self, siteurl, extension):
         return ", ".join(
-            f"{siteurl}/{v.path} {v.width}w" for v in self.variants if v.format == extension
+            f"{siteurl}/{v.url} {v.width}w" for v in self.variants if v.format == extension
         )
 
     @property

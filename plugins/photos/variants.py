@@ -4,6 +4,7 @@ import hashlib
 import os
 import shutil
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from PIL import ExifTags, Image, ImageOps
 
@@ -17,6 +18,12 @@ class Variant:
     width: int
     height: int
     format: str  # "webp" or "jpg"
+
+    @property
+    def url(self):
+        """The path as a URL: a space or a quote in the author's file name
+        cannot end the attribute or split a srcset entry."""
+        return quote(self.path)
 
 
 def source_key(path):

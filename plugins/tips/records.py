@@ -10,6 +10,8 @@ from functools import cached_property
 
 from markupsafe import Markup
 
+from cases.markdown_text import html_to_text
+
 # A sentence ends at . ! ? or … followed by a capital letter or a quote;
 # "z. B." or "20. Januar" do not end one.
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[A-ZÄÖÜ„»])")
@@ -31,9 +33,8 @@ class Tip:
 
     @property
     def case_title(self):
-        # Plain text for other tools: typogrify's non-breaking spaces are
-        # layout, not content (str.split() treats them as spaces).
-        return " ".join(Markup(self.case.title).striptags().split())
+        """Plain text, for other tools and the search."""
+        return html_to_text(self.case.title)
 
     @property
     def anchor(self):
@@ -63,14 +64,20 @@ class Tip:
         return _SENTENCE_END.split(self.text, maxsplit=1)[0]
 
     @property
+    def heading_html(self):
+        return Markup(self.section.heading_html)
+
+    @property
     def html(self):
-        return self.section.body_html
+        """Part of the case's HTML, which Markdown made from the author's text."""
+        return Markup(self.section.body_html)
 
     @property
     def title(self):
-        title = f"Tipp aus Fall {self.case_number}: {self.case_title}"
+        """HTML, like a case's title (Pelican's feed writer strips the tags)."""
+        title = Markup("Tipp aus Fall {}: {}").format(self.case_number, Markup(self.case.title))
         if self.count > 1:
-            title += f" – {self.heading}"
+            title += Markup(" – ") + self.heading_html
         return title
 
     # What Pelican's feed writer asks of an item.
@@ -79,7 +86,7 @@ class Tip:
         return None
 
     def get_content(self, siteurl):
-        return Markup(f"<h2>{self.section.heading_html}</h2>\n{self.html}")
+        return Markup("<h2>{}</h2>\n{}").format(self.heading_html, self.html)
 
     def as_json(self, siteurl):
         return {

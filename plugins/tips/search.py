@@ -25,7 +25,7 @@ import shutil
 import tempfile
 import traceback
 
-from markupsafe import Markup
+from cases.markdown_text import html_to_text as plain_text
 
 from .compounds import WORD, extra_search_words
 
@@ -37,11 +37,6 @@ KIND_CASE = "Fall"
 KIND_TIP = "Tipp"
 # Must match TIP_FILTER in theme/static/js/tips-filter.js.
 TIP_FILTER = "tipp"
-
-
-def plain_text(html):
-    """Text of a title or summary: tags dropped, entities decoded."""
-    return " ".join(Markup(html or "").striptags().split())
 
 
 class RecordMaker:
