@@ -1,6 +1,7 @@
 """Helpers shared by the tests: build the site through Pelican itself,
 read the demo cases' sources, parse what was built."""
 
+import atexit
 import json
 import os
 import re
@@ -17,9 +18,12 @@ from bs4 import BeautifulSoup
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
 PROJECT_FILES = ["content", "theme", "plugins", "importer", "benchmark", "pelicanconf.py", "publishconf.py", "tasks.py"]
-# Builds in the tests share one cache, so the German compound splitter's
-# model is loaded once rather than for every build.
-SHARED_CACHE = Path(tempfile.gettempdir()) / "eingebauter-kunde-test-cache"
+# Builds in one test session share one cache, so the German compound
+# splitter's model is loaded once rather than for every build. A new
+# session starts empty: what an earlier run (or older code) left behind
+# can never make a test pass.
+SHARED_CACHE = Path(tempfile.mkdtemp(prefix="eingebauter-kunde-test-cache-"))
+atexit.register(shutil.rmtree, SHARED_CACHE, ignore_errors=True)
 
 
 def free_port():

@@ -102,7 +102,11 @@ def test_main_feeds_list_every_published_case_with_full_content(published_site):
     parsed = feedparser.parse(atom)
     assert not parsed.bozo and parsed.feed.language == "de"
     assert {e.link for e in parsed.entries} == case_urls(cases)
-    assert not feedparser.parse(rss).bozo
+    parsed_rss = feedparser.parse(rss)
+    assert not parsed_rss.bozo and len(parsed_rss.entries) == len(cases)
+    for entry in parsed_rss.entries:  # RSS too carries whole cases, not teasers
+        text = BeautifulSoup(entry.description, "html.parser").get_text().replace("\xa0", " ")
+        assert "Was ist passiert?" in text and "Der Tipp" in text, entry.link
 
 
 def test_feeds_carry_the_newest_cases_up_to_the_limit(tmp_path):

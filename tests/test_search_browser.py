@@ -126,7 +126,9 @@ def test_search_page_runs_the_query_from_the_address(served_site, page):
 def test_compound_parts_never_show_in_excerpts(served_site, page):
     page.goto(served_site.url + "/suche/?q=Notiz")
     page.wait_for_selector("#suche-ergebnisse li")
-    for excerpt in page.eval_on_selector_all("#suche-ergebnisse .search-excerpt", "els => els.map(e => e.textContent)"):
+    excerpts = page.eval_on_selector_all("#suche-ergebnisse .search-excerpt", "els => els.map(e => e.textContent)")
+    assert excerpts
+    for excerpt in excerpts:
         assert "⁂" not in excerpt
         assert "Abwesenheitsnotiz" in excerpt
 

@@ -1,10 +1,11 @@
 """What a reader gets from the built demo site: case pages, lists, drafts."""
 
+import gzip
 import re
 
 import pytest
 
-from sitebuild import build, copy_project, demo_cases, html_files, published_cases, soup, text_of
+from sitebuild import CONTENT, build, copy_project, demo_cases, html_files, published_cases, soup, text_of
 
 MONTHS = [
     "Januar", "Februar", "März", "April", "Mai", "Juni", "Juli",
@@ -28,6 +29,9 @@ def test_the_demo_content_has_what_the_tests_rely_on():
     assert any(c.tip_sections >= 2 for c in cases)
     assert any("image" in c.metadata for c in cases)
     assert any("image" not in c.metadata for c in cases)
+    # Dates that do not rise with the numbers tell number order from date order.
+    published = sorted(published_cases(), key=lambda c: c.number)
+    assert sorted(published, key=lambda c: c.metadata["date"]) != published
 
 
 @pytest.mark.parametrize("case", published_cases(), ids=lambda c: c.path.name)
@@ -58,6 +62,27 @@ def test_drafts_are_not_published(published_site, case):
         assert title_words not in text, f"Entwurf erscheint in {path}"
 
 
+def every_file_as_text(site):
+    """Every file of the output as text, Pagefind's compressed bundles too."""
+    for path in site.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            if data[:2] == b"\x1f\x8b":
+                data = gzip.decompress(data)
+            yield path, data.decode("utf-8", errors="ignore").lower()
+
+
+def test_no_word_only_a_draft_has_reaches_the_published_site(published_site):
+    pages = [p.read_text(encoding="utf-8") for p in (CONTENT / "pages").glob("*.md")]
+    published_words = {w.lower() for text in [c.body for c in published_cases()] + pages for w in re.findall(r"\w+", text)}
+    for draft in (c for c in demo_cases() if c.is_draft):
+        own = {w.lower() for w in re.findall(r"\w{9,}", draft.body)} - published_words
+        assert len(own) >= 5, draft.path
+        for path, text in every_file_as_text(published_site):
+            leaked = sorted(own & set(re.findall(r"\w+", text)))
+            assert not leaked, f"{path}: {leaked}"
+
+
 def test_the_preview_shows_drafts_without_linking_them(preview_site):
     for case in (c for c in demo_cases() if c.is_draft):
         assert (preview_site / "entwurf" / str(case.number) / "index.html").is_file()
@@ -75,6 +100,23 @@ def test_overview_lists_every_case_by_number(published_site):
     ]
     expected = sorted((c.number for c in published_cases()), reverse=True)
     assert linked == expected
+
+
+def test_home_and_neighbours_follow_the_case_number(published_site):
+    numbers = sorted((c.number for c in published_cases()), reverse=True)
+    home = soup(published_site / "index.html")
+    listed = [int(re.search(r"Der (\d+)\. Fall", text_of(t)).group(1)) for t in home.select(".case-teaser")]
+    assert listed == numbers[: len(listed)] and len(listed) >= 2
+    for newer, older in zip(numbers, numbers[1:]):
+        previous = soup(case_page(published_site, newer)).find("a", rel="prev")
+        assert previous["href"].endswith(f"/fall/{older}/")
+
+
+def test_archive_follows_the_date(published_site):
+    archive = soup(published_site / "archiv" / "index.html")
+    listed = [int(re.search(r"/fall/(\d+)/$", a["href"]).group(1)) for a in archive.select("main a[href*='/fall/']")]
+    by_date = sorted(published_cases(), key=lambda c: c.metadata["date"], reverse=True)
+    assert listed == [c.number for c in by_date]
 
 
 def test_tag_pages_and_archives(published_site):
