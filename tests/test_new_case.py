@@ -3,7 +3,8 @@
 import re
 import subprocess
 import sys
-from datetime import date
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -22,16 +23,24 @@ def project(tmp_path):
     return copy_project(tmp_path / "site")
 
 
+def berlin_today():
+    return datetime.now(ZoneInfo("Europe/Berlin")).date().isoformat()
+
+
 def test_a_new_case_gets_the_next_number_and_the_skeleton(project, tmp_path):
     highest = max(c.number for c in demo_cases(project / "content"))  # drafts count too
+    before = berlin_today()
     result = new_case(project, "Der »eingebaute« Kunde und die vergessene Rückmeldung")
+    after = berlin_today()
     assert result.returncode == 0, result.stderr
     written = project / result.stdout.splitlines()[0]
     assert written.name == f"fall-{highest + 1:02d}-die-vergessene-rueckmeldung.md"
     case = read_case(written)
     assert case.number == highest + 1
     assert case.metadata["title"] == "Der »eingebaute« Kunde und die vergessene Rückmeldung"
-    assert case.metadata["date"].startswith(date.today().isoformat()[:7])
+    # Today in the site's time zone (the day may turn while it runs).
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", case.metadata["date"])
+    assert case.metadata["date"][:10] in {before, after}
     assert case.is_draft
     headings = re.findall(r"^## (.+)$", case.body, re.M)
     assert headings == ["Was ist passiert?", "Der Tipp des »eingebauten« Kunden"]
