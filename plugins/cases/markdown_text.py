@@ -11,6 +11,8 @@ import html
 from markdown.extensions import Extension
 from pelican.readers import MarkdownReader
 
+from .sources import read_source
+
 
 class PlainTextMarkdown(Extension):
     def extendMarkdown(self, md):
@@ -20,6 +22,9 @@ class PlainTextMarkdown(Extension):
 
 class PlainTextMarkdownReader(MarkdownReader):
     def read(self, source_path):
+        # A file the checks refused is not read at all (CaseError: Pelican
+        # leaves it out); the checks have told the author why.
+        read_source(source_path, self.settings["PATH"])
         content, metadata = super().read(source_path)
         if "title" in metadata:
             # Escaped before typogrify runs, which then sees text, not tags.

@@ -7,23 +7,46 @@ from pelican.contents import Article
 
 from .markdown_text import register_reader, use_plain_text_markdown
 from .checks import check_case_files, report
-from .model import parse_case_number
+from .model import CaseError, parse_case_number
+from .sources import linked_folders_to_skip, read_source
 
 logger = logging.getLogger(__name__)
 
 
-def check_sources(generator):
-    """Check every case file before Pelican reads any of them."""
-    paths = [
-        os.path.join(generator.path, path)
-        for path in generator.get_files(
-            generator.settings["ARTICLE_PATHS"], exclude=generator.settings["ARTICLE_EXCLUDES"]
-        )
-    ]
-    problems = check_case_files(paths, generator.path)
+def _sources(generator, kind):
+    """The source files of ``kind`` ("ARTICLE" or "PAGE") Pelican will
+    read, and the problems of folders it must not walk. Such a folder is
+    added to the excludes, so Pelican's walk passes it over too."""
+    settings = generator.settings
+    skipped = linked_folders_to_skip(
+        generator.path, settings[f"{kind}_PATHS"], settings[f"{kind}_EXCLUDES"], settings["IGNORE_FILES"]
+    )
+    excludes = settings[f"{kind}_EXCLUDES"] = [*settings[f"{kind}_EXCLUDES"], *(folder for folder, _ in skipped)]
+    paths = [os.path.join(generator.path, path) for path in generator.get_files(settings[f"{kind}_PATHS"], exclude=excludes)]
+    return paths, [problem for _, problem in skipped]
+
+
+def _report(generator, problems, what):
     generator.context.setdefault("build_problems", []).extend(problems)
     if problems:
-        logger.error("%s", report(problems))
+        logger.error("%s", report(problems, what))
+
+
+def check_sources(generator):
+    """Check every case file before Pelican reads any of them."""
+    paths, problems = _sources(generator, "ARTICLE")
+    _report(generator, problems + check_case_files(paths, generator.path), "den Fällen")
+
+
+def check_page_sources(generator):
+    """Pages are read under the same rules as cases (see sources.py)."""
+    paths, problems = _sources(generator, "PAGE")
+    for path in sorted(paths):
+        try:
+            read_source(path, generator.path)
+        except CaseError as error:
+            problems.append(error.problem)
+    _report(generator, problems, "den Seiten")
 
 
 def read_case_number(content):
@@ -77,12 +100,18 @@ def link_neighbours(cases):
         case.next_case = ordered[index + 1] if index + 1 < len(ordered) else None
 
 
+def leave_out(generator, cases):
+    """Take ``cases`` out of the site; called before Pelican files the
+    cases under tags and dates (article_generator_pretaxonomy)."""
+    left_out = set(map(id, cases))
+    for name in ("articles", "drafts", "hidden_articles"):
+        setattr(generator, name, [a for a in getattr(generator, name) if id(a) not in left_out])
+
+
 def organise_cases(generator):
     everything = generator.articles + generator.drafts + generator.hidden_articles
     kept = set(map(id, drop_duplicates(everything)))
-    generator.articles = [a for a in generator.articles if id(a) in kept]
-    generator.drafts = [a for a in generator.drafts if id(a) in kept]
-    generator.hidden_articles = [a for a in generator.hidden_articles if id(a) in kept]
+    leave_out(generator, [a for a in everything if id(a) not in kept])
 
 
 def link_cases(generator):
@@ -93,6 +122,7 @@ def register():
     signals.initialized.connect(use_plain_text_markdown)
     signals.readers_init.connect(register_reader)
     signals.article_generator_init.connect(check_sources)
+    signals.page_generator_init.connect(check_page_sources)
     signals.content_object_init.connect(read_case_number)
     signals.article_generator_pretaxonomy.connect(organise_cases)
     signals.article_generator_finalized.connect(link_cases)
