@@ -8,22 +8,24 @@ from pelican.contents import Article
 from .markdown_text import register_reader, use_plain_text_markdown
 from .checks import check_case_files, report
 from .model import CaseError, parse_case_number
-from .sources import linked_folders_to_skip, read_source
+from .sources import entries_to_skip, read_source
 
 logger = logging.getLogger(__name__)
 
 
 def _sources(generator, kind):
     """The source files of ``kind`` ("ARTICLE" or "PAGE") Pelican will
-    read, and the problems of folders it must not walk. Such a folder is
-    added to the excludes, so Pelican's walk passes it over too."""
+    read, and the problems of what it must not walk (sources.py): those
+    folders and names are added to its excludes, so it passes them over."""
     settings = generator.settings
-    skipped = linked_folders_to_skip(
-        generator.path, settings[f"{kind}_PATHS"], settings[f"{kind}_EXCLUDES"], settings["IGNORE_FILES"]
+    folders, names, problems = entries_to_skip(
+        generator.path, settings[f"{kind}_PATHS"], settings[f"{kind}_EXCLUDES"], settings["IGNORE_FILES"],
+        generator.readers.extensions,
     )
-    excludes = settings[f"{kind}_EXCLUDES"] = [*settings[f"{kind}_EXCLUDES"], *(folder for folder, _ in skipped)]
-    paths = [os.path.join(generator.path, path) for path in generator.get_files(settings[f"{kind}_PATHS"], exclude=excludes)]
-    return paths, [problem for _, problem in skipped]
+    settings[f"{kind}_EXCLUDES"] = [*settings[f"{kind}_EXCLUDES"], *folders]
+    settings["IGNORE_FILES"] = [*settings["IGNORE_FILES"], *names]
+    files = generator.get_files(settings[f"{kind}_PATHS"], exclude=settings[f"{kind}_EXCLUDES"])
+    return [os.path.join(generator.path, path) for path in files], problems
 
 
 def _report(generator, problems, what):

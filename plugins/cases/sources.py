@@ -8,6 +8,7 @@ the build never publishes, nor writes next to, the author's other files.
 
 import errno
 import fnmatch
+import glob
 import os
 import re
 
@@ -69,12 +70,9 @@ def read_source(path, content_path=None):
     def refuse(message, hint, line=None):
         raise CaseError(Problem(shown, f"{message} Diese Datei wird nicht veröffentlicht.", hint, line))
 
-    within = os.path.relpath(path, content_path) if content_path else os.path.basename(path)
-    try:
-        os.fsencode(within).decode("utf-8")
-    except UnicodeDecodeError:
+    if not _is_utf8(os.path.relpath(path, content_path) if content_path else os.path.basename(path)):
         refuse(
-            "Der Dateiname ist nicht in UTF-8 geschrieben (die Zeichen mit � kann die Website nicht anzeigen).",
+            "Der Name der Datei ist nicht in UTF-8 geschrieben (die Zeichen mit � kann die Website nicht anzeigen).",
             "Benennen Sie die Datei um, am besten nur mit a–z, 0–9 und Bindestrichen, z. B. „fall-34-titel.md“.",
         )
     if not os.path.exists(path):
@@ -114,15 +112,28 @@ def read_source(path, content_path=None):
     return text
 
 
-def linked_folders_to_skip(content_path, paths, excludes=(), ignores=()):
-    """Linked folders below ``paths`` (relative to ``content_path``) that
-    must not be walked, each with its Problem: links out of content/, and
-    links back into a folder that is read anyway (a loop, or the same
-    files twice). Returns [(folder relative to content_path, Problem)]."""
+def _is_utf8(name):
+    try:
+        os.fsencode(name).decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def entries_to_skip(content_path, paths, excludes=(), ignores=(), extensions=()):
+    """What Pelican must not walk below ``paths`` (relative to
+    ``content_path``), and why: linked folders that lead out of content/
+    or back into a folder read anyway (a loop, or the same files twice),
+    and folders and sources (``extensions``) whose names are not UTF-8,
+    which Pelican could not even name in a message.
+
+    Returns (folders relative to ``content_path``, names as IGNORE_FILES
+    patterns, [Problem]).
+    """
     roots = [os.path.join(content_path, path) if path else content_path for path in paths]
     excluded = {os.path.join(content_path, exclude) for exclude in excludes}
     walked = [os.path.realpath(root) for root in roots if os.path.isdir(root)]
-    skipped = []
+    folders, names, problems = [], [], []
     stack = [root for root in roots if os.path.isdir(root)]
     while stack:
         folder = stack.pop()
@@ -133,7 +144,19 @@ def linked_folders_to_skip(content_path, paths, excludes=(), ignores=()):
         for entry in entries:
             if entry.path in excluded or any(fnmatch.fnmatch(entry.name, ignore) for ignore in ignores):
                 continue
-            if not entry.is_dir():
+            is_folder = entry.is_dir()
+            if not _is_utf8(entry.name):
+                if is_folder or os.path.splitext(entry.name)[1][1:] in extensions:
+                    names.append(glob.escape(entry.name))
+                    problems.append(Problem(
+                        display_path(entry.path),
+                        f"Der Name {'des Ordners' if is_folder else 'der Datei'} ist nicht in UTF-8 "
+                        "geschrieben (die Zeichen mit � kann die Website nicht anzeigen); "
+                        f"{'er' if is_folder else 'sie'} wird nicht veröffentlicht.",
+                        f"Benennen Sie {'ihn' if is_folder else 'sie'} um, am besten nur mit a–z, 0–9 und Bindestrichen.",
+                    ))
+                continue
+            if not is_folder:
                 continue
             if entry.is_symlink():
                 target = os.path.realpath(entry.path)
@@ -151,9 +174,9 @@ def linked_folders_to_skip(content_path, paths, excludes=(), ignores=()):
                         "Löschen Sie die Verknüpfung.",
                     )
                 if problem:
-                    shown = display_path(entry.path)
-                    skipped.append((os.path.relpath(entry.path, content_path), Problem(shown, *problem)))
+                    folders.append(os.path.relpath(entry.path, content_path))
+                    problems.append(Problem(display_path(entry.path), *problem))
                     continue
                 walked.append(target)
             stack.append(entry.path)
-    return skipped
+    return folders, names, problems
