@@ -73,6 +73,8 @@ def make_faults(root):
     fremd.mkdir()
     Image.new("RGB", (900, 600), "teal").save(fremd / "foto.png")
     write(fremd, "fall.md", case_text(120, f"dem Text von woanders {SECRET}"))
+    write(fremd, "seite.md", f"Title: Von woanders\n\n{SECRET}\n")
+    (content / "pages" / "woanders.md").symlink_to(fremd / "seite.md")
     images = content / "images"
     faelle = content / "faelle"
     faults = {}
@@ -175,10 +177,11 @@ def test_a_fault_is_reported_its_case_left_out_and_a_strict_build_fails(faulty, 
 
     strict = build(
         faulty["root"] / "builds" / f"strict-{name}", project=faulty["project"], strict=True,
-        overrides={"ARTICLE_PATHS": [f"faelle/{name}"], "SEARCH_INDEX": False},
+        overrides={"ARTICLE_PATHS": [f"faelle/{name}"], "PAGE_PATHS": [], "SEARCH_INDEX": False},
     )
     assert strict.returncode != 0
     assert fault.message in one_line(strict.stdout + strict.stderr)
+    assert files_outside_the_builds(faulty["root"]) == faulty["before"]
 
 
 def test_every_good_case_is_built_with_its_photo(faulty):
@@ -193,8 +196,15 @@ def test_every_good_case_is_built_with_its_photo(faulty):
 def test_nothing_outside_content_is_read_or_written(faulty):
     assert files_outside_the_builds(faulty["root"]) == faulty["before"]
     published = [p for p in faulty["output"].rglob("*") if p.is_file()]
+    assert faulty["output"] / "index.html" in published
     assert not [p for p in published if p.name.startswith(("foto-", "verknuepft-"))]
     assert not [p for p in published if SECRET.encode() in p.read_bytes()]
+
+
+def test_a_page_linked_out_of_content_is_reported_and_not_read(faulty):
+    message = f"content/pages/woanders.md: Die Datei ist eine Verknüpfung auf „{os.path.realpath(faulty['root'] / 'fremd' / 'seite.md')}“"
+    assert message in faulty["log"]
+    assert not (faulty["output"] / "von-woanders").exists()
 
 
 def test_a_linked_project_folder_is_not_walked(faulty):
