@@ -122,19 +122,32 @@ def make_faults(root):
         "text-verknuepft", f"Die Datei ist eine Verknüpfung auf „{os.path.realpath(fremd / 'fall.md')}“ außerhalb von content/",
         None, 120,
     )
+    text = case_text(111, "dem Link hinaus").replace("lange.", "lange ([Beweis]({static}/../../fremd/fall.md)).")
+    write(faelle / "link-hinaus", "fall-111.md", text)
+    faults["link-hinaus"] = Fault(
+        "link-hinaus", "Ein Link mit {static} führt zu „../../fremd/fall.md“, aus dem Ordner content/ hinaus", None, 111
+    )
     (faelle / "schleife").mkdir()
     (faelle / "schleife" / "wurzel").symlink_to(project)
     faults["schleife"] = Fault("schleife", f"Der Ordner ist eine Verknüpfung auf „{os.path.realpath(project)}“ außerhalb von content/")
     return project, faults
 
 
+def output_folder(root, build_name):
+    # Three levels down, unlike content/: a path that leaves output/ lands
+    # elsewhere than the file it was read from.
+    return root / "builds" / build_name / "output"
+
+
 def files_outside_the_builds(root):
-    """Every file and link below root, except where builds may write."""
-    may_write = {root / "builds", root / "site" / "cache"}
+    """Every file below root (links to files too), except where builds may write."""
+    def may_write(path):
+        return path == root / "site" / "cache" or path.name == "__pycache__" or path == output_folder(root, path.parent.name)
+
     found = set()
     for folder, dirs, files in os.walk(root):  # links are not followed
-        dirs[:] = [d for d in dirs if d != "__pycache__" and Path(folder, d) not in may_write]
-        found |= {os.path.relpath(os.path.join(folder, name), root) for name in dirs + files}
+        dirs[:] = [d for d in dirs if not may_write(Path(folder, d))]
+        found |= {os.path.relpath(os.path.join(folder, name), root) for name in files}
     return found
 
 
@@ -143,7 +156,7 @@ def faulty(tmp_path_factory):
     root = tmp_path_factory.mktemp("faults")
     project, faults = make_faults(root)
     before = files_outside_the_builds(root)
-    output = root / "builds" / "lenient"
+    output = output_folder(root, "lenient")
     result = build(output, project=project, overrides=IN_PARALLEL, env=STRICT_TERMINAL)
     return {
         "root": root, "project": project, "faults": faults, "output": output, "before": before,
@@ -159,7 +172,7 @@ def case_path(faulty, fault):
 
 FAULT_NAMES = [
     "foto-ausserhalb", "foto-absolut", "foto-verknuepft", "kein-bild", "halbes-jpeg", "riesiges-png",
-    "nullbyte", "verwaist", "dateiname", "hochgestellt", "text-verknuepft", "schleife",
+    "nullbyte", "verwaist", "dateiname", "hochgestellt", "text-verknuepft", "link-hinaus", "schleife",
 ]
 
 
@@ -176,7 +189,7 @@ def test_a_fault_is_reported_its_case_left_out_and_a_strict_build_fails(faulty, 
         assert not (faulty["output"] / "fall" / str(fault.number)).exists()
 
     strict = build(
-        faulty["root"] / "builds" / f"strict-{name}", project=faulty["project"], strict=True,
+        output_folder(faulty["root"], f"strict-{name}"), project=faulty["project"], strict=True,
         overrides={"ARTICLE_PATHS": [f"faelle/{name}"], "PAGE_PATHS": [], "SEARCH_INDEX": False},
     )
     assert strict.returncode != 0

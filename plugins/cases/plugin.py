@@ -7,8 +7,8 @@ from pelican.contents import Article
 
 from .markdown_text import register_reader, use_plain_text_markdown
 from .checks import check_case_files, report
-from .model import CaseError, parse_case_number
-from .sources import entries_to_skip, read_source
+from .model import CaseError, Problem, display_path, parse_case_number, printable
+from .sources import entries_to_skip, is_inside, read_source
 
 logger = logging.getLogger(__name__)
 
@@ -110,10 +110,42 @@ def leave_out(generator, cases):
         setattr(generator, name, [a for a in getattr(generator, name) if id(a) not in left_out])
 
 
+def refuse_links_out_of_content(generator, contents):
+    """Of ``contents``, those that link ({static}, {attach}) to a file
+    outside content/, which Pelican would copy from there to as far
+    outside output/. Reported; the links are dropped from the files to
+    copy, and the contents are to be left out."""
+    problems, refused = [], []
+    for content in contents:
+        outside = sorted(
+            link for link in content.get_static_links() if not is_inside(os.path.join(generator.path, link), generator.path)
+        )
+        generator.context["static_links"] -= set(outside)
+        problems += [
+            Problem(
+                display_path(content.source_path),
+                f"Ein Link mit {{static}} führt zu „{printable(link)}“, aus dem Ordner content/ hinaus; "
+                "die Website liest nur, was in content/ liegt. Diese Datei wird nicht veröffentlicht.",
+                "Legen Sie die Datei in den Ordner content/images/ und verlinken Sie sie als „{static}/images/…“.",
+            )
+            for link in outside
+        ]
+        if outside:
+            refused.append(content)
+    _report(generator, problems, "den Links")
+    return refused
+
+
 def organise_cases(generator):
     everything = generator.articles + generator.drafts + generator.hidden_articles
     kept = set(map(id, drop_duplicates(everything)))
-    leave_out(generator, [a for a in everything if id(a) not in kept])
+    leave_out(generator, [a for a in everything if id(a) not in kept] + refuse_links_out_of_content(generator, everything))
+
+
+def organise_pages(generator):
+    refused = set(map(id, refuse_links_out_of_content(generator, generator.pages + generator.hidden_pages + generator.draft_pages)))
+    for pages in (generator.pages, generator.hidden_pages, generator.draft_pages):
+        pages[:] = [page for page in pages if id(page) not in refused]  # the context holds these lists
 
 
 def link_cases(generator):
@@ -128,3 +160,4 @@ def register():
     signals.content_object_init.connect(read_case_number)
     signals.article_generator_pretaxonomy.connect(organise_cases)
     signals.article_generator_finalized.connect(link_cases)
+    signals.page_generator_finalized.connect(organise_pages)
