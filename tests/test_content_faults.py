@@ -129,6 +129,9 @@ def make_faults(root):
     )
     (faelle / "schleife").mkdir()
     (faelle / "schleife" / "wurzel").symlink_to(project)
+    (faelle / "zurueck").mkdir()
+    (faelle / "zurueck" / "faelle").symlink_to(faelle)
+    faults["zurueck"] = Fault("zurueck", "Der Ordner ist eine Verknüpfung auf einen Ordner, den die Website ohnehin liest")
     faults["schleife"] = Fault("schleife", f"Der Ordner ist eine Verknüpfung auf „{os.path.realpath(project)}“ außerhalb von content/")
     return project, faults
 
@@ -172,7 +175,7 @@ def case_path(faulty, fault):
 
 FAULT_NAMES = [
     "foto-ausserhalb", "foto-absolut", "foto-verknuepft", "kein-bild", "halbes-jpeg", "riesiges-png",
-    "nullbyte", "verwaist", "dateiname", "hochgestellt", "text-verknuepft", "link-hinaus", "schleife",
+    "nullbyte", "verwaist", "dateiname", "hochgestellt", "text-verknuepft", "link-hinaus", "zurueck", "schleife",
 ]
 
 
@@ -220,9 +223,10 @@ def test_a_page_linked_out_of_content_is_reported_and_not_read(faulty):
     assert not (faulty["output"] / "von-woanders").exists()
 
 
-def test_a_linked_project_folder_is_not_walked(faulty):
-    # Walked, it would offer every case a second time, under wurzel/.
-    assert "schleife/wurzel/" not in faulty["log"]
+def test_linked_folders_are_not_walked(faulty):
+    # Walked, they would offer every case a second time (or forty times).
+    assert "schleife/wurzel/" not in faulty["log"] and "zurueck/faelle/" not in faulty["log"]
+    assert "ist schon an" not in faulty["log"]
 
 
 def test_check_lists_the_faults_without_a_traceback(faulty):
