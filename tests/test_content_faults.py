@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from cases.checks import case_numbers
 from cases.model import CaseError, parse_case_number
 from sitebuild import build, copy_project, one_line, published_cases, soup, text_of
 
@@ -245,3 +246,13 @@ def test_case_numbers_are_ascii_digits(written):
     with pytest.raises(CaseError, match="Ziffern 0 bis 9"):
         parse_case_number(written, "fall.md")
     assert parse_case_number("34", "fall.md") == 34
+
+
+def test_new_case_and_the_importer_pass_over_faulty_cases(tmp_path):
+    """They read the numbers taken (case_numbers) from the same files."""
+    good = write(tmp_path, "fall-1.md", case_text(1, "dem guten Fall"))
+    write(tmp_path, "fall-2.md", case_text("²", "der hochgestellten Zwei"))
+    nul = write(tmp_path, "fall-3.md", case_text(3, "dem Nullbyte").replace("warum.", "warum.\x00"))
+    (tmp_path / "fall-4.md").symlink_to(tmp_path / "geloescht.md")
+    # The number 3 stays taken: fixed, the case would clash with a new one.
+    assert case_numbers(tmp_path) == {1: good, 3: nul}

@@ -13,7 +13,7 @@ from pathlib import Path
 from pelican.utils import get_date
 
 from .model import CaseError, Problem, display_path, parse_case_number
-from .sources import NotInContent, content_file, read_source
+from .sources import NotInContent, content_file, control_character, read_source
 
 KNOWN_KEYS = {
     "title", "fall", "date", "modified", "tags", "summary", "image", "image_alt",
@@ -27,6 +27,7 @@ _KEY_LINE = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s?(.*)$")
 @dataclass
 class Header:
     path: str
+    text: str
     fields: dict = field(default_factory=dict)  # key (lower case) -> (line, value)
 
     def value(self, key):
@@ -44,7 +45,7 @@ def read_header(path, content_path=None):
     """The metadata header of a case file; raises CaseError if the file
     cannot be read (see sources.read_source)."""
     text = read_source(path, content_path)
-    header = Header(path)
+    header = Header(path, text)
     for number, line in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
         if not line.strip():
             break
@@ -62,6 +63,7 @@ def check_header(header, content_path):
     def problem(message, hint, key=None):
         problems.append(Problem(shown, message, hint, header.line(key) if key else None))
 
+    problems += filter(None, [control_character(header.text, header.path)])
     if not header.value("title"):
         problem("Der Titel fehlt.", "Ergänzen Sie oben eine Zeile „Title: Der »eingebaute« Kunde und …“.")
     try:

@@ -11,7 +11,8 @@ import html
 from markdown.extensions import Extension
 from pelican.readers import MarkdownReader
 
-from .sources import read_source
+from .model import CaseError
+from .sources import control_character, read_source
 
 
 class PlainTextMarkdown(Extension):
@@ -24,7 +25,9 @@ class PlainTextMarkdownReader(MarkdownReader):
     def read(self, source_path):
         # A file the checks refused is not read at all (CaseError: Pelican
         # leaves it out); the checks have told the author why.
-        read_source(source_path, self.settings["PATH"])
+        problem = control_character(read_source(source_path, self.settings["PATH"]), source_path)
+        if problem:
+            raise CaseError(problem)
         content, metadata = super().read(source_path)
         if "title" in metadata:
             # Escaped before typogrify runs, which then sees text, not tags.

@@ -8,7 +8,7 @@ from pelican.contents import Article
 from .markdown_text import register_reader, use_plain_text_markdown
 from .checks import check_case_files, report
 from .model import CaseError, Problem, display_path, parse_case_number, printable
-from .sources import entries_to_skip, is_inside, read_source
+from .sources import control_character, entries_to_skip, is_inside, read_source
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +45,7 @@ def check_page_sources(generator):
     paths, problems = _sources(generator, "PAGE")
     for path in sorted(paths):
         try:
-            read_source(path, generator.path)
+            problems += filter(None, [control_character(read_source(path, generator.path), path)])
         except CaseError as error:
             problems.append(error.problem)
     _report(generator, problems, "den Seiten")

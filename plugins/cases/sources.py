@@ -63,8 +63,7 @@ def content_file(written, content_path):
 def read_source(path, content_path=None):
     """The text of a source (a case or a page). Raises CaseError for a file
     the build must not or cannot read: a name that is not UTF-8, a link
-    leading nowhere or out of ``content_path``, text that is not UTF-8 or
-    holds control characters."""
+    leading nowhere or out of ``content_path``, text that is not UTF-8."""
     shown = display_path(path)
 
     def refuse(message, hint, line=None):
@@ -100,16 +99,23 @@ def read_source(path, content_path=None):
             "Öffnen Sie sie im Editor und speichern Sie sie mit der Kodierung „UTF-8“.",
             raw[: error.start].count(b"\n") + 1,
         )
-    control = _CONTROL_CHARACTER.search(text)
-    if control:
-        refuse(
-            f"Die Datei enthält ein unsichtbares Steuerzeichen (U+{ord(control.group()):04X}), "
-            "meist mit kopiertem Text eingefügt.",
-            "Löschen Sie in dieser Zeile das Zeichen (manche Editoren zeigen es als „NUL“ oder „^@“), "
-            "am einfachsten, indem Sie die Zeile neu tippen.",
-            text.count("\n", 0, control.start()) + 1,
-        )
     return text
+
+
+def control_character(text, path):
+    """The Problem of a text holding a control character, or None. Such a
+    text can be read, but not published: feeds cannot carry it."""
+    control = _CONTROL_CHARACTER.search(text)
+    if not control:
+        return None
+    return Problem(
+        display_path(path),
+        f"Die Datei enthält ein unsichtbares Steuerzeichen (U+{ord(control.group()):04X}), "
+        "meist mit kopiertem Text eingefügt. Diese Datei wird nicht veröffentlicht.",
+        "Löschen Sie in dieser Zeile das Zeichen (manche Editoren zeigen es als „NUL“ oder „^@“), "
+        "am einfachsten, indem Sie die Zeile neu tippen.",
+        text.count("\n", 0, control.start()) + 1,
+    )
 
 
 def _is_utf8(name):
