@@ -8,7 +8,6 @@ read in worker processes, where a fault must come back as a message);
 each fault gets a strict build of its own folder of cases."""
 
 import os
-import re
 import subprocess
 import sys
 from dataclasses import dataclass

@@ -5,7 +5,6 @@ them all at once, each with file, line, what is wrong and how to fix it.
 """
 
 import difflib
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path

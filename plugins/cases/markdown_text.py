@@ -11,8 +11,7 @@ import html
 from markdown.extensions import Extension
 from pelican.readers import MarkdownReader
 
-from .model import CaseError
-from .sources import control_character, read_source
+from .sources import check_source
 
 
 class PlainTextMarkdown(Extension):
@@ -23,11 +22,9 @@ class PlainTextMarkdown(Extension):
 
 class PlainTextMarkdownReader(MarkdownReader):
     def read(self, source_path):
-        # A file the checks refused is not read at all (CaseError: Pelican
-        # leaves it out); the checks have told the author why.
-        problem = control_character(read_source(source_path, self.settings["PATH"]), source_path)
-        if problem:
-            raise CaseError(problem)
+        # A source the checks refused is left out (CaseError: Pelican skips
+        # it); the checks have told the author why.
+        check_source(source_path, self.settings["PATH"])
         content, metadata = super().read(source_path)
         if "title" in metadata:
             # Escaped before typogrify runs, which then sees text, not tags.

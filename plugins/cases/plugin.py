@@ -7,8 +7,8 @@ from pelican.contents import Article
 
 from .markdown_text import register_reader, use_plain_text_markdown
 from .checks import check_case_files, report
-from .model import CaseError, Problem, display_path, parse_case_number, printable
-from .sources import control_character, entries_to_skip, is_inside, read_source
+from .model import CaseError, parse_case_number
+from .sources import check_source, entries_to_skip, links_out_of_content
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +45,7 @@ def check_page_sources(generator):
     paths, problems = _sources(generator, "PAGE")
     for path in sorted(paths):
         try:
-            problems += filter(None, [control_character(read_source(path, generator.path), path)])
+            check_source(path, generator.path)
         except CaseError as error:
             problems.append(error.problem)
     _report(generator, problems, "den Seiten")
@@ -111,25 +111,14 @@ def leave_out(generator, cases):
 
 
 def refuse_links_out_of_content(generator, contents):
-    """Of ``contents``, those that link ({static}, {attach}) to a file
-    outside content/, which Pelican would copy from there to as far
-    outside output/. Reported; the links are dropped from the files to
-    copy, and the contents are to be left out."""
+    """Of ``contents``, those that link to a file outside content/ (see
+    sources.links_out_of_content), to be left out. Reported; the links
+    are dropped from the files Pelican copies."""
     problems, refused = [], []
     for content in contents:
-        outside = sorted(
-            link for link in content.get_static_links() if not is_inside(os.path.join(generator.path, link), generator.path)
-        )
-        generator.context["static_links"] -= set(outside)
-        problems += [
-            Problem(
-                display_path(content.source_path),
-                f"Ein Link mit {{static}} führt zu „{printable(link)}“, aus dem Ordner content/ hinaus; "
-                "die Website liest nur, was in content/ liegt. Diese Datei wird nicht veröffentlicht.",
-                "Legen Sie die Datei in den Ordner content/images/ und verlinken Sie sie als „{static}/images/…“.",
-            )
-            for link in outside
-        ]
+        outside = links_out_of_content(content, generator.path)
+        generator.context["static_links"] -= {link for link, _ in outside}
+        problems += [problem for _, problem in outside]
         if outside:
             refused.append(content)
     _report(generator, problems, "den Links")

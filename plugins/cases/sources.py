@@ -118,6 +118,34 @@ def control_character(text, path):
     )
 
 
+def check_source(path, content_path):
+    """Raises CaseError for a source that must not be published (see
+    read_source and control_character); a source outside content/ is not
+    even read."""
+    problem = control_character(read_source(path, content_path), path)
+    if problem:
+        raise CaseError(problem)
+
+
+def links_out_of_content(content, content_path):
+    """The {static} and {attach} links of a Pelican content object that
+    lead out of content/: Pelican would copy such a file from there to as
+    far outside output/. Returns [(link, Problem)]."""
+    return [
+        (
+            link,
+            Problem(
+                display_path(content.source_path),
+                f"Ein Link mit {{static}} führt zu „{printable(link)}“, aus dem Ordner content/ hinaus; "
+                "die Website liest nur, was in content/ liegt. Diese Datei wird nicht veröffentlicht.",
+                "Legen Sie die Datei in den Ordner content/images/ und verlinken Sie sie als „{static}/images/…“.",
+            ),
+        )
+        for link in sorted(content.get_static_links())
+        if not is_inside(os.path.join(content_path, link), content_path)
+    ]
+
+
 def _is_utf8(name):
     try:
         os.fsencode(name).decode("utf-8")
