@@ -60,7 +60,7 @@ def case_text(number, title, image=None):
 def write(folder, name, text):
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / name
-    path.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
+    path.write_text(text, encoding="utf-8")
     return path
 
 
