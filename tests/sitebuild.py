@@ -65,7 +65,7 @@ def build(output, *, project=ROOT, settings="pelicanconf.py", strict=False, site
         command += [f'SITEURL="{siteurl}"', f'FEED_DOMAIN="{siteurl}"']
     command += [f"{key}={json.dumps(value)}" for key, value in (overrides or {}).items()]
     return subprocess.run(
-        command, cwd=project, capture_output=True, text=True,
+        command, cwd=project, capture_output=True, text=True, errors="replace",  # file names need not be UTF-8
         env={**os.environ, "COLUMNS": "200", **(env or {})},
     )
 

@@ -33,3 +33,15 @@ def test_german_typography_reports_a_setup_that_would_typeset_wrongly(tmp_path):
     assert "GERMAN_TYPOGRAPHY wirkt nur mit dem Plugin" in one_line(result.stdout + result.stderr)
     result = build(tmp_path / "twice", overrides={"TYPOGRIFY": True})
     assert "TYPOGRIFY und GERMAN_TYPOGRAPHY sind beide an" in one_line(result.stdout + result.stderr)
+
+
+def test_an_error_that_cannot_be_pickled_comes_back_as_words():
+    from reading.parallel import _sendable
+
+    class Unsendable(Exception):  # a local class cannot be pickled
+        pass
+
+    sent = _sendable(Unsendable("Quelle kaputt"))
+    assert isinstance(sent, RuntimeError) and str(sent) == "Unsendable: Quelle kaputt"
+    kept = ValueError("bleibt")
+    assert _sendable(kept) is kept

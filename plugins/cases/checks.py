@@ -5,7 +5,6 @@ them all at once, each with file, line, what is wrong and how to fix it.
 """
 
 import difflib
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,17 +12,21 @@ from pathlib import Path
 from pelican.utils import get_date
 
 from .model import CaseError, Problem, display_path, parse_case_number
+from .sources import NotInContent, content_file, control_character, read_source
 
 KNOWN_KEYS = {
     "title", "fall", "date", "modified", "tags", "summary", "image", "image_alt",
     "image_credit", "status", "slug", "lang", "template", "author", "authors",
 }
+# A case whose text or photo cannot be used is left out of the site.
+LEFT_OUT = "Dieser Fall wird nicht veröffentlicht."
 _KEY_LINE = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s?(.*)$")
 
 
 @dataclass
 class Header:
     path: str
+    text: str
     fields: dict = field(default_factory=dict)  # key (lower case) -> (line, value)
 
     def value(self, key):
@@ -37,24 +40,11 @@ class Header:
         return (self.value("status") or "").strip().lower() == "draft"
 
 
-def read_header(path):
-    """The metadata header of a case file; raises CaseError if not UTF-8."""
-    with open(path, "rb") as handle:
-        raw = handle.read()
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise CaseError(
-            Problem(
-                display_path(path),
-                f"Die Datei ist nicht als UTF-8 gespeichert (das Byte 0x{raw[error.start]:02X} "
-                "ist kein gültiges UTF-8; oft ein Umlaut aus einem Windows-Editor).",
-                "Öffnen Sie sie im Editor und speichern Sie sie mit der Kodierung „UTF-8“.",
-                line,
-            )
-        ) from None
-    header = Header(path)
+def read_header(path, content_path=None):
+    """The metadata header of a case file; raises CaseError if the file
+    cannot be read (see sources.read_source)."""
+    text = read_source(path, content_path)
+    header = Header(path, text)
     for number, line in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
         if not line.strip():
             break
@@ -72,6 +62,7 @@ def check_header(header, content_path):
     def problem(message, hint, key=None):
         problems.append(Problem(shown, message, hint, header.line(key) if key else None))
 
+    problems += filter(None, [control_character(header.text, header.path)])
     if not header.value("title"):
         problem("Der Titel fehlt.", "Ergänzen Sie oben eine Zeile „Title: Der »eingebaute« Kunde und …“.")
     try:
@@ -92,11 +83,14 @@ def check_header(header, content_path):
             )
     image = header.value("image")
     if image:
-        relative = re.sub(r"^(\{static\}|/)", "", image).lstrip("/")
-        if not os.path.isfile(os.path.join(content_path, relative)):
+        try:
+            content_file(image, content_path)
+        except NotInContent as error:
+            problem(f"Das Bild {error.message} {LEFT_OUT}", error.hint, "image")
+        except FileNotFoundError as error:
             problem(
-                f"Das Bild „{image}“ gibt es nicht.",
-                f"Legen Sie die Datei unter content/{relative} ab oder korrigieren Sie den Pfad.",
+                f"Das Bild „{image}“ gibt es nicht. {LEFT_OUT}",
+                f"Legen Sie die Datei unter content/{error.filename} ab oder korrigieren Sie den Pfad.",
                 "image",
             )
         if not header.value("image_alt"):
@@ -138,7 +132,7 @@ def check_case_files(paths, content_path):
     numbered = []
     for path in sorted(paths):
         try:
-            header = read_header(path)
+            header = read_header(path, content_path)
         except CaseError as error:
             problems.append(error.problem)
             continue

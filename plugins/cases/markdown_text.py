@@ -24,6 +24,7 @@ from markupsafe import Markup
 from pelican.readers import MarkdownReader
 
 from .model import Problem, display_path
+from .sources import check_source
 
 ALLOWED_ATTRIBUTES = {".", "class", "id"}  # "." is attr_list's {.name}
 ALLOWED_SCHEMES = {"http", "https", "mailto", "tel"}
@@ -107,6 +108,9 @@ class PlainTextMarkdown(Extension):
 
 class PlainTextMarkdownReader(MarkdownReader):
     def read(self, source_path):
+        # A source the checks refused is left out (CaseError: Pelican skips
+        # it); the checks have told the author why.
+        check_source(source_path, self.settings["PATH"])
         content, metadata = super().read(source_path)
         if "title" in metadata:
             # Escaped before typogrify runs, which then sees text, not tags.

@@ -24,8 +24,14 @@ class CaseError(ValueError):
         super().__init__(str(problem))
         self.problem = problem
 
+    def __reduce__(self):
+        # Raised in a worker process (plugins/reading), it must arrive whole.
+        return type(self), (self.problem,)
+
 
 _HEADER_LINE = re.compile(r"^\s*([A-Za-z_][\w-]*)\s*:")
+# Not str.isdigit(): it accepts "²", which int() does not.
+_ASCII_NUMBER = re.compile(r"[0-9]+")
 
 
 def header_line(path, key):
@@ -44,12 +50,18 @@ def header_line(path, key):
 
 
 def display_path(path, base=None):
+    """``path`` as the author knows it: relative to the project if inside."""
     base = base or os.getcwd()
     try:
         relative = os.path.relpath(path, base)
     except ValueError:
-        return path
-    return path if relative.startswith("..") else relative
+        relative = ".."
+    return printable(path if relative.startswith("..") else relative)
+
+
+def printable(path):
+    """A file name that is not UTF-8 shows its odd bytes as �."""
+    return os.fsencode(path).decode("utf-8", errors="replace")
 
 
 def parse_case_number(raw, path):
@@ -67,7 +79,17 @@ def parse_case_number(raw, path):
             )
         )
     text = str(raw).strip()
-    if not text.isdigit() or int(text) < 1:
+    if any(c.isdigit() for c in text) and not text.isascii():
+        raise CaseError(
+            Problem(
+                shown,
+                f"Die Fallnummer „{text}“ enthält Zeichen, die wie Ziffern aussehen, aber keine "
+                "gewöhnlichen Ziffern sind (etwa hochgestellte ² oder ³).",
+                "Schreiben Sie die Zahl nur mit den Ziffern 0 bis 9, z. B. „Fall: 34“.",
+                header_line(path, "fall"),
+            )
+        )
+    if not _ASCII_NUMBER.fullmatch(text) or int(text) < 1:
         raise CaseError(
             Problem(
                 shown,

@@ -7,23 +7,48 @@ from pelican.contents import Article
 
 from .markdown_text import add_text_versions, mark_html, register_reader, use_plain_text_markdown
 from .checks import check_case_files, report
-from .model import parse_case_number
+from .model import CaseError, parse_case_number
+from .sources import check_source, entries_to_skip, links_out_of_content
 
 logger = logging.getLogger(__name__)
 
 
-def check_sources(generator):
-    """Check every case file before Pelican reads any of them."""
-    paths = [
-        os.path.join(generator.path, path)
-        for path in generator.get_files(
-            generator.settings["ARTICLE_PATHS"], exclude=generator.settings["ARTICLE_EXCLUDES"]
-        )
-    ]
-    problems = check_case_files(paths, generator.path)
+def _sources(generator, kind):
+    """The source files of ``kind`` ("ARTICLE" or "PAGE") Pelican will
+    read, and the problems of what it must not walk (sources.py): those
+    folders and names are added to its excludes, so it passes them over."""
+    settings = generator.settings
+    folders, names, problems = entries_to_skip(
+        generator.path, settings[f"{kind}_PATHS"], settings[f"{kind}_EXCLUDES"], settings["IGNORE_FILES"],
+        generator.readers.extensions,
+    )
+    settings[f"{kind}_EXCLUDES"] = [*settings[f"{kind}_EXCLUDES"], *folders]
+    settings["IGNORE_FILES"] = [*settings["IGNORE_FILES"], *names]
+    files = generator.get_files(settings[f"{kind}_PATHS"], exclude=settings[f"{kind}_EXCLUDES"])
+    return [os.path.join(generator.path, path) for path in files], problems
+
+
+def _report(generator, problems, what):
     generator.context.setdefault("build_problems", []).extend(problems)
     if problems:
-        logger.error("%s", report(problems))
+        logger.error("%s", report(problems, what))
+
+
+def check_sources(generator):
+    """Check every case file before Pelican reads any of them."""
+    paths, problems = _sources(generator, "ARTICLE")
+    _report(generator, problems + check_case_files(paths, generator.path), "den Fällen")
+
+
+def check_page_sources(generator):
+    """Pages are read under the same rules as cases (see sources.py)."""
+    paths, problems = _sources(generator, "PAGE")
+    for path in sorted(paths):
+        try:
+            check_source(path, generator.path)
+        except CaseError as error:
+            problems.append(error.problem)
+    _report(generator, problems, "den Seiten")
 
 
 def read_case_number(content):
@@ -77,12 +102,39 @@ def link_neighbours(cases):
         case.next_case = ordered[index + 1] if index + 1 < len(ordered) else None
 
 
+def leave_out(generator, cases):
+    """Take ``cases`` out of the site; called before Pelican files the
+    cases under tags and dates (article_generator_pretaxonomy)."""
+    left_out = set(map(id, cases))
+    for name in ("articles", "drafts", "hidden_articles"):
+        setattr(generator, name, [a for a in getattr(generator, name) if id(a) not in left_out])
+
+
+def refuse_links_out_of_content(generator, contents):
+    """Of ``contents``, those that link to a file outside content/ (see
+    sources.links_out_of_content), to be left out. Reported; the links
+    are dropped from the files Pelican copies."""
+    problems, refused = [], []
+    for content in contents:
+        outside = links_out_of_content(content, generator.path)
+        generator.context["static_links"] -= {link for link, _ in outside}
+        problems += [problem for _, problem in outside]
+        if outside:
+            refused.append(content)
+    _report(generator, problems, "den Links")
+    return refused
+
+
 def organise_cases(generator):
     everything = generator.articles + generator.drafts + generator.hidden_articles
     kept = set(map(id, drop_duplicates(everything)))
-    generator.articles = [a for a in generator.articles if id(a) in kept]
-    generator.drafts = [a for a in generator.drafts if id(a) in kept]
-    generator.hidden_articles = [a for a in generator.hidden_articles if id(a) in kept]
+    leave_out(generator, [a for a in everything if id(a) not in kept] + refuse_links_out_of_content(generator, everything))
+
+
+def organise_pages(generator):
+    refused = set(map(id, refuse_links_out_of_content(generator, generator.pages + generator.hidden_pages + generator.draft_pages)))
+    for pages in (generator.pages, generator.hidden_pages, generator.draft_pages):
+        pages[:] = [page for page in pages if id(page) not in refused]  # the context holds these lists
 
 
 def link_cases(generator):
@@ -106,9 +158,11 @@ def register():
     signals.initialized.connect(use_plain_text_markdown)
     signals.readers_init.connect(register_reader)
     signals.article_generator_init.connect(check_sources)
+    signals.page_generator_init.connect(check_page_sources)
     signals.content_object_init.connect(read_case_number)
     signals.content_object_init.connect(mark_html)
     signals.page_generator_finalized.connect(check_pages)
     signals.all_generators_finalized.connect(add_text_versions)
     signals.article_generator_pretaxonomy.connect(organise_cases)
     signals.article_generator_finalized.connect(link_cases)
+    signals.page_generator_finalized.connect(organise_pages)

@@ -1,9 +1,17 @@
+import logging
 import os
 
 from pelican import signals
 from pelican.generators import Generator
 
-from .variants import copy_variants, plan_variants
+from cases.checks import LEFT_OUT, report
+from cases.model import Problem, display_path, header_line
+from cases.plugin import leave_out
+from cases.sources import NotInContent, content_file
+
+from .variants import PhotoError, copy_variants, plan_variants
+
+logger = logging.getLogger(__name__)
 
 # The column's text is at most 40rem wide; on phones the photo fills the screen.
 SIZES = "(min-width: 44rem) 40rem, 100vw"
@@ -12,8 +20,12 @@ SIZES = "(min-width: 44rem) 40rem, 100vw"
 class Photo:
     """What the templates need to show a case's photo."""
 
-    def __init__(self, variants):
-        self.variants = variants
+    def __init__(self, planned):
+        self.planned = planned  # [(Variant, cached file)]
+
+    @property
+    def variants(self):
+        return [variant for variant, _ in self.planned]
 
     def srcset(self, siteurl, extension):
         return ", ".join(
@@ -33,24 +45,46 @@ class Photo:
     sizes = SIZES
 
 
-class PhotoGenerator(Generator):
-    def generate_context(self):
-        self.planned = []
-        cache_dir = os.path.join(self.settings["CACHE_PATH"], "photos")
-        cases = self.context.get("articles", []) + self.context.get("drafts", [])
-        for case in cases:
-            image = getattr(case, "image", None)
-            if not image:
-                continue
-            source = os.path.join(self.path, image)
-            if not os.path.isfile(source):
-                continue  # reported by the cases plugin's checks
-            planned = plan_variants(source, image, cache_dir)
-            case.photo = Photo([variant for variant, _ in planned])
-            self.planned += planned
+def plan_photos(generator):
+    """Give every case its photo's versions, before Pelican files the cases
+    under tags and dates: a case whose photo cannot be shown is left out,
+    as a case with a fault in its text is."""
+    cache_dir = os.path.join(generator.settings["CACHE_PATH"], "photos")
+    problems = []
+    failed = []
+    for case in generator.articles + generator.drafts + generator.hidden_articles:
+        case.photo = None
+        image = getattr(case, "image", None)
+        if not image:
+            continue
+        try:
+            relative = content_file(image, generator.path)
+        except (NotInContent, FileNotFoundError):
+            failed.append(case)  # reported by the cases plugin's checks
+            continue
+        try:
+            case.photo = Photo(plan_variants(os.path.join(generator.path, relative), relative, cache_dir))
+        except PhotoError as error:
+            failed.append(case)
+            problems.append(
+                Problem(
+                    display_path(case.source_path),
+                    f"Das Bild „{image}“ {error.message} {LEFT_OUT}",
+                    error.hint,
+                    header_line(case.source_path, "image"),
+                )
+            )
+    leave_out(generator, failed)
+    generator.context.setdefault("build_problems", []).extend(problems)
+    if problems:
+        logger.error("%s", report(problems, "den Fotos"))
 
+
+class PhotoGenerator(Generator):
     def generate_output(self, writer):
-        copy_variants(self.planned, self.output_path)
+        for case in self.context.get("articles", []) + self.context.get("drafts", []):
+            if case.photo:
+                copy_variants(case.photo.planned, self.output_path)
 
 
 def get_generators(pelican):
@@ -58,4 +92,5 @@ def get_generators(pelican):
 
 
 def register():
+    signals.article_generator_pretaxonomy.connect(plan_photos)
     signals.get_generators.connect(get_generators)

@@ -6,7 +6,7 @@ import shutil
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from PIL import ExifTags, Image, ImageOps
+from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
 WIDTHS = (480, 800, 1200)
 FORMATS = {"webp": ("WEBP", {"quality": 72, "method": 6}), "jpg": ("JPEG", {"quality": 78, "optimize": True, "progressive": True})}
@@ -26,6 +26,15 @@ class Variant:
         return quote(self.path)
 
 
+class PhotoError(ValueError):
+    """A photo Pillow cannot make versions of; says why and what to do."""
+
+    def __init__(self, message, hint):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
 def source_key(path):
     """Changes whenever the photo's bytes change."""
     digest = hashlib.sha256()
@@ -38,35 +47,53 @@ def source_key(path):
 def plan_variants(source, relative, cache_dir):
     """The versions of ``source`` (at ``relative`` in content), made if not cached.
 
-    Returns [(Variant, cached file)]; widths above the original's are left out.
+    Returns [(Variant, cached file)]; widths above the original's are left
+    out. Raises PhotoError if ``source`` is no photo Pillow can read whole.
     """
     key = source_key(source)
     stem, _ = os.path.splitext(relative)
-    with Image.open(source) as image:
-        original_width, original_height = image.size
-        # Turned by its EXIF orientation, a portrait shot from a camera is
-        # stored lying on its side. Read from the header: decoding the
-        # pixels is only needed for a version not yet in the cache.
-        if image.getexif().get(ExifTags.Base.Orientation, 1) in (5, 6, 7, 8):
-            original_width, original_height = original_height, original_width
-        upright = None
-        widths = [w for w in WIDTHS if w < original_width] or [original_width]
-        if original_width > widths[-1] and len(widths) < len(WIDTHS):
-            widths.append(original_width)
-        planned = []
-        for width in widths:
-            height = round(original_height * width / original_width)
-            for extension, (pil_format, options) in FORMATS.items():
-                variant = Variant(f"{stem}-{width}.{extension}", width, height, extension)
-                cached = os.path.join(cache_dir, f"{key}-{width}.{extension}")
-                if not os.path.exists(cached):
-                    os.makedirs(cache_dir, exist_ok=True)
-                    if upright is None:
-                        upright = ImageOps.exif_transpose(image)
-                    resized = upright.convert("RGB").resize((width, height), Image.Resampling.LANCZOS)
-                    resized.save(cached + ".part", pil_format, **options)
-                    os.replace(cached + ".part", cached)
-                planned.append((variant, cached))
+    try:
+        with Image.open(source) as image:
+            original_width, original_height = image.size
+            # Turned by its EXIF orientation, a portrait shot from a camera is
+            # stored lying on its side. Read from the header: decoding the
+            # pixels is only needed for a version not yet in the cache.
+            if image.getexif().get(ExifTags.Base.Orientation, 1) in (5, 6, 7, 8):
+                original_width, original_height = original_height, original_width
+            widths = [w for w in WIDTHS if w < original_width] or [original_width]
+            if original_width > widths[-1] and len(widths) < len(WIDTHS):
+                widths.append(original_width)
+            planned = []
+            for width in widths:
+                height = round(original_height * width / original_width)
+                for extension in FORMATS:
+                    variant = Variant(f"{stem}-{width}.{extension}", width, height, extension)
+                    planned.append((variant, os.path.join(cache_dir, f"{key}-{width}.{extension}")))
+            missing = [(variant, cached) for variant, cached in planned if not os.path.exists(cached)]
+            upright = ImageOps.exif_transpose(image).convert("RGB") if missing else None
+    except Image.DecompressionBombError:
+        raise PhotoError(
+            f"ist zu groß: mehr als {Image.MAX_IMAGE_PIXELS * 2 // 1_000_000} Millionen Pixel.",
+            "Verkleinern Sie es vorher in einem Bildprogramm, z. B. auf 4000 Pixel Breite.",
+        ) from None
+    except UnidentifiedImageError:
+        raise PhotoError(
+            "ist kein Bild, das die Website lesen kann (JPEG, PNG, WebP oder GIF).",
+            "Speichern Sie das Foto in einem Bildprogramm als JPEG und legen Sie es neu ab.",
+        ) from None
+    except (OSError, SyntaxError, ValueError, EOFError):
+        # Pillow's ways of saying the pixels cannot be read, e.g. "image
+        # file is truncated" for a photo copied only halfway.
+        raise PhotoError(
+            "ist beschädigt oder unvollständig (etwa nur halb kopiert).",
+            "Kopieren Sie das Foto noch einmal vom Original.",
+        ) from None
+    for variant, cached in missing:
+        os.makedirs(cache_dir, exist_ok=True)
+        resized = upright.resize((variant.width, variant.height), Image.Resampling.LANCZOS)
+        pil_format, options = FORMATS[variant.format]
+        resized.save(cached + ".part", pil_format, **options)
+        os.replace(cached + ".part", cached)
     return planned
 
 

@@ -10,6 +10,7 @@ process, so the output does not depend on where it ran.
 
 import logging
 import multiprocessing
+import pickle
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
@@ -78,9 +79,19 @@ def _convert_in_worker(path):
     try:
         return convert(_worker_reader, path), kept.kept
     except Exception as error:  # with --fatal, after a warning too
-        return error, kept.kept
+        return _sendable(error), kept.kept
     finally:
         root.handlers = handlers
+
+
+def _sendable(error):
+    """``error``, or its words if it cannot be pickled: the batch's result
+    goes back as one message, and must not be lost with the other sources."""
+    try:
+        pickle.loads(pickle.dumps(error))
+    except Exception:
+        return RuntimeError(f"{type(error).__name__}: {error}")
+    return error
 
 
 class ParallelReading:

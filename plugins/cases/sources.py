@@ -1,0 +1,216 @@
+"""What the build may read: files inside content/, and nothing else.
+
+A path in a case (``Image: ../../fotos/urlaub.png``), a linked file or a
+linked folder can point anywhere on the disk. Every path is resolved
+first, links included, and only what lies inside content/ is read, so
+the build never publishes, nor writes next to, the author's other files.
+"""
+
+import errno
+import fnmatch
+import glob
+import os
+import re
+
+from .model import CaseError, Problem, display_path, printable
+
+# Characters XML 1.0 cannot carry (feeds, sitemap) and no editor shows:
+# pasted in from other programs, never meant.
+_CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+class NotInContent(ValueError):
+    """A path that leads out of content/; says what to do about it."""
+
+    def __init__(self, message, hint):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+def is_inside(path, folder):
+    """True if ``path`` lies in ``folder`` once every link is followed."""
+    real, base = os.path.realpath(path), os.path.realpath(folder)
+    return os.path.commonpath([real, base]) == base
+
+
+def content_file(written, content_path):
+    """A file an author names (``Image: images/foto.jpg``, also with a
+    leading ``/`` or ``{static}/``), as a normalised path relative to
+    content/. Raises NotInContent if it lies outside content/, and
+    FileNotFoundError if there is no such file."""
+    relative = os.path.normpath(re.sub(r"^(\{static\}|/)", "", written).lstrip("/"))
+    path = os.path.join(content_path, relative)
+    name = os.path.basename(relative)
+    leaves = relative == os.pardir or relative.startswith(os.pardir + os.sep)
+    # "/images/foto.jpg" is meant from the site's root; "/home/…" is not.
+    if leaves or (os.path.isabs(written) and not os.path.lexists(path)):
+        raise NotInContent(
+            f"„{written}“ liegt außerhalb des Ordners content/; die Website liest nur, was darin liegt.",
+            f"Kopieren Sie die Datei nach content/images/ und schreiben Sie „images/{name}“.",
+        )
+    if not os.path.isfile(path):
+        raise FileNotFoundError(errno.ENOENT, "not in content/", relative)
+    if not is_inside(path, content_path):
+        raise NotInContent(
+            f"„{written}“ ist eine Verknüpfung auf eine Datei außerhalb von content/; "
+            "die Website liest nur, was in content/ liegt.",
+            f"Legen Sie statt der Verknüpfung eine Kopie der Datei nach content/{relative}.",
+        )
+    return relative
+
+
+def read_source(path, content_path=None):
+    """The text of a source (a case or a page). Raises CaseError for a file
+    the build must not or cannot read: a name that is not UTF-8, a link
+    leading nowhere or out of ``content_path``, text that is not UTF-8."""
+    shown = display_path(path)
+
+    def refuse(message, hint, line=None):
+        raise CaseError(Problem(shown, f"{message} Diese Datei wird nicht veröffentlicht.", hint, line))
+
+    if not _is_utf8(os.path.relpath(path, content_path) if content_path else os.path.basename(path)):
+        refuse(
+            "Der Name der Datei ist nicht in UTF-8 geschrieben (die Zeichen mit � kann die Website nicht anzeigen).",
+            "Benennen Sie die Datei um, am besten nur mit a–z, 0–9 und Bindestrichen, z. B. „fall-34-titel.md“.",
+        )
+    if not os.path.exists(path):
+        target = printable(os.readlink(path)) if os.path.islink(path) else None
+        if target is None:
+            refuse("Die Datei gibt es nicht mehr.", "Bauen Sie die Website noch einmal.")
+        refuse(
+            f"Die Datei ist eine Verknüpfung auf „{target}“, und die gibt es nicht.",
+            "Löschen Sie die Verknüpfung oder legen Sie die Datei selbst an ihre Stelle.",
+        )
+    if content_path and not is_inside(path, content_path):
+        refuse(
+            f"Die Datei ist eine Verknüpfung auf „{printable(os.path.realpath(path))}“ außerhalb "
+            "von content/; die Website liest nur, was in content/ liegt.",
+            "Legen Sie statt der Verknüpfung eine Kopie der Datei an ihre Stelle.",
+        )
+    with open(path, "rb") as handle:
+        raw = handle.read()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        refuse(
+            f"Die Datei ist nicht als UTF-8 gespeichert (das Byte 0x{raw[error.start]:02X} "
+            "ist kein gültiges UTF-8; oft ein Umlaut aus einem Windows-Editor).",
+            "Öffnen Sie sie im Editor und speichern Sie sie mit der Kodierung „UTF-8“.",
+            raw[: error.start].count(b"\n") + 1,
+        )
+    return text
+
+
+def control_character(text, path):
+    """The Problem of a text holding a control character, or None. Such a
+    text can be read, but not published: feeds cannot carry it."""
+    control = _CONTROL_CHARACTER.search(text)
+    if not control:
+        return None
+    return Problem(
+        display_path(path),
+        f"Die Datei enthält ein unsichtbares Steuerzeichen (U+{ord(control.group()):04X}), "
+        "meist mit kopiertem Text eingefügt. Diese Datei wird nicht veröffentlicht.",
+        "Löschen Sie in dieser Zeile das Zeichen (manche Editoren zeigen es als „NUL“ oder „^@“), "
+        "am einfachsten, indem Sie die Zeile neu tippen.",
+        text.count("\n", 0, control.start()) + 1,
+    )
+
+
+def check_source(path, content_path):
+    """Raises CaseError for a source that must not be published (see
+    read_source and control_character); a source outside content/ is not
+    even read."""
+    problem = control_character(read_source(path, content_path), path)
+    if problem:
+        raise CaseError(problem)
+
+
+def links_out_of_content(content, content_path):
+    """The {static} and {attach} links of a Pelican content object that
+    lead out of content/: Pelican would copy such a file from there to as
+    far outside output/. Returns [(link, Problem)]."""
+    return [
+        (
+            link,
+            Problem(
+                display_path(content.source_path),
+                f"Ein Link mit {{static}} führt zu „{printable(link)}“, aus dem Ordner content/ hinaus; "
+                "die Website liest nur, was in content/ liegt. Diese Datei wird nicht veröffentlicht.",
+                "Legen Sie die Datei in den Ordner content/images/ und verlinken Sie sie als „{static}/images/…“.",
+            ),
+        )
+        for link in sorted(content.get_static_links())
+        if not is_inside(os.path.join(content_path, link), content_path)
+    ]
+
+
+def _is_utf8(name):
+    try:
+        os.fsencode(name).decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def entries_to_skip(content_path, paths, excludes=(), ignores=(), extensions=()):
+    """What Pelican must not walk below ``paths`` (relative to
+    ``content_path``), and why: linked folders that lead out of content/
+    or back into a folder read anyway (a loop, or the same files twice),
+    and folders and sources (``extensions``) whose names are not UTF-8,
+    which Pelican could not even name in a message.
+
+    Returns (folders relative to ``content_path``, names as IGNORE_FILES
+    patterns, [Problem]).
+    """
+    roots = [os.path.join(content_path, path) if path else content_path for path in paths]
+    excluded = {os.path.join(content_path, exclude) for exclude in excludes}
+    walked = [os.path.realpath(root) for root in roots if os.path.isdir(root)]
+    folders, names, problems = [], [], []
+    stack = [root for root in roots if os.path.isdir(root)]
+    while stack:
+        folder = stack.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+        except OSError:
+            continue  # unreadable: Pelican's own walk passes over it too
+        for entry in entries:
+            if entry.path in excluded or any(fnmatch.fnmatch(entry.name, ignore) for ignore in ignores):
+                continue
+            is_folder = entry.is_dir()
+            if not _is_utf8(entry.name):
+                if is_folder or os.path.splitext(entry.name)[1][1:] in extensions:
+                    names.append(glob.escape(entry.name))
+                    problems.append(Problem(
+                        display_path(entry.path),
+                        f"Der Name {'des Ordners' if is_folder else 'der Datei'} ist nicht in UTF-8 "
+                        "geschrieben (die Zeichen mit � kann die Website nicht anzeigen); "
+                        f"{'er' if is_folder else 'sie'} wird nicht veröffentlicht.",
+                        f"Benennen Sie {'ihn' if is_folder else 'sie'} um, am besten nur mit a–z, 0–9 und Bindestrichen.",
+                    ))
+                continue
+            if not is_folder:
+                continue
+            if entry.is_symlink():
+                target = os.path.realpath(entry.path)
+                problem = None
+                if not is_inside(target, content_path):
+                    problem = (
+                        f"Der Ordner ist eine Verknüpfung auf „{printable(target)}“ außerhalb von "
+                        "content/; die Website liest nur, was in content/ liegt, und übergeht ihn.",
+                        "Löschen Sie die Verknüpfung und legen Sie die Dateien selbst in den Ordner.",
+                    )
+                elif any(is_inside(target, seen) or is_inside(seen, target) for seen in walked):
+                    problem = (
+                        "Der Ordner ist eine Verknüpfung auf einen Ordner, den die Website ohnehin "
+                        "liest (sonst läse sie ihn immer wieder); sie übergeht ihn.",
+                        "Löschen Sie die Verknüpfung.",
+                    )
+                if problem:
+                    folders.append(os.path.relpath(entry.path, content_path))
+                    problems.append(Problem(display_path(entry.path), *problem))
+                    continue
+                walked.append(target)
+            stack.append(entry.path)
+    return folders, names, problems
