@@ -128,7 +128,9 @@ def test_the_refused_markup_is_reported_with_file_and_line(hostile_site):
 def test_a_strict_build_fails_on_refused_markup(hostile_project, tmp_path):
     result = build(tmp_path, project=hostile_project, settings="publishconf.py", strict=True)
     assert result.returncode != 0
-    assert "nicht erlaubt" in one_line(result.stdout + result.stderr)
+    log = one_line(result.stdout + result.stderr)
+    assert "nicht erlaubt" in log and "Abgebrochen: der strenge Bau" in log
+    assert "Traceback" not in log
 
 
 def test_no_element_anywhere_carries_a_handler_or_a_script_url(hostile_site):

@@ -154,7 +154,28 @@ def check_pages(generator):
     report_markup_problems(generator, generator.pages + generator.hidden_pages + generator.draft_pages)
 
 
+class _StrictStopExplained(logging.Filter):
+    """Pelican's --fatal stops at the first warning by raising an error and
+    logs it with a traceback. The author has just read the problem; the
+    traceback would only hide it."""
+
+    def filter(self, record):
+        error = record.exc_info[1] if record.exc_info else None
+        if record.levelno == logging.CRITICAL and isinstance(error, RuntimeError) and str(error) == "Warning or error encountered":
+            record.msg, record.args, record.exc_info = (
+                "Abgebrochen: der strenge Bau (veröffentlichen, CI) hält beim ersten Problem an, "
+                "es steht direkt darüber. Beheben Sie es und bauen Sie neu.", (), None)
+        return True
+
+
+def explain_strict_stop(pelican):
+    pelican_logger = logging.getLogger("pelican")
+    if not any(isinstance(f, _StrictStopExplained) for f in pelican_logger.filters):
+        pelican_logger.addFilter(_StrictStopExplained())
+
+
 def register():
+    signals.initialized.connect(explain_strict_stop)
     signals.initialized.connect(use_plain_text_markdown)
     signals.readers_init.connect(register_reader)
     signals.article_generator_init.connect(check_sources)
