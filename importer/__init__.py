@@ -39,6 +39,8 @@ __all__ = ["ImportOptionError", "ImportReport", "ImportResult", "ParsedCase", "e
            "import_paths", "parse_export"]
 
 EXPORT_SUFFIXES = (".txt", ".html", ".htm")
+# A page of the old site is a few hundred kilobytes; a larger file is no page.
+LARGEST_PAGE = 20 * 1024 * 1024
 NEW, UNCHANGED, REPLACED, SKIPPED, FAILED = "neu", "unverändert", "ersetzt", "übersprungen", "Fehler"
 
 
@@ -86,6 +88,10 @@ def export_files(pattern):
     """(files, export root) one argument names: a file, every page of an
     export folder, or a glob."""
     path = Path(pattern).expanduser()
+    try:
+        path.is_dir()
+    except (OSError, ValueError):  # a name with a NUL byte, or one too long
+        return [], Path(".")
     if path.is_dir():
         files = sorted((p for p in path.iterdir() if p.is_file() and p.suffix.lower() in EXPORT_SUFFIXES),
                        key=_natural)
@@ -106,6 +112,9 @@ def _natural(path):
 
 def parse_export(path, key=""):
     """The case (or why it is none) in one export file."""
+    if Path(path).stat().st_size > LARGEST_PAGE:
+        raise NotText(f"Die Datei ist größer als {LARGEST_PAGE // 2**20} MB und damit keine Seite der alten "
+                      "Website – löschen Sie sie aus dem Exportordner.")
     text, notes = decode(Path(path).read_bytes())
     start = text.lstrip("\ufeff \t\r\n")[:200].lower()
     is_html = Path(path).suffix.lower() in (".html", ".htm") or start.startswith(("<!doctype", "<html"))
@@ -123,7 +132,11 @@ def import_paths(pattern_or_path, content_dir, date=None, dates=None, force=Fals
     forced_date = parse_date(date) if date else None
     dated = read_dates_file(dates) if dates else {}
     report = ImportReport(dry_run=dry_run)
-    files, root = export_files(pattern_or_path)
+    try:
+        files, root = export_files(pattern_or_path)
+    except OSError as error:
+        files, root = [], Path(".")
+        report.notes.append(f"Der Ordner {pattern_or_path} ist nicht lesbar ({error.strerror or error}).")
     if not files:
         report.notes.append(
             "Keine Exportdatei gefunden – nennen Sie den Ordner des Mobirise-Exports, eine .html- oder "

@@ -71,33 +71,55 @@ def parse_html(markup, page=""):
     description = description.get("content", "") if description else ""
     _remove_chrome(soup)
     root = _case_root(soup)
-    blocks = _Flattener(page, case).blocks(root)
-    if (image := _photo(root)) is not None:
-        case.image = (image["src"], "" if PLACEHOLDER_ALT.match(clean(image.get("alt", ""))) else
-                      clean(image.get("alt", "")))
+    flattener = _Flattener(page, case)
+    blocks = flattener.blocks(root)
     if reason := _not_a_case(blocks, page, page_title, had_form):
         case.skip_reason = reason
         return case
     # Not the whole page: its navigation may name the neighbouring cases.
     number_fallback = " ".join([page_title, description, " ".join(b.text for b in blocks)])
-    title, blocks = _title(blocks, page_title, case)
+    title, start = _title(blocks, page_title, case)
+    _choose_photo(flattener.images, start, case)
+    blocks = blocks[start:]
     if (time := root.find("time", attrs={"datetime": True})) and (found := _iso(time["datetime"])):
         case.set_date(found, "aus <time datetime> der Seite")
     return assemble(blocks, case, title=title, number_fallback=number_fallback)
 
 
+def _is_title_line(block):
+    return not block.list_kind and clean(block.text).endswith("•")
+
+
 def _title(blocks, page_title, case):
-    """The article's own title line: the heading that ends in "•" (what
-    comes before it is the page's frame), else the first <h1>, else the
-    page's <title>."""
+    """(title, index of the first block after it). The article's own title
+    line: the one that ends in "•" (what comes before it is the page's
+    frame), else the first <h1>, else the page's <title>."""
     for index, block in enumerate(blocks):
-        if block.heading and LAYOUT_ORNAMENT.search(block.text) and "•" in block.text[-3:]:
+        if _is_title_line(block):
             for dropped in blocks[:index]:
                 case.notes.append(f"„{clean(dropped.text)[:60]}“ vor der Titelzeile weggelassen")
-            return block.text, blocks[index + 1:]
+            return block.text, index + 1
     if first := next((b for b in blocks if b.level == 1), None):
-        return first.text, [b for b in blocks if b is not first]
-    return page_title, blocks
+        blocks.remove(first)
+        return first.text, 0
+    return page_title, 0
+
+
+def _choose_photo(images, start, case):
+    """The case's photo: the first image after the title line (one before
+    it belongs to the page's header)."""
+    after = [image for position, image in images if position >= start]
+    if not after:
+        if images:
+            case.notes.append(f"Das Bild vor der Titelzeile ({images[0][1]['src']}) gehört zum Kopf der "
+                              "Seite und ist nicht übernommen")
+        return
+    image = after[0]
+    alt = clean(image.get("alt", ""))
+    case.image = (image["src"], "" if PLACEHOLDER_ALT.match(alt) else alt)
+    if len(after) > 1:
+        case.notes.append(f"Die Seite zeigt {len(after)} Bilder; übernommen ist das erste "
+                          f"({image['src']}), die anderen nicht")
 
 
 def _not_a_case(blocks, page, page_title, had_form):
@@ -107,7 +129,7 @@ def _not_a_case(blocks, page, page_title, had_form):
     if len(numbers) >= 2:
         shown = ", ".join(str(n) for n in numbers[:5]) + (" …" if len(numbers) > 5 else "")
         return f"eine Übersicht, sie nennt mehrere Fälle ({shown})"
-    has_title_line = any(b.heading and clean(b.text).endswith("•") for b in blocks)
+    has_title_line = any(_is_title_line(b) for b in blocks)
     has_tip = any(TIP_HEADING.match(clean(b.text)) and is_heading(clean(b.text)) for b in blocks)
     if numbers or has_title_line or has_tip:
         return ""
@@ -118,13 +140,6 @@ def _not_a_case(blocks, page, page_title, had_form):
     if had_form:
         return "ein Formular, keine Fallseite"
     return "keine Fallseite (keine Zeile „Der N. Fall“, keine Titelzeile mit „•“, kein Tipp)"
-
-
-def _photo(root):
-    for image in root.find_all("img", src=True):
-        if not image["src"].strip().lower().startswith("data:"):
-            return image
-    return None
 
 
 def _metadata(soup, case):
@@ -181,28 +196,36 @@ def _remove_chrome(soup):
         tag.decompose()
     for node in soup.find_all(string=lambda s: isinstance(s, Comment)):
         node.extract()
-    for tag in soup.find_all(True):
-        if tag.decomposed:
-            continue
-        classes = tag.get("class") or []
-        words = [*classes, tag.get("id") or ""]
-        if (
-            tag.get("role") in CHROME_ROLES
-            or tag.has_attr("hidden")
-            or tag.has_attr("once")  # Mobirise's shared menu and footer
-            or tag.has_attr("data-form-type")
-            or MOBIRISE_FRAME_CLASSES.intersection(classes)
-            or (tag.name == "section" and classes and MOBIRISE_FRAME_BLOCK.match(classes[0]))
-            or tag.get("aria-hidden") == "true"
-            or re.search(r"display\s*:\s*none", tag.get("style", ""))
-            or any(CHROME_WORDS.search(word) for word in words if word)
-            or "cookie" in (tag.get("aria-label") or "").lower()
-            # The site's header and footer; an article's own header holds its title.
-            or ((tag.name in ("header", "footer") or any(SITE_FOOTER.search(word) for word in words if word))
-                and not tag.find_parent(["article", "main"]))
-            or _is_badge(tag)
-        ):
-            tag.decompose()
+    # Top down, with a stack of our own: what is removed is not looked into.
+    stack = [(soup, False)]
+    while stack:
+        parent, in_article = stack.pop()
+        for tag in [child for child in parent.children if isinstance(child, Tag)]:
+            if _is_chrome(tag, in_article):
+                tag.decompose()
+            else:
+                stack.append((tag, in_article or tag.name in ("article", "main")))
+
+
+def _is_chrome(tag, in_article):
+    classes = tag.get("class") or []
+    words = [*classes, tag.get("id") or ""]
+    return bool(
+        tag.get("role") in CHROME_ROLES
+        or tag.has_attr("hidden")
+        or tag.has_attr("once")  # Mobirise's shared menu and footer
+        or tag.has_attr("data-form-type")
+        or MOBIRISE_FRAME_CLASSES.intersection(classes)
+        or (tag.name == "section" and classes and MOBIRISE_FRAME_BLOCK.match(classes[0]))
+        or tag.get("aria-hidden") == "true"
+        or re.search(r"display\s*:\s*none", tag.get("style", ""))
+        or any(CHROME_WORDS.search(word) for word in words if word)
+        or "cookie" in (tag.get("aria-label") or "").lower()
+        # The site's header and footer; an article's own header holds its title.
+        or ((tag.name in ("header", "footer") or any(SITE_FOOTER.search(word) for word in words if word))
+            and not in_article)
+        or _is_badge(tag)
+    )
 
 
 def _is_builder_link(tag):
@@ -210,12 +233,30 @@ def _is_builder_link(tag):
     return bool(BUILDER_HOSTS.search(host))
 
 
+def _short_text(tag, words=8, nodes=60):
+    """The text of a small element (a badge has a handful of nodes and
+    words), or None; stops early, so a page of nested elements stays linear."""
+    parts = []
+    stack = list(reversed(tag.contents))
+    for _ in range(nodes):
+        if not stack:
+            return clean(" ".join(parts))
+        node = stack.pop()
+        if isinstance(node, Tag):
+            stack.extend(reversed(node.contents))
+        elif type(node) is NavigableString:
+            parts.append(str(node))
+            if len(" ".join(parts).split()) > words:
+                return None
+    return None
+
+
 def _is_badge(tag):
     if tag.name not in ("a", "div", "span", "p", "small", "section"):
         return False
     # A few words at most: "Erstellt mit viel Geduld …" in the story stays.
-    text = clean(tag.get_text())
-    if len(text.split()) > 8:
+    text = _short_text(tag)
+    if text is None:
         return False
     if tag.name == "a" and _is_builder_link(tag):
         return True
@@ -272,6 +313,7 @@ class _Flattener:
         self.list_ids = 0
         self.item = None  # (kind, id) while inside a list item
         self.captions = 0
+        self.images = []  # (number of blocks before it, <img>)
 
     def blocks(self, root):
         for kind, node in _events(root):
@@ -295,6 +337,9 @@ class _Flattener:
             self.open(EMPHASIS[name])
         elif name == "a":
             self.open(self.link_target(tag))
+        elif name == "img":
+            if tag.get("src", "").strip() and not tag["src"].strip().lower().startswith("data:"):
+                self.images.append((len(self.result), tag))
         elif name in BLOCKS:
             self.flush()
             level = int(name[1]) if re.fullmatch(r"h[1-6]", name) else self.levels[-1]

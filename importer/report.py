@@ -10,6 +10,11 @@ from . import FAILED, NEW, REPLACED, SKIPPED, UNCHANGED
 TITLE_WIDTH = 38
 
 
+def shown(text):
+    """Text as a terminal can print it, also a file name that is not UTF-8."""
+    return str(text).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def format_report(report):
     """(lines, problems, summary): what was done, what went wrong (for
     stderr), and the one line that is always there."""
@@ -19,16 +24,16 @@ def format_report(report):
     else:
         for result in report.results:
             if result.ok:
-                out.append(f"{result.source.name} → {os.path.relpath(result.target)} ({result.status})")
+                out.append(f"{shown(result.source.name)} → {os.path.relpath(result.target)} ({result.status})")
                 out += [f"    {message}" for message in result.messages]
             elif result.status == SKIPPED:
-                out.append(f"{result.source.name}: übersprungen – {result.skip_reason}")
+                out.append(f"{shown(result.source.name)}: übersprungen – {result.skip_reason}")
     for result in report.results:
         if result.status == FAILED:
-            err += [f"{result.source}: {problem}" for problem in result.problems]
+            err += [f"{shown(result.source)}: {problem}" for problem in result.problems]
     err += report.notes if not report.results else []
     out += [f"Hinweis: {note}" for note in report.notes] if report.results else []
-    return out, err, summary(report)
+    return [shown(line) for line in out], [shown(line) for line in err], summary(report)
 
 
 def summary(report):
@@ -48,17 +53,18 @@ def _table(report):
     notes = []
     for result in report.results:
         case = result.case
+        name = shown(result.source.name)
         if result.status == SKIPPED:
-            rows.append((result.source.name, "–", "", "", "", "", f"übersprungen: {result.skip_reason}"))
+            rows.append((name, "–", "", "", "", "", f"übersprungen: {result.skip_reason}"))
             continue
         if result.status == FAILED and (case is None or case.number is None or not case.title):
-            rows.append((result.source.name, "–", "", "", "", "", "Fehler (siehe unten)"))
+            rows.append((name, "–", "", "", "", "", "Fehler (siehe unten)"))
             continue
         date = "Entwurf" if result.draft else (result.date or "–")
         status = "Fehler (siehe unten)" if result.status == FAILED else result.status
-        rows.append((result.source.name, str(case.number), _short_title(case.title), date, str(len(case.tips)),
+        rows.append((name, str(case.number), _short_title(case.title), date, str(len(case.tips)),
                      result.photo or "–", status))
-        notes.append((result.source.name, result.messages))
+        notes.append((name, result.messages))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[-1] for row in rows]
     lines = [line.rstrip() for line in lines]

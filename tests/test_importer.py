@@ -1,6 +1,7 @@
 """The importer of the old archive (importer/), on exports written for these tests."""
 
 import codecs
+import os
 import html
 import re
 import shutil
@@ -655,3 +656,31 @@ def test_the_task_and_the_round_trip_to_the_tips_page(project, tmp_path):
     page = text_of(soup(output / "fall" / "15" / "index.html"))
     assert "1. Nur für Neukunden." in page and "# So stand es" in page and "„50 % Rabatt*“" in page
     assert "\\" not in page
+
+
+def test_a_page_whose_file_name_is_not_utf8(project, tmp_path):
+    export = tmp_path / "export"
+    shutil.copytree(EXPORT, export)
+    (export / "fall-8.html").rename(export / os.fsdecode(b"fall-8-\xfc.html"))
+    result = run_task(project, str(export), "--dates", str(EXPORT_DATES), "--dry-run")
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    assert "fall-8-\ufffd.html" in result.stdout
+    result = run_task(project, str(export), "--dates", str(EXPORT_DATES))
+    assert result.returncode == 0, result.stderr
+    assert "fall-8-\ufffd.html → content/faelle/fall-08-das-verschwundene-paket.md (neu)" in result.stdout
+    assert "[neunten Fall](/fall/9/)" in (faelle(project) / EXPORT_CASES["fall-8.html"]).read_text(encoding="utf-8")
+
+
+def test_the_photo_after_the_title_line_not_a_header_image(tmp_path):
+    page = (EXPORT / "fall-9.html").read_text(encoding="utf-8").replace(
+        '<section data-bs-version="5.1" class="content5 cid-tF090001"',
+        '<section class="header1 cid-h"><img src="assets/images/kopf.jpg" alt="Kopfbild"></section>'
+        '<section data-bs-version="5.1" class="content5 cid-tF090001"')
+    assert parse_html(page, "fall-9.html").image is None
+    page = page.replace("</ul>", "</ul>", 1).replace(
+        "<h4 class=\"mbr-section-title mbr-fonts-style mb-4 display-5\"><strong>Was ist passiert?",
+        "<img src='assets/images/rad.jpg' alt='Ein Fahrrad'><img src='assets/images/kette.jpg' alt='Eine Kette'>"
+        "<h4 class=\"mbr-section-title mbr-fonts-style mb-4 display-5\"><strong>Was ist passiert?")
+    case = parse_html(page, "fall-9.html")
+    assert case.image == ("assets/images/rad.jpg", "Ein Fahrrad")
+    assert "Die Seite zeigt 2 Bilder; übernommen ist das erste (assets/images/rad.jpg), die anderen nicht" in case.notes
