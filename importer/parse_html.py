@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
-from .case import (BUILDER_LINE, LAYOUT_ORNAMENT, NUMBER_ANYWHERE, NUMBER_LINE, SHORT, TIP_HEADING, Block,
+from .case import (BUILDER_LINE, NUMBER_ANYWHERE, NUMBER_LINE, SHORT, TIP_HEADING, Block,
                    ParsedCase, assemble, clean, is_heading, parse_datetime)
 from .markdown import escape_inline, escape_line_start, export_link, link
 
@@ -123,15 +123,20 @@ def _choose_photo(images, start, case):
 
 
 def _not_a_case(blocks, page, page_title, had_form):
-    """Why a page is no case (the home page, Impressum, an overview), or ""."""
+    """Why a page is no case (the home page, Impressum, an overview), or "".
+
+    A title line ending in "•" makes a case page, even one that names
+    other cases further down; without one, a page naming several cases is
+    an overview.
+    """
+    if any(_is_title_line(b) for b in blocks):
+        return ""
     numbers = sorted({int(m.group(1) or m.group(2)) for b in blocks
                       if len(b.text) <= SHORT and (m := NUMBER_LINE.match(clean(b.text)))})
     if len(numbers) >= 2:
         shown = ", ".join(str(n) for n in numbers[:5]) + (" …" if len(numbers) > 5 else "")
         return f"eine Übersicht, sie nennt mehrere Fälle ({shown})"
-    has_title_line = any(_is_title_line(b) for b in blocks)
-    has_tip = any(TIP_HEADING.match(clean(b.text)) and is_heading(clean(b.text)) for b in blocks)
-    if numbers or has_title_line or has_tip:
+    if numbers or any(TIP_HEADING.match(clean(b.text)) and is_heading(clean(b.text)) for b in blocks):
         return ""
     name = posixpath.splitext(posixpath.basename(page))[0] if page else ""
     for pattern, kind in PAGE_KINDS:
@@ -311,7 +316,7 @@ class _Flattener:
         self.levels = [0]  # heading level of each open block element
         self.lists = []  # (kind, id) of each open list
         self.list_ids = 0
-        self.item = None  # (kind, id) while inside a list item
+        self.items = []  # (kind, id) of each open list item
         self.captions = 0
         self.images = []  # (number of blocks before it, <img>)
 
@@ -346,11 +351,13 @@ class _Flattener:
             self.levels.append(level)
             if name in ("ul", "ol"):
                 self.list_ids += 1
-                if self.lists:
-                    self.case.notes.append("Eine Liste in einer Liste ist als eine Ebene übernommen")
+                nested = "Eine Liste in einer Liste ist als eine Ebene übernommen"
+                if self.lists and nested not in self.case.notes:
+                    self.case.notes.append(nested)
                 self.lists.append(("ol" if name == "ol" else "ul", self.list_ids))
             elif name == "li":
-                self.item = self.lists[-1] if self.lists else ("ul", 0)
+                # Nested lists become items of the outermost one.
+                self.items.append(self.lists[0] if self.lists else ("ul", 0))
             elif name == "figcaption":
                 self.captions += 1
 
@@ -365,8 +372,8 @@ class _Flattener:
             self.levels.pop()
             if name in ("ul", "ol") and self.lists:
                 self.lists.pop()
-            elif name == "li":
-                self.item = None
+            elif name == "li" and self.items:
+                self.items.pop()
             elif name == "figcaption":
                 self.captions -= 1
 
@@ -410,7 +417,7 @@ class _Flattener:
         text, markdown = _render(tokens, self.case)
         if not text:
             return
-        kind, list_id = self.item if self.item else (None, None)
+        kind, list_id = self.items[-1] if self.items else (None, None)
         level = self.levels[-1]
         self.result.append(Block(text, heading=bool(level), level=level, markdown=markdown,
                                  list_kind=kind, list_id=list_id, caption=self.captions > 0))

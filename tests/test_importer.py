@@ -17,6 +17,7 @@ import importer
 from cases.checks import case_numbers
 from cases.markdown_text import PlainTextMarkdown
 from importer import ImportOptionError, import_paths, parse_export
+from importer.dates import parse_date
 from importer.markdown import case_markdown, escape
 from importer.parse_html import parse_html
 from importer.parse_text import parse_text
@@ -228,10 +229,10 @@ def test_markdown_stays_literal():
 def test_four_digit_years_only():
     for given in ["0001-01-01", "0999-12-31"]:
         with pytest.raises(ImportOptionError, match="kein vierstelliges Jahr"):
-            importer.parse_date(given)
+            parse_date(given)
     with pytest.raises(ImportOptionError, match="nicht lesbar"):
-        importer.parse_date("20240514")
-    assert importer.parse_date("1999-02-03").moment == datetime(1999, 2, 3)
+        parse_date("20240514")
+    assert parse_date("1999-02-03").moment == datetime(1999, 2, 3)
     case = parse_text("Titel\nDer 3. Fall\nDatum: 0001-01-01\nAnreißer.\nDer Tipp des »eingebauten« Kunden\nTipp.")
     assert case.date is None  # no date rather than the year 1
     assert "Date: 0999-01-02 09:00" in case_markdown(case, datetime(999, 1, 2), False)
@@ -684,3 +685,25 @@ def test_the_photo_after_the_title_line_not_a_header_image(tmp_path):
     case = parse_html(page, "fall-9.html")
     assert case.image == ("assets/images/rad.jpg", "Ein Fahrrad")
     assert "Die Seite zeigt 2 Bilder; übernommen ist das erste (assets/images/rad.jpg), die anderen nicht" in case.notes
+
+
+def test_nested_lists_become_one_level():
+    depth = 300
+    page = ("<h1>Der »eingebaute« Kunde und die Liste •</h1><p>Der 3. Fall</p><p>Anreißer.</p>"
+            "<ol><li>eins<ul><li>a</li></ul></li><li>zwei</li></ol>" + "<ul><li>tief" * depth + "</li></ul>" * depth
+            + "<h2>Der Tipp des »eingebauten« Kunden</h2><p>Flach bleiben.</p>")
+    case = parse_html(page)
+    text = case_markdown(case, datetime(2024, 1, 2), False)
+    assert "\n\n1. eins\n1. a\n1. zwei\n\n" + "\n".join(["- tief"] * depth) + "\n\n## Der Tipp" in text
+    assert case.notes == ["Eine Liste in einer Liste ist als eine Ebene übernommen"]
+
+
+def test_a_case_page_naming_other_cases_is_no_overview():
+    page = (EXPORT / "fall-8.html").read_text(encoding="utf-8").replace(
+        '<section data-bs-version="5.1" class="image3',
+        '<section class="features3 cid-w"><h5>Der 7. Fall</h5><h5>Der 9. Fall</h5></section>'
+        '<section data-bs-version="5.1" class="image3')
+    case = parse_html(page, "fall-8.html")
+    assert case.skip_reason == "" and case.number == 8
+    overview = parse_html((EXPORT / "faelle.html").read_text(encoding="utf-8"), "faelle.html")
+    assert overview.skip_reason == "eine Übersicht, sie nennt mehrere Fälle (8, 9)"
