@@ -257,7 +257,7 @@ class _Run:
                     f"content/{photo.header_path}, ist aber nicht eingetragen. Ergänzen Sie im Fall "
                     f"„Image: {photo.header_path}“ und „Image_alt: …“ (was auf dem Foto zu sehen ist)."
                 )
-        given = self._date(case, target)
+        given = self._date(case)
         result.draft = given is None
         if given is None:
             given = GivenDate(self._placeholder_date(target), False, "")
@@ -300,7 +300,7 @@ class _Run:
             Path(replaces).unlink(missing_ok=True)
         self.taken[case.number] = target
 
-    def _date(self, case, target):
+    def _date(self, case):
         if case.number in self.dated:
             return self.dated[case.number]
         if self.forced_date:

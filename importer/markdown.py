@@ -15,10 +15,10 @@ _LINE_START = re.compile(r"^(#|>|[-+*](\s|$))")
 _ORDERED = re.compile(r"^(\d+)([.)])(\s|$)")
 # A line of rule, setext or fence characters only ("---", "===", "~~~", "* * *"),
 # as escape_inline leaves it.
-_RULE_ONLY = re.compile(r"^(?:\\?[-=~*_`+]|\s)+$")
+_RULE_ONLY = re.compile(r"^(?:\\?[-=~*_+]|\s)+$")
 _FENCE_START = re.compile(r"^(~{3,})")
-# Characters that would make emphasis, code, links, tables or attribute lists.
-_INLINE = re.compile(r"([\\`*_\[\]{}|])")
+# Characters that would make emphasis, links, tables or attribute lists.
+_INLINE = re.compile(r"([\\*_\[\]{}|])")
 # "<" only where it would start an automatic link (<https://…>, <a@b.de>),
 # "&" only where it would start a character reference.
 _AUTOLINK = re.compile(r"<(?=[A-Za-z][A-Za-z0-9.+-]*:|[^\s<>@]+@[^\s<>@]+>)")
@@ -33,6 +33,9 @@ def escape_inline(text):
     """Text inside a line: no emphasis, code, link or reference of its own."""
     text = _INLINE.sub(r"\\\1", text)
     text = _ENTITY.sub("&amp;", text)
+    # A backtick as a character reference: escaped, "``" would still become
+    # an opening quote in the site's typography.
+    text = text.replace("`", "&#96;")
     return _AUTOLINK.sub("&lt;", text)
 
 

@@ -220,10 +220,8 @@ def test_markdown_stays_literal():
     assert escape("- kein Spiegelstrich") == "\\- kein Spiegelstrich"
     assert escape("> kein Zitat") == "\\> kein Zitat"
     assert escape("Ein *Stern* und _Strich_ [nicht verlinkt](x)") == "Ein \\*Stern\\* und \\_Strich\\_ \\[nicht verlinkt\\](x)"
-    for text in ["1. Januar war es", "# Raute", "- Strich", "+ Plus", "> Zitat", "Ein *Stern* und _Strich_",
-                 "---", "Text {: .tipp}", "[Link](http://example.com)", ": Doppelpunkt", "»Zitat« – „so“ …"]:
-        rendered = markdown.markdown(escape(text), extensions=["extra"])
-        assert html.unescape(rendered) == f"<p>{text}</p>", rendered
+    assert escape("===") == "&#61;&#61;&#61;" and escape("~~~ Ende") == "&#126;~~ Ende"
+    assert escape("```js") == "&#96;&#96;&#96;js"
 
 
 def test_four_digit_years_only():
@@ -629,11 +627,15 @@ def test_the_same_number_twice_in_one_import(project, tmp_path):
 def test_the_task_and_the_round_trip_to_the_tips_page(project, tmp_path):
     archive = tmp_path / "archiv"
     shutil.copytree(FIXTURES, archive, ignore=shutil.ignore_patterns("mobirise*"))
+    # A text export whose lines Markdown would read as markup (issue 11).
+    (archive / "fall-17-zeichen.txt").write_text("\n".join([
+        "Der »eingebaute« Kunde und die Sonderzeichen •", "Der 17. Fall", "Ein Anreißer.", *MARKDOWN_LOOKING,
+        "Der Tipp des »eingebauten« Kunden", "Schreiben Sie, was Sie meinen."]), encoding="utf-16")
     result = run_task(project, str(archive), "--date", "2022-03-01")
     assert result.returncode == 1, result.stderr  # one file could not be imported
     for name, written in GOOD.items():
         assert f"{name} → content/faelle/{written} (neu)\n" in result.stdout
-    assert "Fälle: 5 neu, 0 unverändert, 0 ersetzt; 0 Seiten übersprungen (keine Fälle); 1 mit Fehlern – 6 Dateien" \
+    assert "Fälle: 6 neu, 0 unverändert, 0 ersetzt; 0 Seiten übersprungen (keine Fälle); 1 mit Fehlern – 7 Dateien" \
         in result.stdout
     assert "ohne-nummer.txt: Keine Fallnummer gefunden" in result.stderr
 
@@ -657,6 +659,10 @@ def test_the_task_and_the_round_trip_to_the_tips_page(project, tmp_path):
     page = text_of(soup(output / "fall" / "15" / "index.html"))
     assert "1. Nur für Neukunden." in page and "# So stand es" in page and "„50 % Rabatt*“" in page
     assert "\\" not in page
+    seventeen = soup(output / "fall" / "17" / "index.html").find("article")
+    shown = [text_of(p) for p in seventeen.find_all("p")]
+    assert shown[shown.index("Ein Anreißer.") + 1:][:len(MARKDOWN_LOOKING)] == MARKDOWN_LOOKING
+    assert not seventeen.find_all(["pre", "code", "ul", "ol", "blockquote", "hr", "h3", "table", "dl", "script"])
 
 
 def test_a_page_whose_file_name_is_not_utf8(project, tmp_path):
