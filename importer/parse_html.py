@@ -233,9 +233,19 @@ def _is_chrome(tag, in_article):
     )
 
 
+def _split(url):
+    """The parts of a URL, or None for one that is no URL ("http://[x")."""
+    try:
+        parts = urlsplit(url)
+        parts.hostname  # checks the brackets of an IPv6 address
+    except ValueError:
+        return None
+    return parts
+
+
 def _is_builder_link(tag):
-    host = urlsplit(tag.get("href", "")).hostname or ""
-    return bool(BUILDER_HOSTS.search(host))
+    parts = _split(tag.get("href", ""))
+    return bool(parts and BUILDER_HOSTS.search(parts.hostname or ""))
 
 
 def _short_text(tag, words=8, nodes=60):
@@ -392,7 +402,10 @@ class _Flattener:
         """("url", …) to keep, ("page", …) for another page of the export,
         or ("text", None): the text without a link."""
         href = (tag.get("href") or "").strip()
-        parts = urlsplit(href)
+        parts = _split(href)
+        if parts is None:
+            self.case.notes.append(f"Link auf „{href}“ entfernt (keine gültige Adresse); der Text steht noch da")
+            return ("text", None)
         if parts.scheme.lower() in LINK_SCHEMES and (parts.netloc or parts.scheme.lower() == "mailto"):
             if _is_builder_link(tag):
                 return ("text", None)
@@ -469,7 +482,7 @@ def _render(tokens, case):
                     first_is_text = False
             elif link_text_start:
                 start = link_text_start.pop()
-                inner = "".join(out[start:]).strip()
+                inner = "".join(p if isinstance(p, str) else p[1] for p in out[start:]).strip()
                 del out[start:]
                 target_kind, target = mark
                 if inner and target_kind == "url":

@@ -27,16 +27,23 @@ class PhotoPlan:
 def find_photo(src, page, export_root, number, images_dir):
     """(PhotoPlan or None, note): the file ``src`` of ``page`` names, if it
     is a readable image inside the export."""
-    parts = urlsplit(src.strip())
+    try:
+        parts = urlsplit(src.strip())
+    except ValueError:
+        return None, f"Das Foto „{src}“ hat keine gültige Adresse – der Fall ist ohne Foto übernommen."
     if parts.scheme or parts.netloc or src.strip().startswith("/"):
         return None, (f"Das Foto „{src}“ liegt nicht im Export – der Fall ist ohne Foto übernommen; "
                       "legen Sie es selbst nach content/images/ und ergänzen Sie „Image:“ und „Image_alt:“.")
     root = Path(export_root).resolve()
-    source = (Path(page).parent / unquote(parts.path)).resolve()
-    if not source.is_relative_to(root):
+    try:
+        source = (Path(page).parent / unquote(parts.path)).resolve()
+        inside, found = source.is_relative_to(root), source.is_file()
+    except (OSError, ValueError):  # "%00" in the address, a name too long
+        inside, found = True, False
+    if not inside:
         return None, (f"Das Foto „{src}“ liegt außerhalb des Exportordners und wurde nicht gelesen – "
                       "der Fall ist ohne Foto übernommen.")
-    if not source.is_file():
+    if not found:
         return None, (f"Das Foto „{src}“ fehlt im Export – der Fall ist ohne Foto übernommen; "
                       "legen Sie es selbst nach content/images/ und ergänzen Sie „Image:“ und „Image_alt:“.")
     suffix = SUFFIXES.get(source.suffix.lower())
