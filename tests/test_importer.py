@@ -713,3 +713,22 @@ def test_a_case_page_naming_other_cases_is_no_overview():
     assert case.skip_reason == "" and case.number == 8
     overview = parse_html((EXPORT / "faelle.html").read_text(encoding="utf-8"), "faelle.html")
     assert overview.skip_reason == "eine Übersicht, sie nennt mehrere Fälle (8, 9)"
+
+
+def test_odd_links_and_photo_addresses(project, tmp_path):
+    page = ("<h1>Der »eingebaute« Kunde und die Adressen •</h1><p>Der 60. Fall</p><p>Anreißer.</p>"
+            "<p>Ein <a href='https://example.org/x_(y)'><strong>fetter</strong> Link</a>, ein "
+            "<a href='http://[kaputt'>kaputter</a> und ein <a href='javascript:alert(1)'>böser</a>.</p>"
+            "<img src='assets/images/%00.jpg' alt='Nichts'>"
+            "<h2>Der Tipp des »eingebauten« Kunden</h2><p>Prüfen.</p>")
+    case = parse_html(page)
+    assert case.story[0].markdown == ("Ein [**fetter** Link](https://example.org/x_%28y%29), ein kaputter und ein "
+                                      "böser.")
+    assert "Link auf „http://[kaputt“ entfernt (keine gültige Adresse); der Text steht noch da" in case.notes
+    assert any(n.startswith("Link auf „javascript:alert(1)“ entfernt") for n in case.notes)
+    export = tmp_path / "export"
+    export.mkdir()
+    (export / "fall-60.html").write_text(page, encoding="utf-8")
+    (result,) = import_paths(str(export), project / "content", date="2024-01-01").results
+    assert result.status == "neu" and result.photo == ""
+    assert any(m.startswith("Das Foto „assets/images/%00.jpg“ fehlt im Export") for m in result.messages)
