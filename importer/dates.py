@@ -57,7 +57,11 @@ def read_dates_file(path):
                                 "Sie sie als „CSV UTF-8“.") from None
     lines = text.splitlines()
     delimiter = ";" if lines and ";" in lines[0] and "," not in lines[0] else ","
-    rows = list(csv.reader(lines, delimiter=delimiter))
+    try:
+        rows = list(csv.reader(lines, delimiter=delimiter))
+    except csv.Error as error:
+        raise ImportOptionError(f"Die Datumsliste {path} ist keine lesbare CSV-Tabelle ({error}) – speichern "
+                                "Sie sie als „CSV UTF-8“.") from None
     header = [cell.strip().lower() for cell in rows[0]] if rows else []
     if header[:2] != ["fall", "date"]:
         raise ImportOptionError(f"{path}:1: Die erste Zeile der Datumsliste muss „fall,date“ lauten – "
