@@ -251,7 +251,9 @@ class _Run:
             photo, note = find_photo(src, result.source, self.root, case.number, self.images_dir)
             if note:
                 result.messages.append(note)
-            elif not alt:
+            elif alt:
+                result.messages.append(f"Foto content/{photo.header_path} (aus {src})")
+            else:
                 result.messages.append(
                     f"Das Foto hat auf der alten Seite keine Bildbeschreibung (alt) – es liegt unter "
                     f"content/{photo.header_path}, ist aber nicht eingetragen. Ergänzen Sie im Fall "

@@ -344,6 +344,7 @@ def test_the_export_folder_with_dates_then_a_strict_publish(project, tmp_path):
     for page, reason in EXPORT_SKIPPED.items():
         assert f"{page}: übersprungen – {reason}" in result.stdout
     assert "Datum 2023-04-11 08:30 (aus mobirise-daten.csv, Zeile 3)" in result.stdout
+    assert "    Foto content/images/fall-08.jpg (aus assets/images/paket-tuer.jpg)\n" in result.stdout
     assert "Link auf „impressum.html“ entfernt (keine Fallseite dieses Exports)" in result.stdout
     assert result.stdout.endswith("Fälle: 3 neu, 0 unverändert, 0 ersetzt; 4 Seiten übersprungen (keine Fälle); "
                                   "0 mit Fehlern – 7 Dateien gelesen.\n")
