@@ -38,8 +38,10 @@ def format_report(report):
 
 def summary(report):
     counts = [f"{report.count(status)} {status}" for status in (NEW, UNCHANGED, REPLACED)]
-    text = (f"Fälle: {', '.join(counts)}; {report.count(SKIPPED)} Seiten übersprungen (keine Fälle); "
-            f"{report.count(FAILED)} mit Fehlern – {len(report.results)} Dateien gelesen.")
+    skipped, files = report.count(SKIPPED), len(report.results)
+    text = (f"Fälle: {', '.join(counts)}; {skipped} {'Seite' if skipped == 1 else 'Seiten'} übersprungen "
+            f"(keine Fälle); {report.count(FAILED)} mit Fehlern – {files} {'Datei' if files == 1 else 'Dateien'} "
+            "gelesen.")
     return ("Probelauf, nichts wurde geschrieben. " if report.dry_run else "") + text
 
 
