@@ -442,28 +442,27 @@ def test(c, pytest_args=""):
 @task(
     name="import-case",
     help={
-        "path": "one export, a folder of exports or a quoted pattern like \"../archiv/*.txt\"",
-        "date": "publication date for the imported cases, e.g. 2023-11-07 (default: from the file, else today)",
-        "force": "overwrite existing case files and allow a case number twice",
+        "path": "the Mobirise export folder, a saved page or text export, or a pattern like \"../archiv/*.html\"",
+        "date": "one publication date for every imported case, e.g. 2023-11-07",
+        "dates": "CSV file with the header fall,date: each case its own date",
+        "force": "replace case files and photos that are already there",
+        "dry_run": "show what would be imported, write nothing",
     },
 )
-def import_case(c, path, date=None, force=False):
-    """Import cases exported from the old website builder into content/faelle/."""
-    from importer import import_paths
+def import_case(c, path, date=None, dates=None, force=False, dry_run=False):
+    """Import cases from the old website's export into content/faelle/."""
+    from importer import ImportOptionError, import_paths
+    from importer.report import format_report
 
     try:
-        results = import_paths(path, CONTENT, date=date, force=force)
-    except ValueError as error:  # an unreadable --date
+        report = import_paths(path, CONTENT, date=date, dates=dates, force=force, dry_run=dry_run)
+    except ImportOptionError as error:
         sys.exit(str(error))
-    for result in results:
-        if result.ok:
-            print(os.path.relpath(result.written))
-            for message in result.messages:
-                print(f"    {message}")
-        else:
-            for problem in result.problems:
-                print(f"{result.source}: {problem}", file=sys.stderr)
-    written = sum(r.ok for r in results)
-    print(f"{written} von {len(results)} Dateien übernommen.")
-    if written < len(results):
+    lines, problems, summary = format_report(report)
+    for line in lines:
+        print(line)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    print(summary)
+    if report.failed:
         sys.exit(1)

@@ -1,10 +1,15 @@
-"""Bring cases over from the old website builder's exports.
+"""Bring cases over from the old website's export.
 
-``import_paths`` takes one export, a folder of exports or a glob pattern,
-reads each file (plain text or a saved HTML page), and writes one case
-file per export into ``content/faelle/``. It never overwrites a case or
-takes a case number twice unless told to (``force``), and reports for
-each file what it wrote, where the date came from, or what was missing.
+``import_paths`` takes a Mobirise export folder (or single saved pages,
+text exports, a glob pattern), finds the case pages among all pages,
+and writes one case file per case into ``content/faelle/`` with its
+photo in ``content/images/``. Every page is read before any is written,
+so links between case pages can point to the cases' new addresses.
+
+It never overwrites a case or takes a case number twice unless told to
+(``force``); the same import run again changes nothing. Whatever is
+wrong with one page is reported for that page, and the others are
+imported all the same.
 
 File names come from ``cases.model.case_filename`` (plugins/ must be on
 ``sys.path``, as tasks.py and the tests arrange), so imported cases are
@@ -13,147 +18,356 @@ named like the ones ``invoke new-case`` starts.
 
 import glob
 import os
+import re
+import tempfile
 from dataclasses import dataclass, field
-from datetime import date as Date, datetime
+from datetime import date as Date, datetime, time
 from pathlib import Path
 
-from cases.checks import case_numbers
-from cases.model import case_filename
+from cases.checks import read_header
+from cases.model import CaseError, case_filename, display_path, parse_case_number
 
-from .case import ParsedCase
-from .markdown import case_markdown, format_date
+from .case import Paragraph, ParsedCase
+from .dates import GivenDate, ImportOptionError, parse_date, read_dates_file
+from .decoding import NotText, decode
+from .markdown import case_markdown, format_date, resolve_export_links
 from .parse_html import parse_html
-from .parse_text import decode, parse_text
+from .parse_text import parse_text
+from .photos import copy_photo, find_photo
 
-__all__ = ["ImportResult", "ParsedCase", "import_paths", "parse_export", "export_files"]
+__all__ = ["ImportOptionError", "ImportReport", "ImportResult", "ParsedCase", "export_files",
+           "import_paths", "parse_export"]
 
 EXPORT_SUFFIXES = (".txt", ".html", ".htm")
+# A page of the old site is a few hundred kilobytes; a larger file is no page.
+LARGEST_PAGE = 20 * 1024 * 1024
+NEW, UNCHANGED, REPLACED, SKIPPED, FAILED = "neu", "unverändert", "ersetzt", "übersprungen", "Fehler"
 
 
 @dataclass
 class ImportResult:
     source: Path
-    written: Path | None = None
-    messages: list = field(default_factory=list)  # notes on a file that was written
-    problems: list = field(default_factory=list)  # why a file was not written
+    key: str = ""  # the page's path inside the export, as links name it
+    case: ParsedCase | None = None
+    status: str = ""
+    target: Path | None = None  # the case file
+    photo: str = ""  # "Image:" as written, e.g. images/fall-08.jpg
+    date: str = ""  # "Date:" as written
+    draft: bool = False
+    skip_reason: str = ""
+    messages: list = field(default_factory=list)  # notes on a case that was imported
+    problems: list = field(default_factory=list)  # why a page was not imported
 
     @property
     def ok(self):
-        return self.written is not None
+        return self.status in (NEW, UNCHANGED, REPLACED)
+
+    def fail(self, problem):
+        self.status = FAILED
+        self.problems.append(problem)
+
+
+@dataclass
+class ImportReport:
+    results: list = field(default_factory=list)
+    notes: list = field(default_factory=list)  # about the import as a whole
+    dry_run: bool = False
+
+    def __iter__(self):
+        return iter(self.results)
+
+    def count(self, status):
+        return sum(r.status == status for r in self.results)
+
+    @property
+    def failed(self):
+        return self.count(FAILED) > 0 or not self.results
 
 
 def export_files(pattern):
-    """The exports one argument names: a file, every export in a folder, or a glob."""
+    """(files, export root) one argument names: a file, every page of an
+    export folder, or a glob."""
     path = Path(pattern).expanduser()
+    try:
+        path.is_dir()
+    except (OSError, ValueError):  # a name with a NUL byte, or one too long
+        return [], Path(".")
     if path.is_dir():
-        return sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in EXPORT_SUFFIXES)
+        files = sorted((p for p in path.iterdir() if p.is_file() and p.suffix.lower() in EXPORT_SUFFIXES),
+                       key=_natural)
+        return files, path
     if path.is_file():
-        return [path]
+        return [path], path.parent
     matches = glob.glob(os.path.expanduser(str(pattern)), recursive=True)
-    return sorted(Path(p) for p in matches if Path(p).is_file() and Path(p).suffix.lower() in EXPORT_SUFFIXES)
+    files = sorted((Path(p) for p in matches if Path(p).is_file() and Path(p).suffix.lower() in EXPORT_SUFFIXES),
+                   key=_natural)
+    root = Path(os.path.commonpath([p.parent.resolve() for p in files])) if files else Path(".")
+    return files, root
 
 
-def parse_export(path):
-    text, note = decode(Path(path).read_bytes())
+def _natural(path):
+    """fall-8.html before fall-10.html."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"([0-9]+)", str(path))]
+
+
+def parse_export(path, key=""):
+    """The case (or why it is none) in one export file."""
+    if Path(path).stat().st_size > LARGEST_PAGE:
+        raise NotText(f"Die Datei ist größer als {LARGEST_PAGE // 2**20} MB und damit keine Seite der alten "
+                      "Website – löschen Sie sie aus dem Exportordner.")
+    text, notes = decode(Path(path).read_bytes())
     start = text.lstrip("\ufeff \t\r\n")[:200].lower()
     is_html = Path(path).suffix.lower() in (".html", ".htm") or start.startswith(("<!doctype", "<html"))
-    case = parse_html(text) if is_html else parse_text(text)
-    if note:
-        case.notes.insert(0, note)
+    case = parse_html(text, key or Path(path).name) if is_html else parse_text(text)
+    case.notes[:0] = notes
     return case
 
 
-def _as_datetime(value):
-    """--date as given: a date, a datetime or text like 2024-05-14 or "2024-05-14 10:30"."""
-    if isinstance(value, datetime):
-        return value, True
-    if isinstance(value, Date):
-        return datetime(value.year, value.month, value.day, 9, 0), False
+def import_paths(pattern_or_path, content_dir, date=None, dates=None, force=False, dry_run=False, today=None):
+    """Import every page ``pattern_or_path`` names; an ImportReport.
+
+    Raises ImportOptionError (before anything is read) for an unreadable
+    ``date`` or ``dates`` file.
+    """
+    forced_date = parse_date(date) if date else None
+    dated = read_dates_file(dates) if dates else {}
+    report = ImportReport(dry_run=dry_run)
     try:
-        moment = datetime.fromisoformat(str(value).strip())
-    except ValueError:
-        raise ValueError(
-            f"Das Datum „{value}“ ist nicht lesbar – schreiben Sie es wie 2024-05-14 "
-            "(oder mit Uhrzeit: \"2024-05-14 10:30\")."
-        ) from None
-    return moment.replace(tzinfo=None), ":" in str(value)
-
-
-def import_paths(pattern_or_path, content_dir, date=None, force=False, today=None):
-    """Import every export ``pattern_or_path`` names; one ImportResult per file."""
-    forced_date = _as_datetime(date) if date else None
-    target_dir = Path(content_dir) / "faelle"
-    files = export_files(pattern_or_path)
-    if not files:
-        return [ImportResult(Path(pattern_or_path), problems=[
-            "Keine Exportdatei gefunden – nennen Sie eine .txt- oder .html-Datei, einen Ordner "
-            "mit solchen Dateien oder ein Muster in Anführungszeichen wie \"../archiv/*.txt\"."
-        ])]
-    taken = case_numbers(target_dir)
-    return [_import_one(source, target_dir, taken, forced_date, force, today) for source in files]
-
-
-def _import_one(source, target_dir, taken, forced_date, force, today):
-    result = ImportResult(source)
-    try:
-        case = parse_export(source)
+        files, root = export_files(pattern_or_path)
     except OSError as error:
-        result.problems.append(f"Die Datei ist nicht lesbar ({error.strerror}) – prüfen Sie Pfad und Rechte.")
-        return result
-    result.messages += case.notes
-    if case.problems:
-        result.problems += case.problems
-        return result
-    target = target_dir / case_filename(case.number, case.title)
-    owner = taken.get(case.number)
-    if owner and Path(owner).resolve() != target.resolve():
-        if not force:
-            result.problems.append(
-                f"Die Fallnummer {case.number} hat schon {os.path.relpath(owner)} – nichts wurde "
-                "geschrieben. Geben Sie einem der beiden Fälle eine andere Nummer oder schreiben "
-                "Sie mit --force trotzdem (dann gibt es die Nummer zweimal)."
-            )
+        files, root = [], Path(".")
+        report.notes.append(f"Der Ordner {pattern_or_path} ist nicht lesbar ({error.strerror or error}).")
+    if not files:
+        report.notes.append(
+            "Keine Exportdatei gefunden – nennen Sie den Ordner des Mobirise-Exports, eine .html- oder "
+            ".txt-Datei oder ein Muster in Anführungszeichen wie \"../archiv/*.html\"."
+        )
+        return report
+    content_dir = Path(content_dir)
+    run = _Run(report, content_dir / "faelle", content_dir / "images", root, forced_date, dated, force,
+               dry_run, today or Date.today())
+    run.taken = _taken_numbers(run.cases_dir, report)
+    report.results = [run.read(source) for source in files]
+    run.pages = {r.key: r.case.number for r in report.results if r.status == "" and r.case.number}
+    for result in report.results:
+        if result.status == "":
+            run.import_case(result)
+    unused = sorted(set(dated) - {r.case.number for r in report.results if r.ok})
+    if unused:
+        report.notes.append("In der Datumsliste, aber nicht übernommen: Fall " + ", ".join(map(str, unused)))
+    return report
+
+
+def _taken_numbers(folder, report):
+    """Case number -> file of the cases already there; a file whose number
+    cannot be read is named and does not stop the import."""
+    numbers = {}
+    for path in sorted(Path(folder).glob("*.md")):
+        try:
+            numbers.setdefault(parse_case_number(read_header(path).value("fall"), path), path)
+        except CaseError as error:
+            report.notes.append(f"{error} (Diese Datei zählt beim Import nicht mit.)")
+        except ValueError:  # "Fall: ²": isdigit() but no int()
+            report.notes.append(f"{display_path(path)}: Die Fallnummer ist keine Zahl aus den Ziffern 0 bis 9 "
+                                "– diese Datei zählt beim Import nicht mit; korrigieren Sie die Zeile „Fall:“.")
+        except OSError as error:
+            report.notes.append(f"{display_path(path)}: nicht lesbar ({error.strerror or error}) – diese Datei "
+                                "zählt beim Import nicht mit.")
+    return numbers
+
+
+@dataclass
+class _Run:
+    report: ImportReport
+    cases_dir: Path
+    images_dir: Path
+    root: Path
+    forced_date: GivenDate | None
+    dated: dict
+    force: bool
+    dry_run: bool
+    today: Date
+    taken: dict = field(default_factory=dict)
+    pages: dict = field(default_factory=dict)  # page key -> case number
+    claimed: dict = field(default_factory=dict)  # case number -> result, in this import
+
+    def read(self, source):
+        try:
+            key = source.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            key = source.name
+        result = ImportResult(source, key)
+        try:
+            case = parse_export(source, key)
+        except OSError as error:
+            result.fail(f"Die Datei ist nicht lesbar ({error.strerror or error}) – prüfen Sie Pfad und Rechte.")
             return result
-        result.messages.append(
-            f"Achtung: die Fallnummer {case.number} hat auch {os.path.relpath(owner)} – "
-            "löschen Sie eine der beiden Dateien oder ändern Sie eine Nummer."
-        )
-    if target.exists() and not force:
-        result.problems.append(
-            f"{os.path.relpath(target)} gibt es schon; nichts wurde überschrieben – "
-            "mit --force überschreiben."
-        )
+        except NotText as error:
+            result.fail(str(error))
+            return result
+        except Exception as error:  # a page no rule foresaw: the other pages still come over
+            result.fail(_unforeseen(error))
+            return result
+        result.case = case
+        if case.skip_reason:
+            result.status, result.skip_reason = SKIPPED, case.skip_reason
+            return result
+        result.messages += case.notes
+        if case.problems:
+            result.status = FAILED
+            result.problems += case.problems
         return result
-    if forced_date:
-        (when, has_time), said = forced_date, "aus --date"
-    elif case.date:
-        when, has_time, said = case.date, case.has_time, case.date_source
-    else:
-        when = datetime.combine(today or Date.today(), datetime.min.time())
-        has_time, said = False, "heute – die Datei nennt kein Datum; mit --date festlegen"
-    target_dir.mkdir(parents=True, exist_ok=True)
-    existed = target.exists()
+
+    def import_case(self, result):
+        try:
+            self._import_case(result)
+        except OSError as error:
+            result.fail(f"Schreiben fehlgeschlagen ({error.strerror or error}) – prüfen Sie, ob "
+                        "content/ beschreibbar ist und genug Platz hat.")
+        except Exception as error:
+            result.fail(_unforeseen(error))
+
+    def _import_case(self, result):
+        case = result.case
+        first = self.claimed.get(case.number)
+        if first is not None:
+            result.fail(f"Die Fallnummer {case.number} hat in diesem Import schon {first.source.name} "
+                        f"({display_path(first.target)}) – nichts wurde geschrieben. Korrigieren Sie die "
+                        "Nummer in einer der beiden Seiten.")
+            return
+        self.claimed[case.number] = result
+        target = self.cases_dir / case_filename(case.number, case.title)
+        result.target = target
+        owner = self.taken.get(case.number)
+        replaces = owner if owner and Path(owner).resolve() != target.resolve() else None
+        if replaces and not self.force:
+            result.fail(f"Die Fallnummer {case.number} hat schon {display_path(owner)} – nichts wurde "
+                        "geschrieben. Mit --force wird diese Datei durch den Import ersetzt.")
+            return
+
+        photo, alt = None, ""
+        if case.image:
+            src, alt = case.image
+            photo, note = find_photo(src, result.source, self.root, case.number, self.images_dir)
+            if note:
+                result.messages.append(note)
+            elif alt:
+                result.messages.append(f"Foto content/{photo.header_path} (aus {src})")
+            else:
+                result.messages.append(
+                    f"Das Foto hat auf der alten Seite keine Bildbeschreibung (alt) – es liegt unter "
+                    f"content/{photo.header_path}, ist aber nicht eingetragen. Ergänzen Sie im Fall "
+                    f"„Image: {photo.header_path}“ und „Image_alt: …“ (was auf dem Foto zu sehen ist)."
+                )
+        given = self._date(case)
+        result.draft = given is None
+        if given is None:
+            given = GivenDate(self._placeholder_date(target), False, "")
+            result.messages.append(
+                "Kein Datum (weder in --dates noch --date noch auf der Seite) – als Entwurf übernommen. "
+                "Tragen Sie bei „Date:“ das echte Datum ein und löschen Sie „Status: draft“, oder "
+                "importieren Sie erneut mit --dates."
+            )
+        result.date = format_date(given.moment, given.has_time)
+        if given.source:
+            result.messages.append(f"Datum {result.date} ({given.source})")
+        self._resolve_links(result)
+        image = photo.header_path if photo and alt else None
+        result.photo = image or ""
+        text = case_markdown(case, given.moment, given.has_time, image=image, image_alt=alt,
+                             draft=result.draft)
+
+        photo_changes = photo is not None and not photo.is_in_place()
+        if photo_changes and photo.target.exists() and not self.force:
+            result.fail(f"{display_path(photo.target)} gibt es schon, mit einem anderen Bild – nichts wurde "
+                        "geschrieben. Mit --force wird es durch das Foto aus dem Export ersetzt.")
+            return
+        if target.exists():
+            if _read(target) == text and not photo_changes and not replaces:
+                result.status = UNCHANGED
+                return
+            if not self.force:
+                result.fail(f"{display_path(target)} gibt es schon und weicht vom Export ab – nichts wurde "
+                            "überschrieben. Mit --force wird die Datei durch den Import ersetzt.")
+                return
+        result.status = REPLACED if target.exists() or replaces else NEW
+        if replaces:
+            result.messages.append(f"ersetzt {display_path(replaces)}")
+        if self.dry_run:
+            return
+        if photo_changes:
+            copy_photo(photo)
+        _write(target, text, overwrite=self.force)
+        if replaces:
+            Path(replaces).unlink(missing_ok=True)
+        self.taken[case.number] = target
+
+    def _date(self, case):
+        if case.number in self.dated:
+            return self.dated[case.number]
+        if self.forced_date:
+            return self.forced_date
+        if case.date:
+            return GivenDate(case.date, case.has_time, case.date_source)
+        return None
+
+    def _placeholder_date(self, target):
+        """A draft's date until the author gives the real one; the one the
+        draft already has, so a second import changes nothing."""
+        if target.is_file():
+            try:
+                header = read_header(target)
+                if header.is_draft and header.value("date"):
+                    return parse_date(header.value("date")).moment
+            except (CaseError, ImportOptionError, OSError):
+                pass
+        return datetime.combine(self.today, time(9, 0))
+
+    def _resolve_links(self, result):
+        case = result.case
+
+        def url_for(key):
+            number = self.pages.get(key)
+            if number is None:
+                result.messages.append(f"Link auf „{key}“ entfernt (keine Fallseite dieses Exports); "
+                                       "der Text steht noch da")
+                return None
+            return f"/fall/{number}/"
+
+        def resolved(paragraph):
+            if getattr(paragraph, "markdown", None) is None or "](export:" not in paragraph.markdown:
+                return paragraph
+            return Paragraph(str(paragraph), resolve_export_links(paragraph.markdown, url_for),
+                             paragraph.list_kind, paragraph.list_id)
+
+        case.summary = resolved(case.summary) if case.summary else case.summary
+        case.sections = [(heading, [resolved(p) for p in paragraphs]) for heading, paragraphs in case.sections]
+
+
+def _unforeseen(error):
+    return (f"Die Seite ließ sich nicht lesen ({type(error).__name__}: {error}) – sie wurde "
+            "übersprungen. Das ist ein Fehler des Importers; bitte melden Sie ihn mit dieser Datei.")
+
+
+def _read(path):
     try:
-        # "x": a file that appeared since the check above is not overwritten either.
-        with open(target, "w" if force else "x", encoding="utf-8", newline="\n") as handle:
-            handle.write(case_markdown(case, when, has_time))
-    except FileExistsError:
-        result.problems.append(f"{os.path.relpath(target)} gibt es schon; nichts wurde überschrieben – "
-                               "mit --force überschreiben.")
-        return result
-    taken.setdefault(case.number, target)
-    result.written = target
-    if existed:
-        result.messages.append("überschrieben (--force)")
-    result.messages.append(f"Datum {format_date(when, has_time)} ({said})")
-    result.messages.append(_photo_hint(case))
-    return result
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
-def _photo_hint(case):
-    hint = ("Das Foto ist nicht im Export: legen Sie es nach content/images/ und ergänzen Sie "
-            "„Image: images/…“ und „Image_alt: …“ von Hand")
-    if case.image:
-        src, alt = case.image
-        hint += f" (auf der alten Seite: {src}" + (f", Beschreibung „{alt}“" if alt else "") + ")"
-    return hint + "."
+def _write(target, text, overwrite):
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not overwrite:
+        # "x": a file that appeared since the check is not overwritten either.
+        with open(target, "x", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        return
+    handle, temporary = tempfile.mkstemp(prefix=".import-", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

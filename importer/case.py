@@ -9,15 +9,21 @@ the same.
 """
 
 import re
-from dataclasses import dataclass, field
+import unicodedata
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+
+from .markdown import escape_line_start
 
 # A tip heading as the tips plugin finds it (TIPS_HEADING_PATTERN).
 TIP_HEADING = re.compile(r"^(Der\s+)?Tipp\b")
 WHAT_HAPPENED = re.compile(r"^Was ist passiert\s*\?*$", re.I)
 # "Der 33. Fall", also as a byline with more after it ("Der 33. Fall · 7. Mai 2024").
-NUMBER_LINE = re.compile(r"^(?:Der\s+(\d+)\.\s*Fall|Fall\s*(?:Nr\.?\s*)?(\d+))\b", re.I)
-NUMBER_ANYWHERE = re.compile(r"\bDer\s+(\d+)\.\s*Fall\b")
+# Digits are 0-9 only: "²" or "３" pass isdigit() but are no case number.
+NUMBER_LINE = re.compile(r"^(?:Der\s+([0-9]+)\.\s*Fall|Fall\s*(?:Nr\.?\s*)?([0-9]+))\b", re.I)
+NUMBER_ANYWHERE = re.compile(r"\bDer\s+([0-9]+)\.\s*Fall\b")
+# The same line with something else where the number belongs: "Der ². Fall".
+ODD_NUMBER_LINE = re.compile(r"^(?:Der\s+(\S+?)\.\s*Fall|Fall\s*(?:Nr\.?\s*)?(\S+))\b", re.I)
 CREDIT_LINE = re.compile(r"^(?:Foto|Fotos|Bild|Bildquelle|Titelbild)\s*(?:©\s*)?:\s*(.+)$", re.I)
 DATE_LINE = re.compile(r"^(?:Datum|Date|Veröffentlicht(?:\s+am)?|Erschienen(?:\s+am)?)\s*:?\s+(.+)$", re.I)
 TAGS_LINE = re.compile(r"^(?:Tags|Themen|Thema|Schlagwörter|Schlagworte|Kategorien?)\s*:\s*(.+)$", re.I)
@@ -40,6 +46,23 @@ class Block:
     text: str
     heading: bool = False  # marked as a heading by the source (HTML h1–h6)
     level: int = 0  # 1 for h1
+    markdown: str | None = None  # the text with its emphasis and links; None: plain text
+    list_kind: str | None = None  # "ul" or "ol" for a list item
+    list_id: int | None = None  # items of one list share it
+    caption: bool = False  # a photo's caption (<figcaption>)
+
+
+class Paragraph(str):
+    """A paragraph as plain text (what the rules and the tests read), with
+    its Markdown (emphasis and links of an HTML page) and, for a list item,
+    the list it belongs to."""
+
+    def __new__(cls, text, markdown=None, list_kind=None, list_id=None):
+        paragraph = super().__new__(cls, text)
+        paragraph.markdown = markdown
+        paragraph.list_kind = list_kind
+        paragraph.list_id = list_id
+        return paragraph
 
 
 @dataclass
@@ -55,6 +78,8 @@ class ParsedCase:
     has_time: bool = False
     date_source: str = ""
     image: tuple | None = None  # (src, alt) of a photo the page showed
+    links: list = field(default_factory=list)  # targets of links to other pages of the export
+    skip_reason: str = ""  # why a page of the export is no case (home, Impressum, …)
     problems: list = field(default_factory=list)  # what is missing, and how to fix it
     notes: list = field(default_factory=list)  # what the import did on its own
 
@@ -75,13 +100,14 @@ class ParsedCase:
 
 def clean(text):
     """One line of text: stray and non-breaking spaces become single spaces."""
-    text = text.replace("\u200b", "").replace("\ufeff", "")
+    text = text.replace("\u200b", "").replace("\ufeff", "").replace("\u200c", "")
     return " ".join(text.split())
 
 
 def parse_datetime(text):
     """(datetime, has_time) from an ISO, German numeric or German written date."""
     text = clean(text)
+    text = text if text.isascii() else "".join(c if c.isascii() else " " for c in text)
     if match := re.search(r"(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{1,2}):(\d{2}))?", text):
         year, month, day = map(int, match.group(1, 2, 3))
         time = match.group(4, 5)
@@ -97,6 +123,8 @@ def parse_datetime(text):
     else:
         return None
     hour, minute = (int(time[0]), int(time[1])) if time[0] else (9, 0)
+    if year < 1000:
+        return None  # "0001-01-01" is a typing slip, no date of the column
     try:
         return datetime(year, month, day, hour, minute), bool(time[0])
     except ValueError:
@@ -134,9 +162,31 @@ def strip_builder_tail(blocks, case):
     return blocks + kept
 
 
+def odd_number(text):
+    """The "number" of a line like "Der ². Fall" that is not made of 0-9, or None."""
+    if NUMBER_LINE.match(text) or not (match := ODD_NUMBER_LINE.match(text)):
+        return None
+    raw = match.group(1) or match.group(2)
+    if any(unicodedata.category(c) in ("Nd", "No") for c in raw):
+        return raw
+    return None
+
+
+def is_section_heading(block):
+    """A heading of the case: marked as one by the page (unless it reads
+    like a sentence, as a teaser set in a subtitle does) or a line the old
+    site showed as a heading."""
+    text = block.text
+    if block.list_kind or block.caption:
+        return False
+    if block.heading and len(text) <= SHORT and not text.endswith((".", "!", ";", ",")):
+        return True
+    return is_heading(text)
+
+
 def assemble(blocks, case, title=None, number_fallback=""):
     """Fill ``case`` from the blocks of one export; note what is missing."""
-    blocks = [Block(clean(b.text), b.heading, b.level) for b in blocks]
+    blocks = [replace(b, text=clean(b.text)) for b in blocks]
     blocks = strip_builder_tail([b for b in blocks if b.text], case)
     if title is None and blocks and not NUMBER_LINE.match(blocks[0].text):
         title = blocks.pop(0).text
@@ -145,24 +195,36 @@ def assemble(blocks, case, title=None, number_fallback=""):
     for block in blocks:
         text = block.text
         short = len(text) <= SHORT
-        if short and (match := NUMBER_LINE.match(text)):
+        if short and not block.list_kind and (match := NUMBER_LINE.match(text)):
             case.number = case.number or int(match.group(1) or match.group(2))
             case.set_date(parse_datetime(text[match.end():]), "aus der Zeile mit der Fallnummer")
+        elif short and (odd := odd_number(text)) is not None:
+            case.problems.append(
+                f"Die Fallnummer „{odd}“ in der Zeile „{text}“ ist keine Zahl aus den Ziffern 0 bis 9 "
+                "(vielleicht mit AltGr getippt) – schreiben Sie sie in der Exportdatei mit normalen "
+                "Ziffern, z. B. „Der 33. Fall“, und importieren Sie sie erneut."
+            )
         elif short and (match := CREDIT_LINE.match(text)):
             case.image_credit = case.image_credit or match.group(1).strip()
+        elif block.caption:
+            if text.startswith("©"):
+                case.image_credit = case.image_credit or text.lstrip("© ").strip()
+            else:
+                case.notes.append(f"Bildunterschrift „{text}“ weggelassen (die Website zeigt unter "
+                                  "dem Foto nur „Foto: …“)")
         elif short and (match := DATE_LINE.match(text)) and parse_datetime(match.group(1)):
             case.set_date(parse_datetime(match.group(1)), f"aus der Zeile „{text}“")
         elif short and (match := TAGS_LINE.match(text)):
             for tag in re.split(r"[,;·|]", match.group(1)):
                 if tag.strip() and tag.strip() not in case.tags:
                     case.tags.append(tag.strip())
-        elif block.heading or is_heading(text):
+        elif is_section_heading(block):
             sections.append((re.sub(r"\s*:$", "", text), []))
         else:
-            sections[-1][1].append(text)
+            sections[-1][1].append(Paragraph(text, block.markdown, block.list_kind, block.list_id))
     story = sections[0][1]
-    if story:
-        case.summary = story.pop(0)
+    if story and not story[0].list_kind:
+        case.summary = _without_layout_emphasis(story.pop(0))
     case.sections = [s for s in sections if s[0] is not None or s[1]]
     if case.number is None and (match := NUMBER_ANYWHERE.search(number_fallback)):
         case.number = int(match.group(1))
@@ -170,14 +232,32 @@ def assemble(blocks, case, title=None, number_fallback=""):
     return case
 
 
+def _without_layout_emphasis(paragraph):
+    """A teaser the old site set in bold as a whole is bold by layout, not
+    by the author's stress: the new site styles the teaser itself."""
+    markdown = paragraph.markdown
+    for mark in ("***", "**", "*"):
+        if markdown and markdown.startswith(mark) and markdown.endswith(mark) and len(markdown) > 2 * len(mark) \
+                and mark not in markdown[len(mark):-len(mark)]:
+            inner = escape_line_start(markdown[len(mark):-len(mark)])
+            return Paragraph(str(paragraph), inner, paragraph.list_kind, paragraph.list_id)
+    return paragraph
+
+
 def find_problems(case):
     if not case.title:
         case.problems.append(
-            "Kein Titel gefunden – die erste Zeile der Textdatei bzw. die Hauptüberschrift "
-            "(<h1>) der Seite muss der Titel sein, z. B. „Der »eingebaute« Kunde und …“. "
+            "Kein Titel gefunden – die erste Zeile der Textdatei bzw. die Titelzeile der Seite "
+            "(die Überschrift, die mit „•“ endet, sonst die Hauptüberschrift) muss der Titel "
+            "sein, z. B. „Der »eingebaute« Kunde und … •“. "
             "Ergänzen Sie ihn in der Exportdatei und importieren Sie sie erneut."
         )
-    if case.number is None:
+    if case.number == 0:
+        case.problems.append(
+            "Die Fallnummer 0 gibt es nicht – Fälle zählen ab 1. Korrigieren Sie die Zeile "
+            "„Der 0. Fall“ in der Exportdatei und importieren Sie sie erneut."
+        )
+    if case.number is None and not any("Fallnummer" in p for p in case.problems):
         case.problems.append(
             "Keine Fallnummer gefunden – ergänzen Sie in der Exportdatei unter dem Titel "
             "eine Zeile wie „Der 33. Fall“ und importieren Sie sie erneut."

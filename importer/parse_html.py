@@ -1,20 +1,27 @@
-"""HTML pages saved from the old site.
+"""HTML pages of the old site: a Mobirise export, or any saved page.
 
-The old builder's markup is not known, so nothing here depends on one
-page's classes: page chrome (navigation, site header and footer, cookie
-banners, builder badges, scripts, forms) is removed by what it is, the
-case is looked for in <article> or <main>, and what is left is flattened
-into blocks in reading order, a <br> starting a new paragraph as a line
-break does in a text export.
+Page chrome (navigation, the site's header and footer, cookie banners,
+builder badges, buttons, scripts, forms) is removed by what it is: for
+Mobirise by its block markup (``once="menus"``, ``once="footers"``, the
+badge section), for other builders by roles and class names. The case is
+looked for in <article> or <main>, else the whole page, and flattened
+into blocks in reading order, each with its Markdown (bold, italics,
+links); a <br> starts a new paragraph as a line break does in a text
+export. The walk over the page keeps its own stack, so no nesting depth
+of a broken page can exhaust Python's.
 """
 
+import posixpath
 import re
 from datetime import datetime
+from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
-from .case import BUILDER_LINE, NUMBER_ANYWHERE, Block, ParsedCase, assemble, clean, parse_datetime
+from .case import (BUILDER_LINE, NUMBER_ANYWHERE, NUMBER_LINE, SHORT, TIP_HEADING, Block,
+                   ParsedCase, assemble, clean, is_heading, parse_datetime)
+from .markdown import escape_inline, escape_line_start, export_link, link
 
 # The column is German: an offset in the page is turned into German local time.
 TIMEZONE = ZoneInfo("Europe/Berlin")
@@ -29,36 +36,115 @@ CHROME_WORDS = re.compile(
     r"powered|watermark|builder|masthead|topbar|toolbar|site-header|site-footer|page-footer)(?:[-_]|$)",
     re.I,
 )
+# Mobirise names each block by its kind and a number ("menu1", "footer3",
+# "form5"); these kinds are the site's frame, never a case's text.
+MOBIRISE_FRAME_BLOCK = re.compile(r"^(menu|footer|form|contacts|map|social|share|cookies|subscribe)\d+$", re.I)
+MOBIRISE_FRAME_CLASSES = {"engine", "mbr-section-btn", "mbr-arrow", "dropdown-menu", "navbar-buttons"}
+BUILDER_HOSTS = re.compile(r"(^|\.)(mobiri\.se|mobirise\.com|mobirise\.info|mobirise\.co)$", re.I)
 BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "div", "section", "article",
           "main", "header", "footer", "figure", "figcaption", "ul", "ol", "dl", "dt", "dd", "table",
           "tr", "td", "th", "pre", "address", "hr", "body"}
 SITE_FOOTER = re.compile(r"(?:^|[-_])(footer|foot|copyright)(?:[-_]|$)", re.I)
+EMPHASIS = {"strong": "**", "b": "**", "em": "*", "i": "*"}
+# What Mobirise writes when the author typed no description of a photo.
+PLACEHOLDER_ALT = re.compile(r"^(|mobirise|mobirise website builder|image|bild|foto)$", re.I)
+LINK_SCHEMES = ("http", "https", "mailto")
+PAGE_SUFFIXES = (".html", ".htm")
+# Pages of a site that are no case, by the words of their file name or title.
+PAGE_KINDS = [
+    (re.compile(r"^(index|home|start(seite)?)$", re.I), "die Startseite"),
+    (re.compile(r"impressum|imprint", re.I), "das Impressum"),
+    (re.compile(r"datenschutz|privacy", re.I), "die Datenschutzerklärung"),
+    (re.compile(r"kontakt|contact", re.I), "die Kontaktseite"),
+]
 
 
-def parse_html(markup):
+def parse_html(markup, page=""):
+    """The case on one page. ``page`` is the page's path inside the export
+    (e.g. "fall-8.html"): links to other pages are kept relative to it."""
     soup = BeautifulSoup(markup, "html.parser")
     case = ParsedCase()
+    had_form = soup.find("form") is not None
     _metadata(soup, case)
     page_title = _page_title(soup)
     description = soup.find("meta", attrs={"name": "description"})
+    description = description.get("content", "") if description else ""
     _remove_chrome(soup)
     root = _case_root(soup)
+    flattener = _Flattener(page, case)
+    blocks = flattener.blocks(root)
+    if reason := _not_a_case(blocks, page, page_title, had_form):
+        case.skip_reason = reason
+        return case
     # Not the whole page: its navigation may name the neighbouring cases.
-    number_fallback = " ".join([page_title, description.get("content", "") if description else "",
-                                root.get_text(" ")])
-    blocks = _blocks(root)
-    title = None
-    if not any(b.level == 1 for b in blocks):
-        title = page_title  # no <h1> in the case: the page's own title
-    else:
-        first = next(b for b in blocks if b.level == 1)
-        blocks.remove(first)
-        title = first.text
+    number_fallback = " ".join([page_title, description, " ".join(b.text for b in blocks)])
+    title, start = _title(blocks, page_title, case)
+    _choose_photo(flattener.images, start, case)
+    blocks = blocks[start:]
     if (time := root.find("time", attrs={"datetime": True})) and (found := _iso(time["datetime"])):
         case.set_date(found, "aus <time datetime> der Seite")
-    if (image := root.find("img", src=True)) is not None:
-        case.image = (image["src"], clean(image.get("alt", "")))
     return assemble(blocks, case, title=title, number_fallback=number_fallback)
+
+
+def _is_title_line(block):
+    return not block.list_kind and clean(block.text).endswith("•")
+
+
+def _title(blocks, page_title, case):
+    """(title, index of the first block after it). The article's own title
+    line: the one that ends in "•" (what comes before it is the page's
+    frame), else the first <h1>, else the page's <title>."""
+    for index, block in enumerate(blocks):
+        if _is_title_line(block):
+            for dropped in blocks[:index]:
+                case.notes.append(f"„{clean(dropped.text)[:60]}“ vor der Titelzeile weggelassen")
+            return block.text, index + 1
+    if first := next((b for b in blocks if b.level == 1), None):
+        blocks.remove(first)
+        return first.text, 0
+    return page_title, 0
+
+
+def _choose_photo(images, start, case):
+    """The case's photo: the first image after the title line (one before
+    it belongs to the page's header)."""
+    after = [image for position, image in images if position >= start]
+    if not after:
+        if images:
+            case.notes.append(f"Das Bild vor der Titelzeile ({images[0][1]['src']}) gehört zum Kopf der "
+                              "Seite und ist nicht übernommen")
+        return
+    image = after[0]
+    alt = clean(image.get("alt", ""))
+    case.image = (image["src"], "" if PLACEHOLDER_ALT.match(alt) else alt)
+    if len(after) > 1:
+        case.notes.append(f"Die Seite zeigt {len(after)} Bilder; übernommen ist das erste "
+                          f"({image['src']}), die anderen nicht")
+
+
+def _not_a_case(blocks, page, page_title, had_form):
+    """Why a page is no case (the home page, Impressum, an overview), or "".
+
+    A title line ending in "•" makes a case page, even one that names
+    other cases further down; without one, a page naming several cases is
+    an overview.
+    """
+    if any(_is_title_line(b) for b in blocks):
+        return ""
+    numbers = sorted({int(m.group(1) or m.group(2)) for b in blocks
+                      if len(b.text) <= SHORT and (m := NUMBER_LINE.match(clean(b.text)))})
+    if len(numbers) >= 2:
+        shown = ", ".join(str(n) for n in numbers[:5]) + (" …" if len(numbers) > 5 else "")
+        return f"eine Übersicht, sie nennt mehrere Fälle ({shown})"
+    if numbers or any(TIP_HEADING.match(clean(b.text)) and is_heading(clean(b.text)) for b in blocks):
+        return ""
+    name = posixpath.splitext(posixpath.basename(page))[0] if page else ""
+    for pattern, kind in PAGE_KINDS:
+        if (name and pattern.search(name)) or (page_title and pattern.search(page_title)):
+            return f"{kind}, keine Fallseite"
+    if had_form:
+        return "ein Formular, keine Fallseite"
+    return "keine Fallseite (keine Zeile „Der N. Fall“, keine Titelzeile mit „•“, kein Tipp)"
 
 
 def _metadata(soup, case):
@@ -70,13 +156,13 @@ def _metadata(soup, case):
             case.set_date(found, f"aus <meta {name}> der Seite")
     case.tags += [clean(m.get("content", "")) for m in soup.find_all("meta", attrs={"property": "article:tag"})
                   if clean(m.get("content", ""))]
-    for link in soup.find_all("a", rel="tag"):
-        if link.decomposed:
+    for tag_link in soup.find_all("a", rel="tag"):
+        if tag_link.decomposed:
             continue
-        if clean(link.get_text()) not in case.tags:
-            case.tags.append(clean(link.get_text()))
-        parent = link.parent
-        link.decompose()
+        if clean(tag_link.get_text()) not in case.tags:
+            case.tags.append(clean(tag_link.get_text()))
+        parent = tag_link.parent
+        tag_link.decompose()
         # "Themen:" with its links gone is no paragraph of the case.
         if parent is not None and re.fullmatch(r"[\w ]{0,20}:?[\s,·|]*", parent.get_text()):
             parent.decompose()
@@ -88,6 +174,8 @@ def _iso(value):
         moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
         return parse_datetime(value)
+    if moment.year < 1000:
+        return None
     if moment.tzinfo:
         moment = moment.astimezone(TIMEZONE).replace(tzinfo=None)
     return moment, "T" in value or " " in value.strip()
@@ -113,31 +201,85 @@ def _remove_chrome(soup):
         tag.decompose()
     for node in soup.find_all(string=lambda s: isinstance(s, Comment)):
         node.extract()
-    for tag in soup.find_all(True):
-        if tag.decomposed:
-            continue
-        words = [*(tag.get("class") or []), tag.get("id") or ""]
-        if (
-            tag.get("role") in CHROME_ROLES
-            or tag.has_attr("hidden")
-            or tag.get("aria-hidden") == "true"
-            or re.search(r"display\s*:\s*none", tag.get("style", ""))
-            or any(CHROME_WORDS.search(word) for word in words if word)
-            or "cookie" in (tag.get("aria-label") or "").lower()
-            # The site's header and footer; an article's own header holds its title.
-            or ((tag.name in ("header", "footer") or any(SITE_FOOTER.search(word) for word in words if word))
-                and not tag.find_parent(["article", "main"]))
-            or _is_badge(tag)
-        ):
-            tag.decompose()
+    # Top down, with a stack of our own: what is removed is not looked into.
+    stack = [(soup, False)]
+    while stack:
+        parent, in_article = stack.pop()
+        for tag in [child for child in parent.children if isinstance(child, Tag)]:
+            if _is_chrome(tag, in_article):
+                tag.decompose()
+            else:
+                stack.append((tag, in_article or tag.name in ("article", "main")))
+
+
+def _is_chrome(tag, in_article):
+    classes = tag.get("class") or []
+    words = [*classes, tag.get("id") or ""]
+    return bool(
+        tag.get("role") in CHROME_ROLES
+        or tag.has_attr("hidden")
+        or tag.has_attr("once")  # Mobirise's shared menu and footer
+        or tag.has_attr("data-form-type")
+        or MOBIRISE_FRAME_CLASSES.intersection(classes)
+        or (tag.name == "section" and classes and MOBIRISE_FRAME_BLOCK.match(classes[0]))
+        or tag.get("aria-hidden") == "true"
+        or re.search(r"display\s*:\s*none", tag.get("style", ""))
+        or any(CHROME_WORDS.search(word) for word in words if word)
+        or "cookie" in (tag.get("aria-label") or "").lower()
+        # The site's header and footer; an article's own header holds its title.
+        or ((tag.name in ("header", "footer") or any(SITE_FOOTER.search(word) for word in words if word))
+            and not in_article)
+        or _is_badge(tag)
+    )
+
+
+def _split(url):
+    """The parts of a URL, or None for one that is no URL ("http://[x")."""
+    try:
+        parts = urlsplit(url)
+        parts.hostname  # checks the brackets of an IPv6 address
+    except ValueError:
+        return None
+    return parts
+
+
+def _is_builder_link(tag):
+    parts = _split(tag.get("href", ""))
+    return bool(parts and BUILDER_HOSTS.search(parts.hostname or ""))
+
+
+def _short_text(tag, words=8, nodes=60):
+    """The text of a small element (a badge has a handful of nodes and
+    words), or None; stops early, so a page of nested elements stays linear."""
+    parts = []
+    stack = list(reversed(tag.contents))
+    for _ in range(nodes):
+        if not stack:
+            return clean(" ".join(parts))
+        node = stack.pop()
+        if isinstance(node, Tag):
+            stack.extend(reversed(node.contents))
+        elif type(node) is NavigableString:
+            parts.append(str(node))
+            if len(" ".join(parts).split()) > words:
+                return None
+    return None
 
 
 def _is_badge(tag):
     if tag.name not in ("a", "div", "span", "p", "small", "section"):
         return False
     # A few words at most: "Erstellt mit viel Geduld …" in the story stays.
-    text = clean(tag.get_text())
-    return bool(text) and len(text.split()) <= 8 and bool(BUILDER_LINE.search(text))
+    text = _short_text(tag)
+    if text is None:
+        return False
+    if tag.name == "a" and _is_builder_link(tag):
+        return True
+    # Mobirise's badge: a section whose links all go to the builder.
+    links = tag.find_all("a", href=True) if tag.name != "a" else []
+    if links and all(_is_builder_link(a) for a in links):
+        return True
+    return bool(text) and bool(BUILDER_LINE.search(text))
 
 
 def _case_root(soup):
@@ -155,32 +297,227 @@ def _case_root(soup):
     return soup.body or soup
 
 
-def _blocks(root):
-    blocks, buffer = [], []
+def _events(root):
+    """("start", tag), ("end", tag) and ("text", string) in document order,
+    from a stack of our own rather than Python's."""
+    stack = [(root, False)]
+    while stack:
+        node, closing = stack.pop()
+        if closing:
+            yield "end", node
+        elif isinstance(node, Tag):
+            yield "start", node
+            stack.append((node, True))
+            stack.extend((child, False) for child in reversed(node.contents))
+        elif type(node) is NavigableString:  # not a comment, doctype or CDATA
+            yield "text", str(node)
 
-    def flush(level):
-        for line in "".join(buffer).split("\n"):
-            if clean(line):
-                blocks.append(Block(clean(line), heading=bool(level), level=level))
-        buffer.clear()
 
-    def walk(node, level):
-        for child in node.children:
-            if isinstance(child, NavigableString):
-                if type(child) is NavigableString:  # not a doctype or CDATA
-                    buffer.append(re.sub(r"\s+", " ", str(child)))
-            elif not isinstance(child, Tag):
-                continue
-            elif child.name == "br":
-                buffer.append("\n")
-            elif child.name in BLOCKS:
-                flush(level)
-                inner = int(child.name[1]) if re.fullmatch(r"h[1-6]", child.name) else level
-                walk(child, inner)
-                flush(inner)
+class _Flattener:
+    """Blocks from the events of a page: the text of each paragraph,
+    heading, list item or caption, with its Markdown."""
+
+    def __init__(self, page, case):
+        self.page = page
+        self.case = case
+        self.result = []
+        self.tokens = []  # ("text", s) | ("open", mark) | ("close", mark)
+        self.inline = []  # open emphasis and links, to carry across a <br>
+        self.levels = [0]  # heading level of each open block element
+        self.lists = []  # (kind, id) of each open list
+        self.list_ids = 0
+        self.items = []  # (kind, id) of each open list item
+        self.captions = 0
+        self.images = []  # (number of blocks before it, <img>)
+
+    def blocks(self, root):
+        for kind, node in _events(root):
+            if kind == "text":
+                self.tokens.append(("text", node))
+            elif kind == "start":
+                self.start(node)
             else:
-                walk(child, level)
+                self.end(node)
+        self.flush()
+        return self.result
 
-    walk(root, 0)
-    flush(0)
-    return blocks
+    def start(self, tag):
+        name = tag.name
+        if name == "br":
+            if self.levels[-1]:
+                self.tokens.append(("text", " "))  # a heading set on two lines is one heading
+            else:
+                self.flush()
+        elif name in EMPHASIS:
+            self.open(EMPHASIS[name])
+        elif name == "a":
+            self.open(self.link_target(tag))
+        elif name == "img":
+            if tag.get("src", "").strip() and not tag["src"].strip().lower().startswith("data:"):
+                self.images.append((len(self.result), tag))
+        elif name in BLOCKS:
+            self.flush()
+            level = int(name[1]) if re.fullmatch(r"h[1-6]", name) else self.levels[-1]
+            self.levels.append(level)
+            if name in ("ul", "ol"):
+                self.list_ids += 1
+                nested = "Eine Liste in einer Liste ist als eine Ebene übernommen"
+                if self.lists and nested not in self.case.notes:
+                    self.case.notes.append(nested)
+                self.lists.append(("ol" if name == "ol" else "ul", self.list_ids))
+            elif name == "li":
+                # Nested lists become items of the outermost one.
+                self.items.append(self.lists[0] if self.lists else ("ul", 0))
+            elif name == "figcaption":
+                self.captions += 1
+
+    def end(self, tag):
+        name = tag.name
+        if name in EMPHASIS:
+            self.close(EMPHASIS[name])
+        elif name == "a":
+            self.close(next((m for m in reversed(self.inline) if isinstance(m, tuple)), None))
+        elif name in BLOCKS and name != "br":
+            self.flush()
+            self.levels.pop()
+            if name in ("ul", "ol") and self.lists:
+                self.lists.pop()
+            elif name == "li" and self.items:
+                self.items.pop()
+            elif name == "figcaption":
+                self.captions -= 1
+
+    def open(self, mark):
+        self.inline.append(mark)
+        self.tokens.append(("open", mark))
+
+    def close(self, mark):
+        if mark in self.inline:
+            # The last one opened: emphasis and links close in order on a page
+            # html.parser has balanced.
+            del self.inline[len(self.inline) - 1 - self.inline[::-1].index(mark)]
+            self.tokens.append(("close", mark))
+
+    def link_target(self, tag):
+        """("url", …) to keep, ("page", …) for another page of the export,
+        or ("text", None): the text without a link."""
+        href = (tag.get("href") or "").strip()
+        parts = _split(href)
+        if parts is None:
+            self.case.notes.append(f"Link auf „{href}“ entfernt (keine gültige Adresse); der Text steht noch da")
+            return ("text", None)
+        if parts.scheme.lower() in LINK_SCHEMES and (parts.netloc or parts.scheme.lower() == "mailto"):
+            if _is_builder_link(tag):
+                return ("text", None)
+            return ("url", href)
+        if not href or href.startswith("#") or parts.scheme or href.startswith("/"):
+            if href and not href.startswith("#"):
+                self.case.notes.append(f"Link auf „{href}“ entfernt (nur Adressen mit http(s) oder "
+                                       "mailto bleiben Links); der Text steht noch da")
+            return ("text", None)
+        path = unquote(parts.path)
+        if path.lower().endswith(PAGE_SUFFIXES):
+            return ("page", posixpath.normpath(posixpath.join(posixpath.dirname(self.page), path)))
+        self.case.notes.append(f"Link auf „{href}“ entfernt (eine Datei des alten Exports, keine "
+                               "Seite); der Text steht noch da")
+        return ("text", None)
+
+    def flush(self):
+        tokens, self.tokens = self.tokens, []
+        # Emphasis and links still open go on in the next paragraph.
+        tokens += [("close", mark) for mark in reversed(self.inline)]
+        self.tokens = [("open", mark) for mark in self.inline]
+        text, markdown = _render(tokens, self.case)
+        if not text:
+            return
+        kind, list_id = self.items[-1] if self.items else (None, None)
+        level = self.levels[-1]
+        self.result.append(Block(text, heading=bool(level), level=level, markdown=markdown,
+                                 list_kind=kind, list_id=list_id, caption=self.captions > 0))
+
+
+def _render(tokens, case):
+    """(plain text, Markdown) of one block's tokens."""
+    items = []  # strings, or (open|close, mark)
+    for kind, value in tokens:
+        if kind == "text":
+            items.append(re.sub(r"\s+", " ", value.replace("\u200b", "").replace("\u200c", "")))
+        else:
+            items.append((kind, value))
+    # Emphasis and links hug their words: "** fett**" is no emphasis in Markdown.
+    hugged = []
+    for item in items:
+        if isinstance(item, str) and hugged and isinstance(hugged[-1], tuple) and hugged[-1][0] == "open" \
+                and item.startswith(" "):
+            index = len(hugged)
+            while index and isinstance(hugged[index - 1], tuple) and hugged[index - 1][0] == "open":
+                index -= 1
+            hugged.insert(index, " ")
+            item = item[1:]
+        elif isinstance(item, tuple) and item[0] == "close" and hugged and isinstance(hugged[-1], str) \
+                and hugged[-1].endswith(" "):
+            hugged[-1] = hugged[-1][:-1]
+            hugged.append(item)
+            item = " "
+        hugged.append(item)
+    items = hugged
+    plain = clean("".join(i for i in items if isinstance(i, str)))
+    if not plain:
+        return "", ""
+    out = []
+    depth = {}
+    link_text_start = []
+    first_is_text = None
+    for item in items:
+        if isinstance(item, str):
+            if item.strip() and first_is_text is None:
+                first_is_text = True
+            out.append(escape_inline(item))
+            continue
+        kind, mark = item
+        if isinstance(mark, tuple):  # a link
+            if kind == "open":
+                link_text_start.append(len(out))
+                if first_is_text is None:
+                    first_is_text = False
+            elif link_text_start:
+                start = link_text_start.pop()
+                inner = "".join(p if isinstance(p, str) else p[1] for p in out[start:]).strip()
+                del out[start:]
+                target_kind, target = mark
+                if inner and target_kind == "url":
+                    out.append(link(inner, target))
+                elif inner and target_kind == "page":
+                    out.append(export_link(inner, target))
+                    if target not in case.links:
+                        case.links.append(target)
+                else:
+                    out.append(inner)
+            continue
+        # Emphasis inside the same emphasis adds nothing.
+        if kind == "open":
+            depth[mark] = depth.get(mark, 0) + 1
+            if depth[mark] == 1:
+                out.append(("open", mark))
+                if first_is_text is None:
+                    first_is_text = False
+        else:
+            depth[mark] = depth.get(mark, 0) - 1
+            if depth[mark] == 0:
+                out.append(("close", mark))
+    # Emphasis around nothing ("****") is dropped.
+    rendered = []
+    for piece in out:
+        if isinstance(piece, tuple):
+            kind, mark = piece
+            if kind == "close" and rendered and rendered[-1] == ("open", mark):
+                rendered.pop()
+            else:
+                rendered.append(piece)
+        else:
+            rendered.append(piece)
+    markdown = "".join(p if isinstance(p, str) else p[1] for p in rendered)
+    markdown = " ".join(markdown.split())
+    if first_is_text:
+        markdown = escape_line_start(markdown)
+    return plain, markdown
