@@ -1,26 +1,67 @@
-# Bootstrap only: create the virtual environment with the pinned
-# dependencies, then hand over to invoke (tasks.py) for the real work.
+# Bootstrap only: check the interpreter, create the virtual environment
+# with the pinned dependencies, then hand over to invoke (tasks.py).
+#
+# `make serve` installs what building and previewing need
+# (requirements/runtime.txt); `make test` adds the test tools
+# (requirements/test.txt, which includes the runtime pins).
 
 PYTHON ?= python3
 VENV ?= .venv
 PORT ?= 8000
+UV ?= uv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+PIP := $(BIN)/python -m pip install --disable-pip-version-check --quiet --require-hashes
+# Stamps: which lock file the environment was last installed from.
+RUNTIME_STAMP := $(VENV)/.runtime-installed
+TEST_STAMP := $(VENV)/.test-installed
+# Debian 12's own python3; soupsieve and friends are pinned for it.
+MIN_PYTHON := 3.11.2
 
-.PHONY: venv serve test clean-venv
+.PHONY: venv test-venv serve test check-python lock clean-venv
 
-venv: $(STAMP)
+venv: $(RUNTIME_STAMP)
 
-$(STAMP): requirements.txt
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --disable-pip-version-check --quiet -r requirements.txt
-	touch $(STAMP)
+test-venv: $(TEST_STAMP)
+
+# A changed runtime lock starts from a fresh environment, so nothing that
+# left the lock stays installed; the test tools are then added again.
+$(RUNTIME_STAMP): requirements/runtime.txt
+	@$(MAKE) --no-print-directory check-python
+	$(PYTHON) -m venv --clear $(VENV)
+	$(PIP) -r requirements/runtime.txt
+	touch $@
+
+$(TEST_STAMP): $(RUNTIME_STAMP) requirements/test.txt
+	$(PIP) -r requirements/test.txt
+	touch $@
+
+# One line that says what is missing, before anything is created.
+check-python:
+	@version=$$("$(PYTHON)" -c 'import sys; print(".".join(map(str, sys.version_info[:3])))' 2>/dev/null); \
+	if [ -z "$$version" ]; then \
+	  echo "Kein Python gefunden ($(PYTHON)): gebraucht wird Python $(MIN_PYTHON) oder neuer, z. B. Debian/Ubuntu: sudo apt install python3 python3-venv; macOS: brew install python; andere Befehle mit make serve PYTHON=/pfad/zu/python3." >&2; \
+	  exit 1; \
+	elif ! "$(PYTHON)" -c 'import sys; sys.exit(sys.version_info < (3, 11, 2))' 2>/dev/null; then \
+	  echo "$(PYTHON) ist Python $$version, gebraucht wird Python $(MIN_PYTHON) oder neuer: ein neueres installieren und mit make serve PYTHON=/pfad/zu/python3 angeben." >&2; \
+	  exit 1; \
+	elif ! "$(PYTHON)" -c 'import venv, ensurepip' 2>/dev/null; then \
+	  echo "$(PYTHON) (Python $$version) fehlt das Modul venv/ensurepip: unter Debian/Ubuntu mit sudo apt install python3-venv nachinstallieren." >&2; \
+	  exit 1; \
+	fi
 
 serve: venv
 	$(BIN)/invoke livereload --port $(PORT)
 
-test: venv
+test: test-venv
 	$(BIN)/invoke test
+
+# Regenerate both lock files from requirements/*.in (needs uv, e.g.
+# `pipx install uv`); the pins must install on Python 3.11.2 and newer.
+lock:
+	$(UV) pip compile --quiet --generate-hashes --custom-compile-command "make lock" --python-version $(MIN_PYTHON) \
+	  requirements/runtime.in -o requirements/runtime.txt
+	$(UV) pip compile --quiet --generate-hashes --custom-compile-command "make lock" --python-version $(MIN_PYTHON) \
+	  requirements/test.in -c requirements/runtime.txt -o requirements/test.txt
 
 clean-venv:
 	rm -rf $(VENV)
