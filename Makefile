@@ -26,7 +26,7 @@ test-venv: $(TEST_STAMP)
 # A changed runtime lock starts from a fresh environment, so nothing that
 # left the lock stays installed; the test tools are then added again.
 $(RUNTIME_STAMP): requirements/runtime.txt
-	@$(MAKE) --no-print-directory check-python
+	@$(CHECK_PYTHON)
 	$(PYTHON) -m venv --clear $(VENV)
 	$(PIP) -r requirements/runtime.txt
 	touch $@
@@ -36,8 +36,8 @@ $(TEST_STAMP): $(RUNTIME_STAMP) requirements/test.txt
 	touch $@
 
 # One line that says what is missing, before anything is created.
-check-python:
-	@version=$$("$(PYTHON)" -c 'import sys; print(".".join(map(str, sys.version_info[:3])))' 2>/dev/null); \
+CHECK_PYTHON = \
+	version=$$("$(PYTHON)" -c 'import sys; print(".".join(map(str, sys.version_info[:3])))' 2>/dev/null); \
 	if [ -z "$$version" ]; then \
 	  echo "Kein Python gefunden ($(PYTHON)): gebraucht wird Python $(MIN_PYTHON) oder neuer, z. B. Debian/Ubuntu: sudo apt install python3 python3-venv; macOS: brew install python; andere Befehle mit make serve PYTHON=/pfad/zu/python3." >&2; \
 	  exit 1; \
@@ -48,6 +48,9 @@ check-python:
 	  echo "$(PYTHON) (Python $$version) fehlt das Modul venv/ensurepip: unter Debian/Ubuntu mit sudo apt install python3-venv nachinstallieren." >&2; \
 	  exit 1; \
 	fi
+
+check-python:
+	@$(CHECK_PYTHON)
 
 serve: venv
 	$(BIN)/invoke livereload --port $(PORT)
