@@ -420,6 +420,10 @@ def new_case(c, title):
 )
 def bench(c, quick=False, cases=1000, rounds=3, write=False):
     """Measure build, preview, memory and what a reader downloads; print every figure."""
+    try:
+        import playwright  # noqa: F401 (what a reader loads is measured in Chromium)
+    except ImportError:
+        sys.exit("invoke bench misst auch im Browser und braucht dafür die Testwerkzeuge: erst „make test-venv“.")
     from benchmark.run import format_results, report, run
 
     cases, rounds = (30, 1) if quick else (int(cases), int(rounds))

@@ -52,6 +52,7 @@ def search_tips(page, query):
         ("Abwesenheitsnotiz", "abwesenheitsnotiz", "the whole compound"),
         ("Notiz", "notiz", "the last part of a compound"),
         ("Mail", "mail", "a part of E-Mail-Programm"),
+        ("Hoheit", "hoheit", "the last part of Kommunikationshoheit"),
         ("Wertschätzung", "wertschätzung", "umlaut"),
         ("Wertschaetzung", "wertschätzung", "umlaut typed as ae"),
         ("gemaess", "gemäß", "ß typed as ss"),
@@ -81,6 +82,60 @@ def test_compound_parts_do_not_make_false_hits(served_site, page):
     page.goto(served_site.url + "/tipps/")
     assert search_tips(page, "Hund") == []
     assert "Kein Tipp passt zu „Hund“." in page.text_content("[role=status]")
+
+
+def demo_text():
+    return " ".join(case.path.read_text(encoding="utf-8") for case in published_cases())
+
+
+def pagefind_matches(page, site, query):
+    """What Pagefind finds for ``query`` in every bundle the search page
+    searches: each record's URL and the words that matched in it (Pagefind
+    falls back to a shorter query when no word begins with the whole one:
+    "Erde" then finds "er")."""
+    page.goto(site.url + "/suche/")
+    return page.evaluate(
+        """async query => {
+          const bundles = document.getElementById("suche").dataset.searchBundles.split(/\\s+/).filter(Boolean);
+          const found = [];
+          for (const bundle of bundles) {
+            const pagefind = await import(new URL("pagefind.js", new URL(bundle, document.baseURI)).href);
+            for (const result of (await pagefind.search(query)).results) {
+              const data = await result.data();
+              const words = data.content.split(/\\s+/);
+              found.push({url: data.meta.url, words: data.locations.map((at) => words[at])});
+            }
+          }
+          return found;
+        }""",
+        query,
+    )
+
+
+# The splitter's model cuts these words where no word begins: Beschw|erde.
+FALSE_PARTS = [("Erde", "Beschwerde", "erd"), ("Ortung", "Verantwortung", "ortung"), ("Ecken", "Auschecken", "eck")]
+
+
+@pytest.mark.parametrize("query, hidden_in, stem", FALSE_PARTS)
+def test_a_part_that_is_no_word_finds_nothing(served_site, page, query, hidden_in, stem):
+    text = demo_text()
+    assert hidden_in in text, "the demo content should have the word the query hides in"
+    # So a match on a word that begins like the query can only be a part.
+    assert not re.search(rf"\b{stem}", text, re.I), "and no word of its own that begins like the query"
+    for record in pagefind_matches(page, served_site, query):
+        assert not [word for word in record["words"] if fold(word).startswith(stem)], record
+
+
+@pytest.mark.parametrize("query, compound", [("Notiz", "Abwesenheitsnotiz"), ("Hoheit", "Kommunikationshoheit")])
+def test_a_part_that_is_a_word_finds_its_compound(served_site, page, query, compound):
+    expected = {f"/fall/{case.number}/" for case in published_cases() if compound in case.path.read_text(encoding="utf-8")}
+    assert expected, f"the demo content should have {compound}"
+    found = {
+        record["url"] for record in pagefind_matches(page, served_site, query)
+        if any(fold(word).startswith(fold(query)) for word in record["words"])
+    }
+    assert expected <= found
+    assert set(search_page_results(page, served_site, query)) >= expected
 
 
 def test_clearing_the_search_shows_every_tip_again(served_site, page):

@@ -115,5 +115,6 @@ export function excerpt(content, terms, length = 28) {
 }
 
 export function siteUrl(base, url) {
-  return new URL(url.replace(/^\//, ""), base).href;
+  // The base is root-relative ("/"), as pages link: resolve it here first.
+  return new URL(url.replace(/^\//, ""), new URL(base, document.baseURI)).href;
 }
