@@ -144,10 +144,10 @@ def test_no_element_anywhere_carries_a_handler_or_a_script_url(hostile_site):
                 assert not any(SCRIPT_URL.match(v) for v in values), (path, element)
             if element.name == "script":
                 assert element.get("type") == "application/ld+json" or element.get("src", "").startswith(
-                    f"{hostile_site.url}/theme/"
+                    "/theme/"
                 ), (path, element)
             assert element.name not in ("img", "iframe", "object", "embed") or element.get("src", "").startswith(
-                f"{hostile_site.url}/images/"
+                "/images/"
             ), (path, element)
     assert checked > 1000
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import markdown
 import pytest
 
+import feedrules
 import importer
 from cases.checks import case_numbers
 from cases.markdown_text import PlainTextMarkdown
@@ -24,6 +25,7 @@ from importer.parse_text import parse_text
 from sitebuild import build, copy_project, read_case, soup, text_of
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
+SITE = "https://www.der-eingebaute-kunde.de"
 EXPORT = FIXTURES / "mobirise"  # a Mobirise export folder: case pages among other pages
 EXPORT_DATES = FIXTURES / "mobirise-daten.csv"
 EXPORT_CASES = {
@@ -388,6 +390,10 @@ def test_the_export_folder_with_dates_then_a_strict_publish(project, tmp_path):
     assert "das Formular <script> auf der Rückseite" in text_of(ten.find("article") or ten)
     tips = {li["data-url"] for li in soup(output / "tipps" / "index.html").select("#tipps-liste > li")}
     assert {"/fall/8/#tipp", "/fall/9/#tipp", "/fall/9/#tipp-2", "/fall/10/#tipp"} <= tips
+    # The link between two imported cases reaches feed readers with the site's address.
+    for feed in sorted((output / "feeds").glob("*.xml")):
+        assert feedrules.problems(feed, f"{SITE}/feeds/{feed.name}") == [], feed.name
+    assert f'href="{SITE}/fall/9/"' in (output / "feeds" / "alle.rss.xml").read_text(encoding="utf-8").replace("&quot;", '"')
 
 
 def test_a_dry_run_shows_the_table_and_writes_nothing(project):

@@ -1,6 +1,6 @@
 import re
 from datetime import timedelta
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from pelican import signals
 
@@ -17,7 +17,7 @@ def complete_feed(context, feed):
         item["unique_id"] = tag_uri(item["link"], item["pubdate"])
         for field in ("content", "description"):
             if item.get(field):
-                item[field] = without_page_attributes(item[field])
+                item[field] = absolute_links(without_page_attributes(item[field]), item["link"])
     space_equal_updates(feed.items)
 
 
@@ -34,6 +34,18 @@ def without_page_attributes(html):
         html, count = _PAGE_ATTRIBUTE.subn(r"\1", html)
         if not count:
             return html
+
+
+_LINK = re.compile(r'(<[a-zA-Z][^<>]*?\s(?:href|src)=")([^"]*)"')
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+def absolute_links(html, base):
+    """A feed reader shows an entry away from the site: a link within the
+    site (/fall/9/, #fn:1) must carry the site's address."""
+    return _LINK.sub(
+        lambda m: m.group(0) if _SCHEME.match(m.group(2)) else f'{m.group(1)}{urljoin(base, m.group(2))}"', html
+    )
 
 
 def tag_uri(link, date):
