@@ -39,7 +39,7 @@ JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "extensions": [
 PLUGIN_PATHS = ["plugins"]
 # "reading" converts the Markdown on every core; it must come after
 # "cases", whose Markdown reader it runs.
-PLUGINS = ["german", "cases", "reading", "feeds", "tips", "photos", "cards", "pelican.plugins.sitemap"]
+PLUGINS = ["german", "cases", "reading", "feeds", "tips", "photos", "cards", "booklet", "pelican.plugins.sitemap"]
 SITEMAP = {
     "format": "xml",
     # Pages that only repeat others or have nothing to index.
@@ -141,6 +141,10 @@ SLUG_REGEX_SUBSTITUTIONS = [
     (r"[-\s]+", "-"),
 ]
 TAG_REGEX_SUBSTITUTIONS = SLUG_REGEX_SUBSTITUTIONS
+
+# The tips booklet (PDF) is made by `invoke publish` and `invoke booklet`;
+# typesetting it would slow down every preview build.
+BOOKLET = False
 
 # The preview lists the author's mistakes on every page (see base.html).
 SHOW_BUILD_PROBLEMS = True

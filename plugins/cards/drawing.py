@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import pyphen
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw, ImageFont, features
 
 WIDTH, HEIGHT = 1200, 630
 MARGIN = 80
@@ -24,6 +24,10 @@ TITLE_BOTTOM = HEIGHT - MARGIN - SITE_SIZE - 48
 TITLE_SIZES = range(86, 39, -4)  # largest first
 LINE_HEIGHT = 1.16
 ELLIPSIS = "…"
+# Vollkorn's figures are old-style by default: its 1 looks like a small I,
+# so a case number alone reads better in lining figures (an OpenType
+# feature, laid out by libraqm, which Pillow's wheels bring along).
+NUMBER_STYLE = {"features": ["lnum"]} if features.check("raqm") else {}
 
 
 @dataclass(frozen=True)
@@ -193,7 +197,10 @@ def draw(number, title, site_name, fonts, colours):
     pen = ImageDraw.Draw(card)
     pen.rectangle((0, 0, RULE - 1, HEIGHT), fill=colours.rule)
     left = MARGIN + RULE
-    pen.text((left, MARGIN), f"Der {number}. Fall", font=_font(fonts.bold, KICKER_SIZE), fill=colours.kicker, anchor="lt")
+    pen.text(
+        (left, MARGIN), f"Der {number}. Fall", font=_font(fonts.bold, KICKER_SIZE), fill=colours.kicker, anchor="lt",
+        **NUMBER_STYLE,
+    )
     title_layout = layout(title, fonts)
     title_font = _font(fonts.bold, title_layout.size)
     for line in title_layout.lines:
