@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from sitebuild import ROOT, TIP_HEADING, copy_project, demo_cases, published_cases, soup
+from sitebuild import ROOT, TIP_HEADING, build, copy_project, demo_cases, published_cases, soup
 
 sys.path.insert(0, str(ROOT / "plugins"))
 from booklet import layout  # noqa: E402
@@ -142,3 +142,19 @@ def test_printing_the_tips_page_gives_the_tips_alone(served_site, page):
     assert tips.count() == sum(case.tip_sections for case in published_cases())
     assert tips.first.is_visible()
     assert set(tips.evaluate_all("all => all.map(e => getComputedStyle(e).breakInside)")) == {"avoid"}
+
+
+def test_author_text_in_the_booklet_is_text(tmp_path):
+    """The hostile case of test_escaping: its title and tip come out of the
+    booklet as the author wrote them, markup and all."""
+    from test_escaping import CASE, HOSTILE, TIP_TEXT, typeset_away
+
+    project = copy_project(tmp_path / "project")
+    (project / "content/faelle/fall-77-boese.md").write_text(CASE, encoding="utf-8")
+    result = build(tmp_path / "out", project=project, settings="publishconf.py", overrides={"SEARCH_INDEX": False})
+    assert result.returncode == 0, result.stdout + result.stderr
+    _, text = extracted(tmp_path / "out" / BOOKLET)
+    shown = typeset_away(text.replace("-\n", "").replace("\n", " "))
+    assert "Sagen Sie " + typeset_away(HOSTILE) in shown
+    assert '</script><img src=y onerror="window.pwned = 3">' in shown
+    assert TIP_TEXT.startswith("Sagen Sie")
