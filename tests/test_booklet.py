@@ -40,6 +40,14 @@ def tip_openings(case, words=6):
     return [" ".join(tip.split()[:words]) for tip in tips]
 
 
+def flat(outline):
+    for entry in outline:
+        if isinstance(entry, list):
+            yield from flat(entry)
+        else:
+            yield entry
+
+
 @pytest.fixture(scope="module")
 def booklet(published_site):
     return extracted(published_site / BOOKLET)
@@ -82,6 +90,13 @@ def test_the_booklet_is_a4_with_a_title_page_and_bookmarks(booklet):
     cases = sorted(published_cases(), key=lambda c: -c.number)
     top = [entry for entry in reader.outline if not isinstance(entry, list)]
     assert [re.match(r"Fall (\d+):", entry.title).group(1) for entry in top] == [str(c.number) for c in cases]
+    # Each bookmark leads to its case's page; the printed contents name
+    # the same pages.
+    pages = [reader.get_destination_page_number(entry) + 1 for entry in top]
+    for case, page in zip(cases, pages):
+        assert f"Der {case.number}. Fall" in reader.pages[page - 1].extract_text()
+    printed = [int(n) for n in re.findall(r"(?:\.\s+)+(\d+)\s*$", reader.pages[1].extract_text(), re.M)]
+    assert printed == [reader.get_destination_page_number(entry) + 1 for entry in flat(reader.outline)]
     nested = [entry for entry in reader.outline if isinstance(entry, list)]
     assert [len(tips) for tips in nested] == [c.tip_sections for c in cases if c.tip_sections > 1]
 

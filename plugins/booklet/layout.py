@@ -202,9 +202,11 @@ def write(entries, site_name, site_address, fonts, colours, stand):
     contents = TableOfContents(dotsMinLevel=0)
     contents.levelStyles = [styles["toc"], styles["toc-tip"]]
     story += [contents, PageBreak()]
+    lines = []
     for index, entry in enumerate(entries):
         kicker = Paragraph(escape(f"Der {entry.case_number}. Fall · {entry.date}"), styles["kicker"])
         kicker.contents = [(level, text, f"tipp-{index}-{level}") for level, text in entry.contents()]
+        lines += kicker.contents
         address = escape(entry.case_address)
         tip = [
             kicker,
@@ -215,5 +217,9 @@ def write(entries, site_name, site_address, fonts, colours, stand):
             Spacer(1, 9 * mm),
         ]
         story.append(KeepTogether(tip))
+    # The contents' lines are known before the pages are: with them in
+    # place from the first pass, the tips start on their final pages and
+    # a second pass only fills in the page numbers (not three passes).
+    contents.addEntries([(level, escape(text), 0, key) for level, text, key in lines])
     document.multiBuild(story)
     return data.getvalue()
