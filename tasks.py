@@ -305,11 +305,13 @@ def booklet(c):
     # A build with the published settings: the booklet names the cases'
     # real addresses and holds no draft. The search index is not needed.
     with tempfile.TemporaryDirectory(prefix="tipp-heft-") as scratch:
-        if not pelican(PUBLISHCONF, scratch, overrides={"SEARCH_INDEX": False}):
+        built = Path(scratch) / save_as
+        if not pelican(PUBLISHCONF, scratch, overrides={"SEARCH_INDEX": False}) or not built.is_file():
+            print("Kein Tipp-Heft: der Bau meldet die Fehler oben.", file=sys.stderr)
             sys.exit(1)
         target = OUTPUT / save_as
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(Path(scratch) / save_as, target)
+        shutil.copyfile(built, target)
     print(f"Fertig: das Tipp-Heft liegt in {target.relative_to(ROOT)}")
 
 

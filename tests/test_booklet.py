@@ -110,7 +110,7 @@ def test_tips_page_links_the_booklet(published_site):
 def test_a_hundred_tips_make_a_small_booklet_with_german_hyphenation(tmp_path):
     """The demo's tips over and over, as a hundred cases."""
     fonts = Fonts(str(ROOT / "theme/fonts/Vollkorn-Regular.ttf"), str(ROOT / "theme/fonts/Vollkorn-Bold.ttf"))
-    colours = layout.Colours(text="#1f1d1a", muted="#5b5650", accent="#9a3d0c", rule="#c25a12")
+    colours = layout.Colours(text="#1f1d1a", muted="#5b5650", accent="#9a3d0c")
     texts = [" ".join(re.findall(r"[\w,.:;?!–-]+", opening)) for case in published_cases() for opening in tip_openings(case, words=400)]
     entries = [
         layout.Entry(

@@ -56,7 +56,6 @@ class Colours:
     text: str
     muted: str
     accent: str
-    rule: str
 
 
 def _register(fonts):
@@ -196,12 +195,11 @@ def write(entries, site_name, site_address, fonts, colours, stand):
         Paragraph(escape(f"Stand: {stand}"), styles["subtitle"]),
         Spacer(1, 12 * mm),
         Paragraph(escape(f"{site_name} · {site_address}"), styles["subtitle"]),
-        PageBreak(),
-        Paragraph("Inhalt", styles["toc-title"]),
     ]
     contents = TableOfContents(dotsMinLevel=0)
     contents.levelStyles = [styles["toc"], styles["toc-tip"]]
-    story += [contents, PageBreak()]
+    if entries:  # an empty one would print ReportLab's placeholder text
+        story += [PageBreak(), Paragraph("Inhalt", styles["toc-title"]), contents, PageBreak()]
     lines = []
     for index, entry in enumerate(entries):
         kicker = Paragraph(escape(f"Der {entry.case_number}. Fall · {entry.date}"), styles["kicker"])

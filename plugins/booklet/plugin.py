@@ -1,4 +1,5 @@
 import hashlib
+import logging
 import os
 import shutil
 from pathlib import Path
@@ -6,10 +7,13 @@ from pathlib import Path
 from pelican import signals
 from pelican.generators import Generator
 
-from cards.drawing import Fonts, theme_colours
+from cards.drawing import theme_colours
+from cards.plugin import theme_fonts
 from german.dates import german_date
 
 from . import layout
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_SETTINGS = {
     # Typesetting takes seconds on a large site, too long for every
@@ -42,11 +46,13 @@ class BookletGenerator(Generator):
         ]
         # The newest case's date: the booklet changes only with the tips.
         stand = german_date(max((tip.date for tip in tips), default=None))
-        fonts = Fonts(**{weight: os.path.join(self.theme, path) for weight, path in self.settings["THEME_FONTS"].items()})
+        fonts = theme_fonts(self, "das Tipp-Heft")
+        if fonts is None:
+            return
         css = Path(self.theme, "static", "css", "site.css").read_text(encoding="utf-8")
         card_colours = theme_colours(css)
         colours = layout.Colours(
-            text=card_colours.title, muted=card_colours.site, accent=card_colours.kicker, rule=card_colours.rule,
+            text=card_colours.title, muted=card_colours.site, accent=card_colours.kicker,
         )
         site_name = self.settings["SITENAME"]
         key = _key(entries, site_name, siteurl, fonts, colours, stand)
@@ -55,7 +61,15 @@ class BookletGenerator(Generator):
         if not os.path.exists(cached):
             os.makedirs(cache_dir, exist_ok=True)
             partial = f"{cached}.{os.getpid()}.part"
-            Path(partial).write_bytes(layout.write(entries, site_name, siteurl, fonts, colours, stand))
+            try:
+                pdf = layout.write(entries, site_name, siteurl, fonts, colours, stand)
+            except Exception as error:  # noqa: BLE001 - whatever fails, the site is built
+                logger.error(
+                    "Das Tipp-Heft %s ließ sich nicht setzen (%s: %s). Die übrige Website ist gebaut; "
+                    "bitte melden Sie den Fehler mit dieser Meldung.", save_as, type(error).__name__, error,
+                )
+                return
+            Path(partial).write_bytes(pdf)
             os.replace(partial, cached)
         target = os.path.join(self.output_path, save_as)
         os.makedirs(os.path.dirname(target), exist_ok=True)

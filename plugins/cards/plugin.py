@@ -1,4 +1,5 @@
 import hashlib
+import logging
 import os
 import shutil
 from dataclasses import dataclass
@@ -10,6 +11,8 @@ from pelican.generators import Generator
 from cases.markdown_text import html_to_text
 
 from . import drawing
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_SETTINGS = {
     # {fall} is the case number, {key} changes with what the card shows:
@@ -38,7 +41,9 @@ class CardGenerator(Generator):
         self.planned = []
         if not save_as:
             return
-        fonts = drawing.Fonts(**{weight: os.path.join(self.theme, path) for weight, path in self.settings["THEME_FONTS"].items()})
+        fonts = theme_fonts(self, "die Vorschaukarten")
+        if fonts is None:
+            return
         stylesheet = Path(self.theme, "static", "css", "site.css").read_text(encoding="utf-8")
         colours = drawing.theme_colours(stylesheet)
         site_name = self.settings["SITENAME"]
@@ -70,6 +75,21 @@ class CardGenerator(Generator):
             target = os.path.join(self.output_path, card.path)
             os.makedirs(os.path.dirname(target), exist_ok=True)
             shutil.copyfile(cached, target)
+
+
+def theme_fonts(generator, made):
+    """The theme's typeface (THEME_FONTS), or None, reported, if a file is missing."""
+    fonts = drawing.Fonts(**{
+        weight: os.path.join(generator.theme, path) for weight, path in generator.settings["THEME_FONTS"].items()
+    })
+    missing = [path for path in (fonts.regular, fonts.bold) if not os.path.isfile(path)]
+    if missing:
+        logger.error(
+            "Die Schrift für %s fehlt: %s. Legen Sie die Datei wieder an oder ändern Sie "
+            "THEME_FONTS in pelicanconf.py; bis dahin entsteht nichts davon.", made, ", ".join(missing),
+        )
+        return None
+    return fonts
 
 
 def _design_key(fonts, colours, site_name):
