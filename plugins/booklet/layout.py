@@ -190,7 +190,7 @@ def write(entries, site_name, site_address, fonts, colours, stand):
     cases = len({entry.case_number for entry in entries})
     story = [
         Spacer(1, 60 * mm),
-        Paragraph("Alle Tipps des »eingebauten« Kunden", styles["title"]),
+        Paragraph("Alle Tipps des<br/>»eingebauten« Kunden", styles["title"]),
         Paragraph(escape(f"{len(entries)} Tipps aus {cases} Fällen, der neueste Fall zuerst"), styles["subtitle"]),
         Paragraph(escape(f"Stand: {stand}"), styles["subtitle"]),
         Spacer(1, 12 * mm),
