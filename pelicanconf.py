@@ -30,13 +30,16 @@ DEFAULT_LANG = "de"
 DEFAULT_DATE_FORMAT = "%d.%m.%Y"  # replaced by German Babel dates (plugin german)
 
 THEME = "theme"
+# The theme's typeface for what the build draws itself (share cards, the
+# tips booklet), relative to THEME; OFL, see theme/fonts/OFL.txt.
+THEME_FONTS = {"regular": "fonts/Vollkorn-Regular.ttf", "bold": "fonts/Vollkorn-Bold.ttf"}
 # Everything a template prints is escaped, unless it is HTML the build
 # made itself (see docs/security.md).
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "extensions": [], "autoescape": True}
 PLUGIN_PATHS = ["plugins"]
 # "reading" converts the Markdown on every core; it must come after
 # "cases", whose Markdown reader it runs.
-PLUGINS = ["german", "cases", "reading", "feeds", "tips", "photos", "pelican.plugins.sitemap"]
+PLUGINS = ["german", "cases", "reading", "feeds", "tips", "photos", "cards", "booklet", "pelican.plugins.sitemap"]
 SITEMAP = {
     "format": "xml",
     # Pages that only repeat others or have nothing to index.
@@ -138,6 +141,10 @@ SLUG_REGEX_SUBSTITUTIONS = [
     (r"[-\s]+", "-"),
 ]
 TAG_REGEX_SUBSTITUTIONS = SLUG_REGEX_SUBSTITUTIONS
+
+# The tips booklet (PDF) is made by `invoke publish` and `invoke booklet`;
+# typesetting it would slow down every preview build.
+BOOKLET = False
 
 # The preview lists the author's mistakes on every page (see base.html).
 SHOW_BUILD_PROBLEMS = True

@@ -17,6 +17,8 @@ DRAFT_SAVE_AS = ""
 
 DELETE_OUTPUT_DIRECTORY = True
 SHOW_BUILD_PROBLEMS = False
+# All tips as a PDF booklet, linked from /tipps/.
+BOOKLET = True
 
 # Where `invoke deploy` copies output/ to: rsync over SSH ...
 DEPLOY = {"method": "rsync", "target": "kunde@www.der-eingebaute-kunde.de:/var/www/der-eingebaute-kunde/"}

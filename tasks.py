@@ -294,6 +294,27 @@ def publish(c):
     print(f"Fertig: die veröffentlichte Fassung liegt in {OUTPUT.relative_to(ROOT)}/")
 
 
+@task
+def booklet(c):
+    """Write all published tips as a PDF booklet into output/tipps/, as publish does."""
+    import tempfile
+
+    from booklet.plugin import DEFAULT_SETTINGS
+
+    save_as = DEFAULT_SETTINGS["BOOKLET_SAVE_AS"]
+    # A build with the published settings: the booklet names the cases'
+    # real addresses and holds no draft. The search index is not needed.
+    with tempfile.TemporaryDirectory(prefix="tipp-heft-") as scratch:
+        built = Path(scratch) / save_as
+        if not pelican(PUBLISHCONF, scratch, overrides={"SEARCH_INDEX": False}) or not built.is_file():
+            print("Kein Tipp-Heft: der Bau meldet die Fehler oben.", file=sys.stderr)
+            sys.exit(1)
+        target = OUTPUT / save_as
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(built, target)
+    print(f"Fertig: das Tipp-Heft liegt in {target.relative_to(ROOT)}")
+
+
 def published_settings():
     from pelican.settings import read_settings
 

@@ -175,7 +175,7 @@ def test_case_page_title_meta_and_json_ld_carry_the_text(hostile_site):
     meta = {m.get("property") or m.get("name"): m.get("content") for m in page.find_all("meta")}
     assert shown(meta["og:title"]) == shown(TITLE)
     assert shown(meta["description"]) == shown(f"Anreißer {HOSTILE} klick")
-    assert shown(meta["og:image:alt"]) == shown(f"Bild {HOSTILE}")
+    assert shown(meta["og:image:alt"]) == shown(f"Der 77. Fall: {TITLE}")  # the share card
     ld = json.loads(page.find("script", type="application/ld+json").string)
     assert shown(ld["headline"]) == shown(TITLE)
     assert ld["keywords"] == ", ".join(TAGS)

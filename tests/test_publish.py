@@ -37,6 +37,7 @@ def test_publish_builds_the_real_site(published):
     for case in published_cases(published / "content"):
         assert (output / "fall" / str(case.number) / "index.html").is_file()
     assert not (output / "entwurf").exists()
+    assert (output / "tipps" / "alle-tipps.pdf").read_bytes().startswith(b"%PDF")  # the tips booklet
     assert not (published / ".publish-new").exists() and not (published / ".publish-old").exists()
 
 

@@ -155,13 +155,10 @@ def test_case_metadata_for_the_web(published_site, case):
     assert re.findall(r"\w+", og["og:title"]) == re.findall(r"\w+", case.metadata["title"])
     assert og["og:url"] == url and og["og:type"] == "article"
     twitter = page.find("meta", attrs={"name": "twitter:card"})["content"]
-    if "image" in case.metadata:
-        stem = case.metadata["image"].rsplit(".", 1)[0]
-        assert re.fullmatch(rf"{SITEURL}/{re.escape(stem)}-\d+\.jpg", og["og:image"])
-        assert (published_site / og["og:image"].removeprefix(SITEURL + "/")).is_file()
-        assert twitter == "summary_large_image"
-    else:
-        assert "og:image" not in og and twitter == "summary"
+    # The share card, also for a case with a photo (tests/test_cards.py).
+    assert og["og:image"].startswith(f"{SITEURL}/karten/fall-{case.number}-")
+    assert (published_site / og["og:image"].removeprefix(SITEURL + "/")).is_file()
+    assert twitter == "summary_large_image"
     (ld_script,) = page.find_all("script", type="application/ld+json")
     ld = json.loads(ld_script.string)
     assert ld["@type"] == "BlogPosting"
@@ -169,7 +166,12 @@ def test_case_metadata_for_the_web(published_site, case):
     assert ld["datePublished"].startswith(case.metadata["date"].split()[0])
     assert ld["position"] == case.number and ld["isPartOf"]["@type"] == "CreativeWorkSeries"
     assert ld["author"]["name"] and ld["url"] == url
-    assert ("image" in ld) == ("image" in case.metadata)
+    if "image" in case.metadata:
+        stem = case.metadata["image"].rsplit(".", 1)[0]
+        assert re.fullmatch(rf"{SITEURL}/{re.escape(stem)}-\d+\.jpg", ld["image"])
+        assert (published_site / ld["image"].removeprefix(SITEURL + "/")).is_file()
+    else:
+        assert ld["image"] == og["og:image"]
 
 
 def test_sitemap_and_robots(published_site):

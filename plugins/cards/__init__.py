@@ -1,0 +1,13 @@
+"""Share cards: one image per case for Open Graph and Twitter, drawn with
+Pillow in the theme's colours and typeface ("Der N. Fall", the title, the
+site's name). Cached by what they show, so a warm build draws nothing.
+
+- drawing.py: lays out and draws one card
+- plugin.py: a card for every case, cached, copied into the output
+
+Needs the ``cases`` plugin (case numbers), listed before it in PLUGINS.
+"""
+
+from .plugin import register
+
+__all__ = ["register"]
