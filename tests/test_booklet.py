@@ -3,6 +3,7 @@ linked from /tipps/; no draft in it."""
 
 import html
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -104,7 +105,7 @@ def test_the_booklet_is_a4_with_a_title_page_and_bookmarks(booklet):
 def test_tips_page_links_the_booklet(published_site):
     page = soup(published_site / "tipps" / "index.html")
     links = [a["href"] for a in page.select("main a[href$='.pdf']")]
-    assert links == [f"{SITEURL}/{BOOKLET}"]
+    assert links == [f"/{BOOKLET}"]  # root-relative, like every page link
 
 
 def test_a_hundred_tips_make_a_small_booklet_with_german_hyphenation(tmp_path):
@@ -162,10 +163,11 @@ def test_printing_the_tips_page_gives_the_tips_alone(served_site, page):
 def test_author_text_in_the_booklet_is_text(tmp_path):
     """The hostile case of test_escaping: its title and tip come out of the
     booklet as the author wrote them, markup and all."""
-    from test_escaping import CASE, HOSTILE, TIP_TEXT, typeset_away
+    from test_escaping import CASE, HOSTILE, PHOTO, TIP_TEXT, typeset_away
 
     project = copy_project(tmp_path / "project")
     (project / "content/faelle/fall-77-boese.md").write_text(CASE, encoding="utf-8")
+    shutil.copyfile(project / "content/images/fall-05.jpg", project / "content" / PHOTO)
     result = build(tmp_path / "out", project=project, settings="publishconf.py", overrides={"SEARCH_INDEX": False})
     assert result.returncode == 0, result.stdout + result.stderr
     _, text = extracted(tmp_path / "out" / BOOKLET)

@@ -306,6 +306,20 @@ def test_a_mobirise_page_with_two_tips_and_a_teaser_as_subtitle():
     assert ten.image_credit == "T. Muster/eigene Aufnahme"
 
 
+def test_a_badge_known_only_by_its_text_is_dropped():
+    """No builder link, no badge class, no footer: only the words tell."""
+    page = ("<html><body><main><h3 class='mbr-section-title'>Der »eingebaute« Kunde und der stille Shop •</h3>"
+            "<p>Der 6. Fall</p><p>Anreißer.</p><p>Die Geschichte, erstellt mit viel Geduld.</p>"
+            "<div><span>Erstellt mit Seitenbau Plus</span></div>"
+            "<h4>Der Tipp des »eingebauten« Kunden</h4><p><small>Free AI Website Maker</small></p>"
+            "<p>Antworten Sie.</p></main></body></html>")
+    case = parse_html(page)
+    assert case.sections[-1][1] == ["Antworten Sie."]
+    assert "Die Geschichte, erstellt mit viel Geduld." in everything(case)
+    for badge in ["Seitenbau Plus", "Website Maker"]:
+        assert badge not in everything(case)
+
+
 def test_an_author_heading_that_looks_like_html_stays_text():
     page = ("<html><head><title>Alte Seite</title></head><body><section class='content5 cid-a'>"
             "<h3 class='mbr-section-title'><strong>Der »eingebaute« Kunde und &lt;/title&gt;&lt;script&gt;x()"
