@@ -16,7 +16,7 @@ from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
-PROJECT_FILES = ["content", "theme", "plugins", "importer", "benchmark", "pelicanconf.py", "publishconf.py", "tasks.py"]
+PROJECT_FILES = ["content", "theme", "plugins", "importer", "benchmark", "sitetasks", "pelicanconf.py", "publishconf.py", "tasks.py"]
 # Builds in the tests share one cache, so the German compound splitter's
 # model is loaded once rather than for every build.
 SHARED_CACHE = Path(tempfile.gettempdir()) / "eingebauter-kunde-test-cache"

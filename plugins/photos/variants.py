@@ -57,8 +57,11 @@ def plan_variants(source, relative, cache_dir):
                     if upright is None:
                         upright = ImageOps.exif_transpose(image)
                     resized = upright.convert("RGB").resize((width, height), Image.Resampling.LANCZOS)
-                    resized.save(cached + ".part", pil_format, **options)
-                    os.replace(cached + ".part", cached)
+                    # A name of this build's own: a second build making the
+                    # same version at the same time must not finish ours.
+                    part = f"{cached}.{os.getpid()}.part"
+                    resized.save(part, pil_format, **options)
+                    os.replace(part, cached)
                 planned.append((variant, cached))
     return planned
 
