@@ -28,6 +28,21 @@ def free_port():
         return sock.getsockname()[1]
 
 
+LOOPBACK = ("0100007F", "00000000000000000000000001000000")  # 127.0.0.1, ::1 as /proc/net shows them
+
+
+def listening_addresses(port):
+    """The addresses a server listens on at ``port``, as /proc/net shows them."""
+    listening = []
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            local, state = line.split()[1], line.split()[3]
+            address, hexport = local.rsplit(":", 1)
+            if int(hexport, 16) == port and state == "0A":
+                listening.append(address)
+    return listening
+
+
 def copy_project(target):
     """A private copy of the project, for tests that change files."""
     target = Path(target)

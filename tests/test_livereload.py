@@ -6,21 +6,24 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
-from sitebuild import copy_project, free_port, published_cases
+from sitebuild import LOOPBACK, copy_project, free_port, listening_addresses, published_cases
 
 
 def fetch(url):
+    """(status, body); the body of an error page too."""
     try:
         with urllib.request.urlopen(url, timeout=5) as response:
             return response.status, response.read().decode("utf-8")
-    except OSError as error:
-        return getattr(error, "code", None), ""
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8", errors="replace")
+    except OSError:
+        return None, ""
 
 
 def wait_for(url, condition, timeout=90):
@@ -94,17 +97,9 @@ def test_theme_and_plugin_changes_rebuild_too(preview_server):
 
 def test_the_preview_listens_on_loopback_only(preview_server):
     _, base = preview_server
-    port = int(base.rsplit(":", 1)[1])
-    loopback = ("0100007F", "00000000000000000000000001000000")  # 127.0.0.1, ::1
-    listening = []
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        for line in Path(table).read_text().splitlines()[1:]:
-            local, state = line.split()[1], line.split()[3]
-            address, hexport = local.rsplit(":", 1)
-            if int(hexport, 16) == port and state == "0A":
-                listening.append(address)
+    listening = listening_addresses(int(base.rsplit(":", 1)[1]))
     assert listening
-    assert all(address in loopback for address in listening), listening
+    assert all(address in LOOPBACK for address in listening), listening
 
 
 def served_throughout(url, condition, timeout=90):
