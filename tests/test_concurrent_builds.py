@@ -108,8 +108,8 @@ def test_a_leftover_publish_folder_is_cleared(project):
     assert "Überbleibsel" not in (project / "output" / "fall" / "1" / "index.html").read_text(encoding="utf-8")
 
 
-def test_replacing_output_swaps_whole_folders(tmp_path):
-    sys.path.insert(0, str(ROOT))  # where tasks.py finds sitetasks
+def test_replacing_output_swaps_whole_folders(tmp_path, monkeypatch):
+    monkeypatch.syspath_prepend(str(ROOT))  # where tasks.py finds sitetasks
     from sitetasks.output import replace_output
 
     output, new = tmp_path / "output", tmp_path / "new"

@@ -12,7 +12,7 @@ import urllib.request
 import pytest
 from bs4 import BeautifulSoup
 
-from sitebuild import LOOPBACK, copy_project, free_port, listening_addresses, published_cases
+from sitebuild import LOOPBACK, ROOT, copy_project, free_port, listening_addresses, published_cases
 
 
 def fetch(url):
@@ -127,3 +127,79 @@ def test_a_broken_case_shows_its_error_and_the_site_recovers(preview_server):
     broken.path.write_text(original, encoding="utf-8")
     served_throughout(base + "/", lambda body: "build-problems" not in body)
     served_throughout(f"{base}/fall/{broken.number}/", lambda body: "build-problems" not in body)
+
+
+def test_a_case_number_that_crashes_is_shown_and_the_next_good_save_is_served(preview_server):
+    project, base = preview_server
+    broken, other = published_cases(project / "content")[:2]
+    original = broken.path.read_text(encoding="utf-8")
+    # "²" passes str.isdigit() but not int(): AltGr+2 on a German keyboard.
+    broken.path.write_text(original.replace(f"Fall: {broken.number}\n", "Fall: ²\n"), encoding="utf-8")
+
+    body = served_throughout(base + "/", lambda body: "build-problems" in body)
+    shown = " ".join(BeautifulSoup(body, "html.parser").select_one(".build-problems").get_text().split())
+    assert "²" in shown
+    served_throughout(f"{base}/fall/{other.number}/", lambda body: "build-problems" in body)
+
+    # The preview still watches: the fix and the next edit are served.
+    broken.path.write_text(original + "\nEin Satz aus der Frühschicht.\n", encoding="utf-8")
+    served_throughout(f"{base}/fall/{broken.number}/", lambda body: "Frühschicht" in body)
+    served_throughout(base + "/", lambda body: "build-problems" not in body)
+
+
+def test_a_deleted_case_is_no_longer_served(preview_server):
+    project, base = preview_server
+    deleted, other = published_cases(project / "content")[:2]
+    wait_for(f"{base}/fall/{deleted.number}/", lambda status, _: status == 200)
+    deleted.path.unlink()
+    status, body = wait_for(f"{base}/fall/{deleted.number}/", lambda status, _: status == 404)
+    assert "Diese Seite gibt es nicht (mehr)" in body
+    assert fetch(f"{base}/fall/{other.number}/")[0] == 200
+
+
+def test_odd_addresses_get_the_sites_404_page(preview_server):
+    _, base = preview_server
+    for address in ("/gibt-es-nicht/", "/%00", "/fall/%00/"):
+        status, body = fetch(base + address)
+        assert status == 404, address
+        assert "Diese Seite gibt es nicht (mehr)" in body
+
+
+def test_the_watcher_survives_any_error_and_says_so(monkeypatch, capsys):
+    """Whatever a rebuild raises, the preview reports it and keeps watching."""
+    import watchfiles
+
+    monkeypatch.syspath_prepend(str(ROOT))
+    import tasks
+
+    edit = {(watchfiles.Change.modified, str(tasks.CONTENT / "faelle" / "fall-01.md"))}
+    monkeypatch.setattr(watchfiles, "watch", lambda *args, **kwargs: iter([edit, edit]))
+
+    class Builds:
+        calls = 0
+
+        def content_changed(self):
+            self.calls += 1
+            if self.calls == 1:
+                raise ValueError("invalid literal for int() with base 10: '²'")
+
+        def failed(self, text):
+            self.shown = text
+
+    builds = Builds()
+    tasks.watch_sources(builds)
+    assert builds.calls == 2
+    assert builds.shown == "ValueError: invalid literal for int() with base 10: '²'"
+    assert "Die Vorschau beobachtet weiter" in capsys.readouterr().out
+
+
+def test_a_second_preview_on_the_same_port_is_a_message(preview_server):
+    project, base = preview_server
+    port = base.rsplit(":", 1)[1]
+    result = subprocess.run(
+        [sys.executable, "-m", "invoke", "livereload", "--port", port],
+        cwd=project, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode != 0
+    assert f"Port {port} ist schon belegt" in " ".join(result.stderr.split())
+    assert "Traceback" not in result.stderr
