@@ -11,6 +11,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 from invoke import task
@@ -186,7 +187,7 @@ class PreviewBuilds:
             PREVIEW_PROBLEM.unlink(missing_ok=True)
             print(f"Neu gebaut: {local_url(self.port)}/", flush=True)
         else:
-            self.failed("\n".join(lines))
+            self.failed(textwrap.dedent("\n".join(lines)))
             print("Der Bau ist fehlgeschlagen; die Meldungen stehen oben.", flush=True)
         self._reload()
 

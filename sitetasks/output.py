@@ -45,12 +45,15 @@ def run(command, *, lock, cwd, keep_lines=0):
     with subprocess.Popen(
         command, cwd=cwd, pass_fds=(lock.fileno(),), stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT, text=True, errors="replace",
+        # Pelican's console wraps at 80 columns when not in a terminal;
+        # wider, a message stays on one line of the preview's banner.
+        env={**os.environ, "COLUMNS": "200"},
     ) as process:
         for line in process.stdout:
-            sys.stdout.write(line)
-            sys.stdout.flush()
-            if line.strip():
-                tail.append(line.rstrip())
+            line = line.rstrip()
+            print(line, flush=True)
+            if line:
+                tail.append(line)
     return process.returncode, list(tail)
 
 

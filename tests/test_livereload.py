@@ -203,3 +203,20 @@ def test_a_second_preview_on_the_same_port_is_a_message(preview_server):
     assert result.returncode != 0
     assert f"Port {port} ist schon belegt" in " ".join(result.stderr.split())
     assert "Traceback" not in result.stderr
+
+
+def test_a_build_that_does_not_finish_is_shown_on_the_last_good_pages(preview_server):
+    project, base = preview_server
+    case = published_cases(project / "content")[0]
+    settings = project / "pelicanconf.py"
+    original = settings.read_text(encoding="utf-8")
+    settings.write_text(original + "\nDEFAULT_PAGINATION = (\n", encoding="utf-8")
+
+    body = served_throughout(f"{base}/fall/{case.number}/", lambda body: "build-problems" in body)
+    banner = BeautifulSoup(body, "html.parser").select_one(".build-problems")
+    assert "Vorschau: Der letzte Bau ist fehlgeschlagen" in " ".join(banner.get_text().split())
+    assert "SyntaxError" in banner.pre.get_text()
+    assert BeautifulSoup(body, "html.parser").h1  # the page itself is still there
+
+    settings.write_text(original, encoding="utf-8")
+    served_throughout(f"{base}/fall/{case.number}/", lambda body: "build-problems" not in body)
