@@ -280,9 +280,9 @@ def watch_sources(builds):
     watchfiles reports changes as they happen (inotify), so an edited case
     is rebuilt at once, not at the next poll.
     """
-    from watchfiles import watch
-
     import traceback
+
+    from watchfiles import watch
 
     sources = [CONTENT, ROOT / "theme", ROOT / "plugins", PELICANCONF, PUBLISHCONF]
     code = [str(p) for p in CODE]
