@@ -131,6 +131,8 @@ def serve(c, port=DEFAULT_PORT):
     from sitetasks.serving import check_port_free, site_server
 
     port = port_or_exit(port)
+    if not (OUTPUT / "index.html").is_file():
+        sys.exit("In output/ ist noch keine Website. Bauen Sie sie zuerst: invoke build (oder gleich make serve).")
     try:
         check_port_free(HOST, port)
     except OSError as error:

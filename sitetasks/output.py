@@ -103,7 +103,7 @@ def replace_output(new, output):
             os.replace(old, output)
             raise
         new = old
-    shutil.rmtree(new)
+    clear(new)
 
 
 def _identity(folder):

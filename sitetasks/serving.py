@@ -40,7 +40,11 @@ def check_port_free(host, port):
         except OSError as error:
             if error.errno == errno.EADDRINUSE:
                 raise OSError(error.errno, busy_port_message(port)) from None
-            raise
+            raise OSError(
+                error.errno,
+                f"Port {port} lässt sich nicht öffnen ({error.strerror}). "
+                "Wählen Sie einen Port über 1024, z. B. --port 8001.",
+            ) from None
 
 
 class SiteRequestHandler(SimpleHTTPRequestHandler):

@@ -78,3 +78,13 @@ def test_the_server_listens_on_loopback_only(served):
     listening = listening_addresses(int(base.rsplit(":", 1)[1]))
     assert listening
     assert all(address in LOOPBACK for address in listening), listening
+
+
+def test_serving_before_building_is_a_message(tmp_path):
+    project = copy_project(tmp_path / "site")
+    result = subprocess.run(
+        [sys.executable, "-m", "invoke", "serve", "--port", str(free_port())],
+        cwd=project, capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode != 0
+    assert "In output/ ist noch keine Website. Bauen Sie sie zuerst: invoke build" in one_line(result.stderr)
