@@ -76,6 +76,9 @@ def build_output(settings, *, lock, strict=False, overrides=None, publishing=Fal
 
 
 def port_or_exit(port):
+    """The port given (a text, so invoke never fails on it first), or the default."""
+    if port is None:
+        return DEFAULT_PORT
     try:
         return port_number(port)
     except ValueError as error:
@@ -102,8 +105,8 @@ def preview_overrides(port):
     return {"SITEURL": url, "FEED_DOMAIN": url}
 
 
-@task(help={"port": "port the preview will be served on (for absolute feed links)"})
-def build(c, port=DEFAULT_PORT):
+@task(help={"port": "port the preview will be served on, for absolute feed links (default 8000)"})
+def build(c, port=None):
     """Build the local version of the site into output/."""
     port = port_or_exit(port)
     with build_lock(BUILD_LOCK) as lock:
@@ -120,13 +123,13 @@ def clean(c):
 
 
 @task(pre=[clean])
-def rebuild(c, port=DEFAULT_PORT):
+def rebuild(c, port=None):
     """Build the local version of the site from scratch."""
     build(c, port=port)
 
 
 @task(help={"port": "port to listen on (default 8000)"})
-def serve(c, port=DEFAULT_PORT):
+def serve(c, port=None):
     """Serve output/ at http://127.0.0.1:PORT/ (no rebuilds; see livereload)."""
     from sitetasks.serving import check_port_free, site_server
 
@@ -304,7 +307,7 @@ def watch_sources(builds):
 
 
 @task(help={"port": "port to listen on (default 8000)"})
-def livereload(c, port=DEFAULT_PORT):
+def livereload(c, port=None):
     """Build, serve on 127.0.0.1 and rebuild and reload the browser on every change."""
     import threading
 

@@ -124,11 +124,12 @@ def test_replacing_output_swaps_whole_folders(tmp_path, monkeypatch):
     assert not new.exists()
 
 
-def test_a_bad_port_is_refused_with_a_message(project):
+@pytest.mark.parametrize("port", ["99999", "acht"])
+def test_a_bad_port_is_refused_with_a_message(project, port):
     result = subprocess.run(
-        [sys.executable, "-m", "invoke", "build", "--port", "99999"], cwd=project, capture_output=True, text=True,
+        [sys.executable, "-m", "invoke", "build", "--port", port], cwd=project, capture_output=True, text=True,
     )
     assert result.returncode != 0
-    assert "„99999“ ist kein Port. Erlaubt ist eine ganze Zahl von 1 bis 65535" in one_line(result.stderr)
+    assert f"„{port}“ ist kein Port. Erlaubt ist eine ganze Zahl von 1 bis 65535" in one_line(result.stderr)
     assert "Traceback" not in result.stderr
     assert not (project / "output").exists()
