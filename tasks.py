@@ -6,10 +6,12 @@ environment). The names follow pelican-quickstart's tasks.py.
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 from invoke import task
@@ -22,23 +24,65 @@ PUBLISHCONF = ROOT / "publishconf.py"
 HOST = "127.0.0.1"  # the preview is for the author only, never the network
 DEFAULT_PORT = 8000
 # Tasks use the case model of the plugins (numbers, file names, checks)
-# and the project's own packages (importer, benchmark).
+# and the project's own packages (importer, benchmark, sitetasks).
 sys.path.insert(0, str(ROOT / "plugins"))
 sys.path.insert(0, str(ROOT))
+
+from sitetasks.output import build_lock, clear, forget_published, is_published, mark_published, replace_output, run  # noqa: E402
+from sitetasks.serving import port_number  # noqa: E402
+
+# One build at a time; a build is made next to output/ and then put in its place.
+BUILD_LOCK = ROOT / "cache" / "build.lock"
+BUILD_STAGING = ROOT / ".build-new"
+PUBLISH_STAGING = ROOT / ".publish-new"
+# Written last by a successful publish; deploy ships nothing else.
+PUBLISHED_MARKER = ROOT / "cache" / "published.json"
 
 
 def local_url(port):
     return f"http://{HOST}:{port}"
 
 
-def pelican(settings, output, *, strict=False, overrides=None):
+def pelican(settings, output, *, lock, strict=False, overrides=None):
     """Run one Pelican build in a fresh process; return True on success.
 
     A fresh process picks up changes to plugins and settings and keeps a
     crashing build from taking the preview server down with it.
     """
     command = pelican_command(settings, output, strict=strict, overrides=overrides)
-    return subprocess.run(command, cwd=ROOT).returncode == 0
+    return run(command, lock=lock, cwd=ROOT)[0] == 0
+
+
+def build_output(settings, *, lock, strict=False, overrides=None, publishing=False, keep_lines=0):
+    """Build the whole site next to output/, then put it in place in one step.
+
+    Returns (success, last lines of the build's output if asked for). A
+    failed build leaves output/ as it was; a folder left by a killed build
+    is cleared first (the lock says no build is using it).
+    """
+    staging = PUBLISH_STAGING if publishing else BUILD_STAGING
+    clear(staging)
+    if not publishing:
+        forget_published(PUBLISHED_MARKER)
+    command = pelican_command(settings, staging, strict=strict, overrides=overrides)
+    returncode, lines = run(command, lock=lock, cwd=ROOT, keep_lines=keep_lines)
+    if returncode != 0:
+        clear(staging)
+        return False, lines
+    replace_output(staging, OUTPUT)
+    if publishing:
+        mark_published(OUTPUT, PUBLISHED_MARKER)
+    return True, lines
+
+
+def port_or_exit(port):
+    """The port given (a text, so invoke never fails on it first), or the default."""
+    if port is None:
+        return DEFAULT_PORT
+    try:
+        return port_number(port)
+    except ValueError as error:
+        sys.exit(str(error))
 
 
 def pelican_command(settings, output, *, strict=False, overrides=None):
@@ -61,37 +105,43 @@ def preview_overrides(port):
     return {"SITEURL": url, "FEED_DOMAIN": url}
 
 
-@task(help={"port": "port the preview will be served on (for absolute feed links)"})
-def build(c, port=DEFAULT_PORT):
+@task(help={"port": "port the preview will be served on, for absolute feed links (default 8000)"})
+def build(c, port=None):
     """Build the local version of the site into output/."""
-    if not pelican(PELICANCONF, OUTPUT, overrides=preview_overrides(port)):
-        sys.exit(1)
+    port = port_or_exit(port)
+    with build_lock(BUILD_LOCK) as lock:
+        if not build_output(PELICANCONF, lock=lock, overrides=preview_overrides(port))[0]:
+            sys.exit(1)
 
 
 @task
 def clean(c):
     """Remove the generated site."""
-    if OUTPUT.is_dir():
-        shutil.rmtree(OUTPUT)
+    with build_lock(BUILD_LOCK):
+        forget_published(PUBLISHED_MARKER)
+        clear(OUTPUT)
 
 
 @task(pre=[clean])
-def rebuild(c, port=DEFAULT_PORT):
+def rebuild(c, port=None):
     """Build the local version of the site from scratch."""
     build(c, port=port)
 
 
 @task(help={"port": "port to listen on (default 8000)"})
-def serve(c, port=DEFAULT_PORT):
+def serve(c, port=None):
     """Serve output/ at http://127.0.0.1:PORT/ (no rebuilds; see livereload)."""
-    from pelican.server import ComplexHTTPRequestHandler, RootedHTTPServer
+    from sitetasks.serving import check_port_free, site_server
 
-    class Handler(ComplexHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    server = RootedHTTPServer(str(OUTPUT), (HOST, int(port)), Handler)
-    print(f"Die Website läuft auf {local_url(port)}/ (Strg+C beendet)")
+    port = port_or_exit(port)
+    if not (OUTPUT / "index.html").is_file():
+        sys.exit("In output/ ist noch keine Website. Bauen Sie sie zuerst: invoke build (oder gleich make serve).")
+    try:
+        check_port_free(HOST, port)
+    except OSError as error:
+        sys.exit(error.strerror)
+    server = site_server(OUTPUT, HOST, port)
+    print(f"Die Website läuft auf {local_url(port)}/ (Strg+C beendet)", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -99,6 +149,8 @@ def serve(c, port=DEFAULT_PORT):
 
 
 PREVIEW_CACHE = ROOT / "cache" / "preview"
+# While the last preview build has failed: what went wrong, shown on every page.
+PREVIEW_PROBLEM = ROOT / "cache" / "preview-problem.txt"
 # Code and settings shape every cached case; a change to them starts afresh.
 CODE = [ROOT / "plugins", PELICANCONF, PUBLISHCONF]
 
@@ -135,12 +187,24 @@ class PreviewBuilds:
     def _case_times():
         return {p: p.stat().st_mtime_ns for p in (CONTENT / "faelle").glob("*.md")}
 
-    def _report(self, ok):
+    def _report(self, ok, lines):
         if ok:
+            PREVIEW_PROBLEM.unlink(missing_ok=True)
             print(f"Neu gebaut: {local_url(self.port)}/", flush=True)
-            self.reload_marker.touch()
         else:
+            self.failed(textwrap.dedent("\n".join(lines)))
             print("Der Bau ist fehlgeschlagen; die Meldungen stehen oben.", flush=True)
+        self._reload()
+
+    def _reload(self):
+        if OUTPUT.is_dir():
+            self.reload_marker.touch()
+
+    def failed(self, text):
+        """Show ``text`` on every page of the preview until a build succeeds."""
+        PREVIEW_PROBLEM.parent.mkdir(parents=True, exist_ok=True)
+        PREVIEW_PROBLEM.write_text(text, encoding="utf-8")
+        self._reload()
 
     def stop(self):
         """Stop a background build of the whole site, if one is running."""
@@ -153,7 +217,9 @@ class PreviewBuilds:
     def whole_site(self):
         self.stop()
         self.case_times = self._case_times()
-        self._report(pelican(PELICANCONF, OUTPUT, overrides=self.overrides))
+        with build_lock(BUILD_LOCK) as lock:
+            # Built afresh and swapped in, so pages of deleted cases are gone.
+            self._report(*build_output(PELICANCONF, lock=lock, overrides=self.overrides, keep_lines=12))
 
     def whole_site_afresh(self):
         shutil.rmtree(PREVIEW_CACHE, ignore_errors=True)
@@ -185,7 +251,7 @@ class PreviewBuilds:
                 pages.append(f"{folder}/{number}/index.html")
         except CaseError:
             return False  # the whole build reports it properly
-        with tempfile.TemporaryDirectory(prefix="vorschau-") as scratch:
+        with tempfile.TemporaryDirectory(prefix="vorschau-") as scratch, build_lock(BUILD_LOCK) as lock:
             only_these = {
                 **self.overrides,
                 "CACHE_CONTENT": False,
@@ -193,8 +259,9 @@ class PreviewBuilds:
                 "SEARCH_INDEX": False,
                 "ARTICLE_PATHS": [str(p.relative_to(CONTENT)) for p in edited],
             }
-            if not pelican(PELICANCONF, scratch, overrides=only_these):
+            if not pelican(PELICANCONF, scratch, lock=lock, overrides=only_these) or not OUTPUT.is_dir():
                 return False
+            forget_published(PUBLISHED_MARKER)
             for page in pages:
                 built = Path(scratch) / page
                 target = OUTPUT / page
@@ -202,22 +269,14 @@ class PreviewBuilds:
                 shutil.copyfile(built, str(target) + ".neu")
                 os.replace(str(target) + ".neu", target)
         print(f"Sofort neu: {', '.join(pages)}; die ganze Website folgt.", flush=True)
-        self.reload_marker.touch()
+        self._reload()
         return True
 
     def _whole_site_in_background(self):
-        command = [sys.executable, "-c", _BUILD_THEN_MARK, str(self.reload_marker), *pelican_command(
-            PELICANCONF, OUTPUT, overrides=self.overrides)]
+        # The same whole build as in the foreground, in a process the next
+        # edit can stop (with the build it runs).
+        command = [sys.executable, "-c", f"import tasks; tasks.PreviewBuilds({self.port}).whole_site()"]
         self.background = subprocess.Popen(command, cwd=ROOT, start_new_session=True)
-
-
-# Runs a build and touches a marker file when it has succeeded.
-_BUILD_THEN_MARK = (
-    "import pathlib, subprocess, sys;"
-    "ok = subprocess.run(sys.argv[2:]).returncode == 0;"
-    "ok and pathlib.Path(sys.argv[1]).touch();"
-    "print('Neu gebaut: ganze Website.' if ok else 'Der Bau ist fehlgeschlagen.', flush=True)"
-)
 
 
 def watch_sources(builds):
@@ -226,31 +285,46 @@ def watch_sources(builds):
     watchfiles reports changes as they happen (inotify), so an edited case
     is rebuilt at once, not at the next poll.
     """
+    import traceback
+
     from watchfiles import watch
 
     sources = [CONTENT, ROOT / "theme", ROOT / "plugins", PELICANCONF, PUBLISHCONF]
     code = [str(p) for p in CODE]
     for changes in watch(*sources, debounce=50, step=20, watch_filter=lambda _, p: not is_bytecode(p)):
         changed = [path for _, path in changes]
-        if any(path.startswith(tuple(code)) for path in changed):
-            builds.whole_site_afresh()
-        elif all(path.startswith(str(CONTENT)) for path in changed):
-            builds.content_changed()
-        else:
-            builds.whole_site()
+        try:
+            if any(path.startswith(tuple(code)) for path in changed):
+                builds.whole_site_afresh()
+            elif all(path.startswith(str(CONTENT)) for path in changed):
+                builds.content_changed()
+            else:
+                builds.whole_site()
+        except Exception as error:  # noqa: BLE001 - the preview must keep watching
+            traceback.print_exc()
+            builds.failed("".join(traceback.format_exception_only(error)).strip())
+            print("Die Vorschau beobachtet weiter; nach dem nächsten Speichern baut sie neu.", flush=True)
 
 
 @task(help={"port": "port to listen on (default 8000)"})
-def livereload(c, port=DEFAULT_PORT):
+def livereload(c, port=None):
     """Build, serve on 127.0.0.1 and rebuild and reload the browser on every change."""
     import threading
 
     from livereload import Server
 
-    builds = PreviewBuilds(int(port))
+    from sitetasks.serving import check_port_free, preview_file_handler
+
+    port = port_or_exit(port)
+    try:
+        check_port_free(HOST, port)
+    except OSError as error:
+        sys.exit(error.strerror)
+    builds = PreviewBuilds(port)
     builds.whole_site_afresh()
     threading.Thread(target=watch_sources, args=(builds,), daemon=True).start()
     server = Server()
+    server.SFH = preview_file_handler(PREVIEW_PROBLEM)
     server.watch(str(builds.reload_marker))  # only reloads the browser
     print(f"Vorschau: {local_url(port)}/ (Strg+C beendet)", flush=True)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
@@ -263,34 +337,23 @@ def livereload(c, port=DEFAULT_PORT):
 @task
 def preview(c):
     """Build the site with the published settings (publishconf.py) into output/."""
-    if not pelican(PUBLISHCONF, OUTPUT):
-        sys.exit(1)
+    with build_lock(BUILD_LOCK) as lock:
+        if not build_output(PUBLISHCONF, lock=lock)[0]:
+            sys.exit(1)
 
 
 @task
 def publish(c):
     """Build the published site strictly; replace output/ only if it all succeeds."""
-    staging = ROOT / ".publish-new"
-    previous = ROOT / ".publish-old"
-    for leftover in (staging, previous):
-        if leftover.exists():
-            shutil.rmtree(leftover)
-    if not pelican(PUBLISHCONF, staging, strict=True):
-        shutil.rmtree(staging, ignore_errors=True)
-        print(
-            "Veröffentlichung abgebrochen: der Bau meldet die Fehler oben. "
-            "output/ ist unverändert.",
-            file=sys.stderr,
-        )
-        sys.exit(1)
-    if OUTPUT.exists():
-        os.replace(OUTPUT, previous)
-    try:
-        os.replace(staging, OUTPUT)
-    except OSError:
-        os.replace(previous, OUTPUT)
-        raise
-    shutil.rmtree(previous, ignore_errors=True)
+    with build_lock(BUILD_LOCK) as lock:
+        clear(ROOT / ".publish-old")  # left by earlier versions of this task
+        if not build_output(PUBLISHCONF, lock=lock, strict=True, publishing=True)[0]:
+            print(
+                "Veröffentlichung abgebrochen: der Bau meldet die Fehler oben. "
+                "output/ ist unverändert.",
+                file=sys.stderr,
+            )
+            sys.exit(1)
     print(f"Fertig: die veröffentlichte Fassung liegt in {OUTPUT.relative_to(ROOT)}/")
 
 
@@ -304,9 +367,9 @@ def booklet(c):
     save_as = DEFAULT_SETTINGS["BOOKLET_SAVE_AS"]
     # A build with the published settings: the booklet names the cases'
     # real addresses and holds no draft. The search index is not needed.
-    with tempfile.TemporaryDirectory(prefix="tipp-heft-") as scratch:
+    with build_lock(BUILD_LOCK) as lock, tempfile.TemporaryDirectory(prefix="tipp-heft-") as scratch:
         built = Path(scratch) / save_as
-        if not pelican(PUBLISHCONF, scratch, overrides={"SEARCH_INDEX": False}) or not built.is_file():
+        if not pelican(PUBLISHCONF, scratch, lock=lock, overrides={"SEARCH_INDEX": False}) or not built.is_file():
             print("Kein Tipp-Heft: der Bau meldet die Fehler oben.", file=sys.stderr)
             sys.exit(1)
         target = OUTPUT / save_as
@@ -324,14 +387,17 @@ def published_settings():
 @task(help={"dry-run": "only print what would be run"})
 def deploy(c, dry_run=False):
     """Copy the published site in output/ to its host (DEPLOY in publishconf.py)."""
-    settings = published_settings()
-    deploy_settings = settings.get("DEPLOY") or {}
-    robots = OUTPUT / "robots.txt"
-    if not robots.is_file() or settings["SITEURL"] not in robots.read_text(encoding="utf-8"):
-        sys.exit(
-            "output/ ist nicht die veröffentlichte Fassung. "
-            "Führen Sie zuerst „invoke publish“ aus."
-        )
+    with build_lock(BUILD_LOCK):  # no build replaces output/ while it is copied
+        if not is_published(OUTPUT, PUBLISHED_MARKER):
+            sys.exit(
+                "output/ ist nicht die veröffentlichte Fassung (ein anderer Bau hat sie seit dem "
+                "letzten gelungenen „invoke publish“ ersetzt, oder es gab keins). "
+                "Führen Sie zuerst „invoke publish“ aus."
+            )
+        ship(published_settings().get("DEPLOY") or {}, dry_run)
+
+
+def ship(deploy_settings, dry_run):
     method = deploy_settings.get("method")
     if method == "rsync":
         command = ["rsync", "--archive", "--compress", "--delete", "--verbose", f"{OUTPUT}/", deploy_settings["target"]]
@@ -348,8 +414,21 @@ def deploy(c, dry_run=False):
             "oder {\"method\": \"gh-pages\"}."
         )
     print(" ".join(command))
-    if not dry_run:
-        subprocess.run(command, cwd=ROOT, check=True)
+    if dry_run:
+        return
+    try:
+        returncode = subprocess.run(command, cwd=ROOT).returncode
+    except FileNotFoundError:
+        sys.exit(
+            f"„{command[0]}“ ist nicht installiert. Installieren Sie es (unter Debian: "
+            f"sudo apt install {command[0]}) und rufen Sie „invoke deploy“ noch einmal auf."
+        )
+    if returncode != 0:
+        sys.exit(
+            f"Das Hochladen ist fehlgeschlagen ({command[0]} endete mit Code {returncode}); "
+            "die Meldungen stehen oben. Auf dem Server hat sich womöglich schon ein Teil geändert: "
+            "rufen Sie „invoke deploy“ noch einmal auf, sobald die Ursache behoben ist."
+        )
 
 
 @task
@@ -358,6 +437,7 @@ def check(c):
     import logging
     import tempfile
 
+    from cases.model import CaseError
     from pelican import Pelican
     from pelican.settings import read_settings
 
@@ -376,7 +456,10 @@ def check(c):
         settings = read_settings(
             str(PELICANCONF), override={"OUTPUT_PATH": output, "SEARCH_INDEX": False}
         )
-        Pelican(settings).run()
+        try:
+            Pelican(settings).run()
+        except CaseError as error:
+            collect.messages.append(str(error))
     logging.getLogger().removeHandler(collect)
     if collect.messages:
         print("\n".join(collect.messages))
@@ -414,6 +497,14 @@ def new_case(c, title):
     from cases.checks import case_numbers
     from cases.model import case_filename
 
+    # The title becomes one header line: a line break in it would start
+    # header lines of its own (e.g. another "Fall:").
+    one_line = re.sub(r" *[\x00-\x1f\x7f-\x9f\u2028\u2029]+ *", " ", title).strip()
+    if not one_line:
+        sys.exit("Der Titel ist leer. Geben Sie ihn so an: invoke new-case --title \"Der »eingebaute« Kunde und …\"")
+    if one_line != title.strip():
+        print(f"Hinweis: Zeilenumbrüche und Steuerzeichen im Titel sind jetzt Leerzeichen: „{one_line}“.", file=sys.stderr)
+    title = one_line
     numbers = case_numbers(CONTENT / "faelle")
     number = max(numbers, default=0) + 1
     path = CONTENT / "faelle" / case_filename(number, title)

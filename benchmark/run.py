@@ -24,7 +24,7 @@ from pathlib import Path
 from .corpus import write_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
-SITE_FILES = ["content", "theme", "plugins", "importer", "pelicanconf.py", "publishconf.py", "tasks.py"]
+SITE_FILES = ["content", "theme", "plugins", "importer", "sitetasks", "pelicanconf.py", "publishconf.py", "tasks.py"]
 BARE_SETTINGS = """\
 # Bare Pelican: default theme, no plugins, no typogrify, default Markdown.
 PATH = "content"

@@ -17,7 +17,7 @@ from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
-PROJECT_FILES = ["content", "theme", "plugins", "importer", "benchmark", "pelicanconf.py", "publishconf.py", "tasks.py"]
+PROJECT_FILES = ["content", "theme", "plugins", "importer", "benchmark", "sitetasks", "pelicanconf.py", "publishconf.py", "tasks.py"]
 # Builds in one test session share one cache, so the German compound
 # splitter's model is loaded once rather than for every build. A new
 # session starts empty: what an earlier run (or older code) left behind
@@ -30,6 +30,21 @@ def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+LOOPBACK = ("0100007F", "00000000000000000000000001000000")  # 127.0.0.1, ::1 as /proc/net shows them
+
+
+def listening_addresses(port):
+    """The addresses a server listens on at ``port``, as /proc/net shows them."""
+    listening = []
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            local, state = line.split()[1], line.split()[3]
+            address, hexport = local.rsplit(":", 1)
+            if int(hexport, 16) == port and state == "0A":
+                listening.append(address)
+    return listening
 
 
 def copy_project(target):

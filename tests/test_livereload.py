@@ -6,21 +6,24 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
-from sitebuild import copy_project, free_port, published_cases
+from sitebuild import LOOPBACK, ROOT, copy_project, free_port, listening_addresses, published_cases
 
 
 def fetch(url):
+    """(status, body); the body of an error page too."""
     try:
         with urllib.request.urlopen(url, timeout=5) as response:
             return response.status, response.read().decode("utf-8")
-    except OSError as error:
-        return getattr(error, "code", None), ""
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8", errors="replace")
+    except OSError:
+        return None, ""
 
 
 def wait_for(url, condition, timeout=90):
@@ -94,17 +97,9 @@ def test_theme_and_plugin_changes_rebuild_too(preview_server):
 
 def test_the_preview_listens_on_loopback_only(preview_server):
     _, base = preview_server
-    port = int(base.rsplit(":", 1)[1])
-    loopback = ("0100007F", "00000000000000000000000001000000")  # 127.0.0.1, ::1
-    listening = []
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        for line in Path(table).read_text().splitlines()[1:]:
-            local, state = line.split()[1], line.split()[3]
-            address, hexport = local.rsplit(":", 1)
-            if int(hexport, 16) == port and state == "0A":
-                listening.append(address)
+    listening = listening_addresses(int(base.rsplit(":", 1)[1]))
     assert listening
-    assert all(address in loopback for address in listening), listening
+    assert all(address in LOOPBACK for address in listening), listening
 
 
 def served_throughout(url, condition, timeout=90):
@@ -132,3 +127,96 @@ def test_a_broken_case_shows_its_error_and_the_site_recovers(preview_server):
     broken.path.write_text(original, encoding="utf-8")
     served_throughout(base + "/", lambda body: "build-problems" not in body)
     served_throughout(f"{base}/fall/{broken.number}/", lambda body: "build-problems" not in body)
+
+
+def test_a_case_number_that_crashes_is_shown_and_the_next_good_save_is_served(preview_server):
+    project, base = preview_server
+    broken, other = published_cases(project / "content")[:2]
+    original = broken.path.read_text(encoding="utf-8")
+    # "²" passes str.isdigit() but not int(): AltGr+2 on a German keyboard.
+    broken.path.write_text(original.replace(f"Fall: {broken.number}\n", "Fall: ²\n"), encoding="utf-8")
+
+    body = served_throughout(base + "/", lambda body: "build-problems" in body)
+    shown = " ".join(BeautifulSoup(body, "html.parser").select_one(".build-problems").get_text().split())
+    assert "²" in shown
+    served_throughout(f"{base}/fall/{other.number}/", lambda body: "build-problems" in body)
+
+    # The preview still watches: the fix and the next edit are served.
+    broken.path.write_text(original + "\nEin Satz aus der Frühschicht.\n", encoding="utf-8")
+    served_throughout(f"{base}/fall/{broken.number}/", lambda body: "Frühschicht" in body)
+    served_throughout(base + "/", lambda body: "build-problems" not in body)
+
+
+def test_a_deleted_case_is_no_longer_served(preview_server):
+    project, base = preview_server
+    deleted, other = published_cases(project / "content")[:2]
+    wait_for(f"{base}/fall/{deleted.number}/", lambda status, _: status == 200)
+    deleted.path.unlink()
+    status, body = wait_for(f"{base}/fall/{deleted.number}/", lambda status, _: status == 404)
+    assert "Diese Seite gibt es nicht (mehr)" in body
+    assert fetch(f"{base}/fall/{other.number}/")[0] == 200
+
+
+def test_odd_addresses_get_the_sites_404_page(preview_server):
+    _, base = preview_server
+    for address in ("/gibt-es-nicht/", "/%00", "/fall/%00/"):
+        status, body = fetch(base + address)
+        assert status == 404, address
+        assert "Diese Seite gibt es nicht (mehr)" in body
+
+
+def test_the_watcher_survives_any_error_and_says_so(monkeypatch, capsys):
+    """Whatever a rebuild raises, the preview reports it and keeps watching."""
+    import watchfiles
+
+    monkeypatch.syspath_prepend(str(ROOT))
+    import tasks
+
+    edit = {(watchfiles.Change.modified, str(tasks.CONTENT / "faelle" / "fall-01.md"))}
+    monkeypatch.setattr(watchfiles, "watch", lambda *args, **kwargs: iter([edit, edit]))
+
+    class Builds:
+        calls = 0
+
+        def content_changed(self):
+            self.calls += 1
+            if self.calls == 1:
+                raise ValueError("invalid literal for int() with base 10: '²'")
+
+        def failed(self, text):
+            self.shown = text
+
+    builds = Builds()
+    tasks.watch_sources(builds)
+    assert builds.calls == 2
+    assert builds.shown == "ValueError: invalid literal for int() with base 10: '²'"
+    assert "Die Vorschau beobachtet weiter" in capsys.readouterr().out
+
+
+def test_a_second_preview_on_the_same_port_is_a_message(preview_server):
+    project, base = preview_server
+    port = base.rsplit(":", 1)[1]
+    result = subprocess.run(
+        [sys.executable, "-m", "invoke", "livereload", "--port", port],
+        cwd=project, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode != 0
+    assert f"Port {port} ist schon belegt" in " ".join(result.stderr.split())
+    assert "Traceback" not in result.stderr
+
+
+def test_a_build_that_does_not_finish_is_shown_on_the_last_good_pages(preview_server):
+    project, base = preview_server
+    case = published_cases(project / "content")[0]
+    settings = project / "pelicanconf.py"
+    original = settings.read_text(encoding="utf-8")
+    settings.write_text(original + "\nDEFAULT_PAGINATION = (\n", encoding="utf-8")
+
+    body = served_throughout(f"{base}/fall/{case.number}/", lambda body: "build-problems" in body)
+    banner = BeautifulSoup(body, "html.parser").select_one(".build-problems")
+    assert "Vorschau: Der letzte Bau ist fehlgeschlagen" in " ".join(banner.get_text().split())
+    assert "SyntaxError" in banner.pre.get_text()
+    assert BeautifulSoup(body, "html.parser").h1  # the page itself is still there
+
+    settings.write_text(original, encoding="utf-8")
+    served_throughout(f"{base}/fall/{case.number}/", lambda body: "build-problems" not in body)

@@ -64,3 +64,20 @@ def test_new_case_never_overwrites(project):
     assert result.returncode != 0
     assert "gibt es schon; nichts wurde überschrieben" in result.stdout + result.stderr
     assert taken.read_text(encoding="utf-8") == "Mein halbfertiger Text, nicht überschreiben!\n"
+
+
+def test_a_line_break_in_the_title_cannot_add_header_lines(project):
+    highest = max(c.number for c in demo_cases(project / "content"))
+    result = new_case(project, "Der »eingebaute« Kunde und der Umbruch\nFall: 1\nStatus: published")
+    assert result.returncode == 0, result.stderr
+    assert "Zeilenumbrüche und Steuerzeichen im Titel sind jetzt Leerzeichen" in result.stderr
+    written = project / result.stdout.splitlines()[0]
+    header = written.read_text(encoding="utf-8").partition("\n\n")[0].splitlines()
+    assert header[0] == "Title: Der »eingebaute« Kunde und der Umbruch Fall: 1 Status: published"
+    assert [line.split(":")[0] for line in header] == ["Title", "Fall", "Date", "Tags", "Summary", "Status"]
+    case = read_case(written)
+    assert case.number == highest + 1 and case.is_draft
+
+    second = new_case(project, "Der »eingebaute« Kunde und die Folge")
+    assert read_case(project / second.stdout.splitlines()[0]).number == highest + 2
+

@@ -1,6 +1,7 @@
 """Publishing never puts a half-built site online, and deploying only ships a published one."""
 
 import hashlib
+import os
 import re
 import subprocess
 import sys
@@ -82,3 +83,32 @@ def test_deploy_to_a_gh_pages_branch(published):
     result = invoke(published, "deploy", "--dry-run")
     assert result.returncode == 0, result.stderr
     assert "ghp_import" in result.stdout and "--branch gh-pages" in result.stdout
+
+
+def test_deploy_refuses_the_output_of_any_other_build(published):
+    # A lenient build with the published settings looks like the real site,
+    # but nobody checked it strictly.
+    case = published_cases(published / "content")[0]
+    case.path.write_text(re.sub(r"^Fall: .*\n", "", case.path.read_text(encoding="utf-8"), flags=re.M), encoding="utf-8")
+    assert invoke(published, "preview").returncode == 0
+    refused = invoke(published, "deploy", "--dry-run")
+    assert refused.returncode != 0
+    assert "output/ ist nicht die veröffentlichte Fassung" in refused.stderr
+    assert "rsync" not in refused.stdout
+
+
+def test_a_failed_publish_keeps_a_published_site_deployable(published):
+    case = published_cases(published / "content")[0]
+    case.path.write_text(re.sub(r"^Fall: .*\n", "", case.path.read_text(encoding="utf-8"), flags=re.M), encoding="utf-8")
+    assert invoke(published, "publish").returncode != 0
+    assert invoke(published, "deploy", "--dry-run").returncode == 0
+
+
+def test_deploy_without_rsync_is_a_message(published):
+    result = subprocess.run(
+        [sys.executable, "-m", "invoke", "deploy"], cwd=published, capture_output=True, text=True,
+        env={**os.environ, "PATH": str(published / "kein-programm")},
+    )
+    assert result.returncode != 0
+    assert "„rsync“ ist nicht installiert" in result.stderr
+    assert "Traceback" not in result.stderr

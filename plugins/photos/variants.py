@@ -92,8 +92,11 @@ def plan_variants(source, relative, cache_dir):
         os.makedirs(cache_dir, exist_ok=True)
         resized = upright.resize((variant.width, variant.height), Image.Resampling.LANCZOS)
         pil_format, options = FORMATS[variant.format]
-        resized.save(cached + ".part", pil_format, **options)
-        os.replace(cached + ".part", cached)
+        # A name of this build's own: a second build making the same
+        # version at the same time must not finish ours.
+        part = f"{cached}.{os.getpid()}.part"
+        resized.save(part, pil_format, **options)
+        os.replace(part, cached)
     return planned
 
 

@@ -181,8 +181,10 @@ class CompoundSplitter:
         if not (self.cache_file and self._changed):
             return
         os.makedirs(os.path.dirname(self.cache_file), exist_ok=True)
-        with open(self.cache_file, "w", encoding="utf-8") as handle:
+        part = f"{self.cache_file}.{os.getpid()}.part"  # never a half-written cache
+        with open(part, "w", encoding="utf-8") as handle:
             json.dump({"splitter": splitter_version(), "parts": self._cache}, handle, ensure_ascii=False, sort_keys=True, indent=0)
+        os.replace(part, self.cache_file)
         self._changed = False
 
 

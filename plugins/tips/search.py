@@ -14,6 +14,7 @@ the search scripts cut the marker and what follows from every excerpt.
 """
 
 import asyncio
+import errno
 import html
 import itertools
 import logging
@@ -142,14 +143,28 @@ def write_search_index(bundle, pages, language):
     is replaced, not mixed with."""
     from pagefind.index import PagefindIndex
 
+    # Written next to the bundle under a name of this build's own, then
+    # swapped in: a second build writing the same folder cannot mix in.
+    fresh, old = f"{bundle}.{os.getpid()}.neu", f"{bundle}.{os.getpid()}.alt"
+
     async def write():
-        config = {"force_language": language, "output_path": bundle}
+        config = {"force_language": language, "output_path": fresh}
         async with PagefindIndex(config=config) as index:
             await index.add_directory(pages)
-            if os.path.isdir(bundle):
-                shutil.rmtree(bundle)
 
     asyncio.run(write())
+    while True:
+        try:
+            os.replace(fresh, bundle)  # only while no (non-empty) bundle is there
+            break
+        except OSError as error:
+            if error.errno not in (errno.ENOTEMPTY, errno.EEXIST):
+                raise
+        try:
+            os.replace(bundle, old)
+        except FileNotFoundError:
+            continue  # another build moved it aside first
+        shutil.rmtree(old, ignore_errors=True)
     logger.info("Search index: %s", bundle)
 
 

@@ -1,0 +1,150 @@
+"""Serving output/ on 127.0.0.1: `invoke serve` and the live preview."""
+
+import errno
+import html
+import os
+import socket
+import urllib.parse
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+NOT_FOUND_PAGE = "404.html"  # the theme's own page, a direct template
+
+
+def port_number(value):
+    """The port as a number; a ValueError with a German message otherwise."""
+    text = str(value).strip()
+    if text.isascii() and text.isdigit() and 1 <= int(text) <= 65535:
+        return int(text)
+    raise ValueError(
+        f"„{value}“ ist kein Port. Erlaubt ist eine ganze Zahl von 1 bis 65535, z. B. --port 8001."
+    )
+
+
+def busy_port_message(port):
+    return (
+        f"Port {port} ist schon belegt – läuft die Vorschau schon in einem anderen Terminal? "
+        f"Beenden Sie das andere Programm (Strg+C) oder wählen Sie einen anderen Port, z. B. --port {port + 1}."
+    )
+
+
+def check_port_free(host, port):
+    """Raise OSError with a German message if ``port`` is taken, before any
+    building starts."""
+    with socket.socket() as probe:
+        # As the servers do: a port only waiting out old connections is free.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                raise OSError(error.errno, busy_port_message(port)) from None
+            raise OSError(
+                error.errno,
+                f"Port {port} lässt sich nicht öffnen ({error.strerror}). "
+                "Wählen Sie einen Port über 1024, z. B. --port 8001.",
+            ) from None
+
+
+class SiteRequestHandler(SimpleHTTPRequestHandler):
+    """Static files of the built site; the site's own page for a missing one."""
+
+    # An idle or half-open connection gives up its thread after this long
+    # (each connection has one; see ThreadingHTTPServer).
+    timeout = 30
+
+    def send_head(self):
+        if "\x00" in urllib.parse.unquote(self.path):
+            self.send_error(404)
+            return None
+        return super().send_head()
+
+    def send_error(self, code, message=None, explain=None):
+        page = Path(self.directory) / NOT_FOUND_PAGE
+        if code != 404 or not page.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def site_server(folder, host, port):
+    """A server for ``folder`` that answers each connection in a thread of
+    its own, so one slow or idle client never holds up the others."""
+    handler = partial(SiteRequestHandler, directory=os.fspath(folder))
+    return ThreadingHTTPServer((host, port), handler)
+
+
+def problem_banner(text):
+    """The preview's box for a build that did not finish, in the markup of
+    base.html's box for problems in the cases."""
+    return (
+        '<section class="build-problems" role="alert" aria-labelledby="build-problems-title">'
+        '<p id="build-problems-title"><strong>Vorschau: Der letzte Bau ist fehlgeschlagen</strong> – '
+        "die Seite zeigt den Stand davor. Die Meldungen stehen auch im Terminal der Vorschau; "
+        "nach dem nächsten guten Speichern ist alles wieder aktuell.</p>"
+        f"<pre>{html.escape(text)}</pre></section>"
+    ).encode("utf-8")
+
+
+def with_banner(page, text):
+    """``page`` (bytes) with the problem banner before its main content."""
+    at = page.find(b"<main")
+    if at < 0:
+        at = page.find(b"<body")
+        at = page.find(b">", at) + 1 if at >= 0 else 0
+    return page[:at] + problem_banner(text) + page[at:]
+
+
+def preview_file_handler(problem_note):
+    """The live preview's file handler (for livereload's Server.SFH): the
+    site's 404 page, no 500 for odd paths, and the problem banner on every
+    page while the last build has failed (its text is in ``problem_note``)."""
+    from livereload.handlers import StaticFileHandler
+    from tornado.web import HTTPError
+
+    class PreviewFileHandler(StaticFileHandler):
+        _page = None
+
+        def validate_absolute_path(self, root, absolute_path):
+            if "\x00" in absolute_path:
+                raise HTTPError(404)
+            return super().validate_absolute_path(root, absolute_path)
+
+        def compute_etag(self):
+            return None  # pages change under the preview all the time
+
+        def get_content_size(self):
+            self._page = None
+            if self.absolute_path.endswith(".html"):
+                try:
+                    text = Path(problem_note).read_text(encoding="utf-8")
+                except FileNotFoundError:
+                    text = None
+                if text is not None:
+                    self._page = with_banner(Path(self.absolute_path).read_bytes(), text)
+            return super().get_content_size() if self._page is None else len(self._page)
+
+        def get_content(self, abspath, start=None, end=None):
+            if self._page is None:
+                return super().get_content(abspath, start, end)
+            return self._page[start:end]
+
+        def write_error(self, status_code, **kwargs):
+            page = Path(self.root) / NOT_FOUND_PAGE
+            if status_code != 404 or not page.is_file():
+                super().write_error(status_code, **kwargs)
+                return
+            self.set_header("Content-Type", "text/html; charset=UTF-8")
+            self.finish(page.read_bytes())
+
+    return PreviewFileHandler
