@@ -136,14 +136,16 @@ def test_a_case_number_that_crashes_is_shown_and_the_next_good_save_is_served(pr
     # "²" passes str.isdigit() but not int(): AltGr+2 on a German keyboard.
     broken.path.write_text(original.replace(f"Fall: {broken.number}\n", "Fall: ²\n"), encoding="utf-8")
 
-    body = served_throughout(base + "/", lambda body: "build-problems" in body)
+    # The banner may first say that a build is under way; the message follows.
+    body = served_throughout(base + "/", lambda body: "build-problems" in body and "„²“" in body)
     shown = " ".join(BeautifulSoup(body, "html.parser").select_one(".build-problems").get_text().split())
-    assert "²" in shown
+    assert f"content/faelle/{broken.path.name}:2 Die Fallnummer „²“" in shown, shown
     served_throughout(f"{base}/fall/{other.number}/", lambda body: "build-problems" in body)
 
-    # The preview still watches: the fix and the next edit are served.
+    # The preview still watches: the fix and the next edit are served (the
+    # case was left out while its number was wrong, so its page returns).
     broken.path.write_text(original + "\nEin Satz aus der Frühschicht.\n", encoding="utf-8")
-    served_throughout(f"{base}/fall/{broken.number}/", lambda body: "Frühschicht" in body)
+    wait_for(f"{base}/fall/{broken.number}/", lambda status, body: status == 200 and "Frühschicht" in body)
     served_throughout(base + "/", lambda body: "build-problems" not in body)
 
 
