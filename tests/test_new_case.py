@@ -81,3 +81,17 @@ def test_a_line_break_in_the_title_cannot_add_header_lines(project):
     second = new_case(project, "Der »eingebaute« Kunde und die Folge")
     assert read_case(project / second.stdout.splitlines()[0]).number == highest + 2
 
+
+
+def test_a_case_number_in_other_digits_elsewhere_stops_nothing(project):
+    """An existing case with "Fall: ²" (AltGr+2) is no number: new-case and
+    check go on and name it, never with a traceback."""
+    case = demo_cases(project / "content")[0]
+    case.path.write_text(case.path.read_text(encoding="utf-8").replace(f"Fall: {case.number}\n", "Fall: ²\n"),
+                         encoding="utf-8")
+    result = new_case(project, "Der »eingebaute« Kunde und die hochgestellte Zwei")
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    check = subprocess.run([sys.executable, "-m", "invoke", "check"], cwd=project, capture_output=True, text=True)
+    assert check.returncode != 0 and "Traceback" not in check.stdout + check.stderr
+    assert f"{case.path.name}:2: Die Fallnummer „²“" in " ".join((check.stdout + check.stderr).split())
