@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bs4 import BeautifulSoup
+from cases.model import TIP_HEADING_PATTERN
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
@@ -110,7 +111,9 @@ class SourceCase:
         return [t.strip() for t in self.metadata.get("tags", "").split(",") if t.strip()]
 
 
-TIP_HEADING = re.compile(r"^(#{1,6})\s+(?:(?:Der\s+)?Tipp\b.*|.*\{[^}]*\.tipp\b[^}]*\})\s*$", re.M)
+# A Markdown heading whose text starts a tip (the case model's pattern), or
+# that carries the class "tipp".
+TIP_HEADING = re.compile(rf"^(#{{1,6}})\s+(?:{TIP_HEADING_PATTERN.removeprefix('^')}.*|.*\{{[^}}]*\.tipp\b[^}}]*\}})\s*$", re.M)
 
 
 def read_case(path):

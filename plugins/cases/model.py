@@ -4,6 +4,8 @@ import os
 import re
 from dataclasses import dataclass
 
+from german.spelling import fold_umlauts
+
 
 @dataclass
 class Problem:
@@ -17,6 +19,11 @@ class Problem:
     def __str__(self):
         where = self.path if self.line is None else f"{self.path}:{self.line}"
         return f"{where}: {self.message} – {self.hint}"
+
+
+# A tip section starts at a heading that reads "Der Tipp …" or "Tipp …"
+# (the tips plugin's TIPS_HEADING_PATTERN, the importer's tip lines).
+TIP_HEADING_PATTERN = r"^\s*(Der\s+)?Tipp\b"
 
 
 class CaseError(ValueError):
@@ -103,11 +110,10 @@ def parse_case_number(raw, path):
 
 # Every title of the column starts the same way; file names leave it out.
 SERIES_PREFIX = re.compile(r"^\s*Der\s+»?eingebaute«?\s+Kunde\s+(und\s+)?", re.I)
-_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "ae", "Ö": "oe", "Ü": "ue"})
 
 
 def case_filename(number, title, max_words=5):
     """fall-34-die-vergessene-rueckmeldung.md"""
-    words = re.findall(r"[a-z0-9]+", SERIES_PREFIX.sub("", title).translate(_UMLAUTS).lower())
+    words = re.findall(r"[a-z0-9]+", fold_umlauts(SERIES_PREFIX.sub("", title)).lower())
     slug = "-".join(words[:max_words]) or "ohne-titel"
     return f"fall-{number:02d}-{slug}.md"

@@ -47,8 +47,6 @@ def germanize_content(content):
             content._summary = content.metadata["summary"]
     if hasattr(content, "date"):
         content.locale_date = german_date(content.date)
-    if hasattr(content, "modified"):
-        content.locale_modified = german_date(content.modified)
 
 
 def register():

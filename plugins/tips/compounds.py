@@ -20,6 +20,8 @@ import os
 import re
 from concurrent.futures import ProcessPoolExecutor
 
+from german.spelling import fold_umlauts
+
 logger = logging.getLogger(__name__)
 
 WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
@@ -41,13 +43,6 @@ LINKS = ("es", "s", "n")
 ENDINGS = ("e", "en", "er", "es", "em")
 # Raised when the rules below change what a word splits into.
 RULES_VERSION = 2
-_FOLDS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
-
-
-def fold_umlauts(word):
-    return word.translate(_FOLDS)
-
-
 WORD_LIST = os.path.join(os.path.dirname(__file__), "data", "german-words.txt.gz")
 
 

@@ -36,7 +36,7 @@ class TipsGenerator(Generator):
         self.context["tips"] = tips
         self.context["tip_tags"] = sorted({str(t) for tip in tips for t in tip.tags})
         self.search_index = None
-        self.context["search_bundles"] = self.context["tips_search_bundles"] = []
+        self.context["search_bundles"], self.context["tips_search_bundles"] = [], []
         if self.settings["SEARCH_INDEX"]:
             size = self.settings["SEARCH_BUNDLE_SIZE"]
             self.context["search_bundles"] = bundle_folders(

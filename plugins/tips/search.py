@@ -29,6 +29,7 @@ import traceback
 from cases.markdown_text import html_to_text as plain_text
 
 from .compounds import WORD, extra_search_words
+from .records import tip_title
 
 logger = logging.getLogger(__name__)
 
@@ -86,10 +87,8 @@ class RecordMaker:
         }
 
     def tip(self, tip):
-        title = f"Tipp aus Fall {tip.case_number}: {self._strip(plain_text(tip.case.title))}"
         heading = self._strip(tip.heading)
-        if tip.count > 1 and heading:
-            title += f" – {heading}"
+        title = tip_title(tip.case_number, self._strip(plain_text(tip.case.title)), heading if tip.count > 1 and heading else None)
         url = "/" + tip.url
         return {
             "url": url,
