@@ -16,6 +16,9 @@ from pathlib import Path
 
 from invoke import task
 
+from sitetasks.output import build_lock, clear, forget_published, is_published, mark_published, replace_output, run
+from sitetasks.serving import port_number
+
 ROOT = Path(__file__).resolve().parent
 CONTENT = ROOT / "content"
 OUTPUT = ROOT / "output"
@@ -23,13 +26,7 @@ PELICANCONF = ROOT / "pelicanconf.py"
 PUBLISHCONF = ROOT / "publishconf.py"
 HOST = "127.0.0.1"  # the preview is for the author only, never the network
 DEFAULT_PORT = 8000
-# Tasks use the case model of the plugins (numbers, file names, checks)
-# and the project's own packages (importer, benchmark, sitetasks).
-sys.path.insert(0, str(ROOT / "plugins"))
-sys.path.insert(0, str(ROOT))
 
-from sitetasks.output import build_lock, clear, forget_published, is_published, mark_published, replace_output, run  # noqa: E402
-from sitetasks.serving import port_number  # noqa: E402
 
 # One build at a time; a build is made next to output/ and then put in its place.
 BUILD_LOCK = ROOT / "cache" / "build.lock"

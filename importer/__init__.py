@@ -11,9 +11,9 @@ It never overwrites a case or takes a case number twice unless told to
 wrong with one page is reported for that page, and the others are
 imported all the same.
 
-File names come from ``cases.model.case_filename`` (plugins/ must be on
-``sys.path``, as tasks.py and the tests arrange), so imported cases are
-named like the ones ``invoke new-case`` starts.
+File names come from ``cases.model.case_filename`` (the case model of
+plugins/cases), so imported cases are named like the ones
+``invoke new-case`` starts.
 """
 
 import glob

@@ -13,9 +13,8 @@ from pypdf import PdfReader
 
 from sitebuild import ROOT, TIP_HEADING, build, copy_project, demo_cases, published_cases, soup
 
-sys.path.insert(0, str(ROOT / "plugins"))
-from booklet import layout  # noqa: E402
-from cards.drawing import Fonts  # noqa: E402
+from booklet import layout
+from cards.drawing import Fonts
 
 SITEURL = "https://www.der-eingebaute-kunde.de"
 BOOKLET = "tipps/alle-tipps.pdf"

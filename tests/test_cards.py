@@ -11,8 +11,7 @@ from PIL import Image, ImageChops
 
 from sitebuild import ROOT, build, copy_project, demo_cases, published_cases, soup
 
-sys.path.insert(0, str(ROOT / "plugins"))
-from cards import drawing  # noqa: E402
+from cards import drawing
 
 SITEURL = "https://www.der-eingebaute-kunde.de"
 FONTS = drawing.Fonts(
