@@ -14,6 +14,7 @@ the search scripts cut the marker and what follows from every excerpt.
 """
 
 import asyncio
+import collections
 import errno
 import html
 import itertools
@@ -29,7 +30,7 @@ import traceback
 from cases.markdown_text import html_to_text as plain_text
 
 from .compounds import WORD, extra_search_words
-from .records import tip_title
+from tips.records import tip_title
 
 logger = logging.getLogger(__name__)
 
@@ -103,7 +104,8 @@ def record_page(record):
 
     Pagefind's Python API answers one custom record per 0.1 s, which made
     a thousand cases take minutes; a folder of pages is indexed in one
-    call. The record's real address travels as the "url" meta field.
+    call (see write_record_pages). The record's own address, a tip's
+    with its anchor, travels as the "url" meta field.
     """
     escape = html.escape
     heads = [f'<meta data-pagefind-meta="title[content]" content="{escape(record["meta"]["title"])}">']
@@ -131,14 +133,34 @@ def in_bundles(items, size):
 
 
 def write_record_pages(records, folder):
-    os.makedirs(folder, exist_ok=True)
-    for number, record in enumerate(records):
-        with open(os.path.join(folder, f"{number}.html"), "w", encoding="utf-8") as handle:
+    """Write each record's page where Pagefind, which takes a result's
+    address from the page's path, gives it the address of the page the
+    record stands for: fall/33/index.html is found as /fall/33/.
+
+    Those addresses carry no fragment, so a tip is found at its case's
+    page (the address of its box is the "url" meta field); the second tip
+    of a case goes into a second folder, and so on. Returns the folders,
+    each to be indexed as a site of its own."""
+    folders = []
+    seen = collections.Counter()
+    for record in records:
+        page = record["url"].partition("#")[0].strip("/")
+        folder_number = seen[page]
+        seen[page] += 1
+        if folder_number == len(folders):
+            folders.append(os.path.join(folder, str(folder_number)))
+        path = os.path.join(folders[folder_number], page, "index.html")
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w", encoding="utf-8") as handle:
             handle.write(record_page(record))
+    if not folders:  # an empty bundle all the same
+        folders.append(os.path.join(folder, "0"))
+        os.makedirs(folders[0])
+    return folders
 
 
-def write_search_index(bundle, pages, language):
-    """Run Pagefind on a folder of record pages; an earlier build's bundle
+def write_search_index(bundle, folders, language):
+    """Run Pagefind on folders of record pages; an earlier build's bundle
     is replaced, not mixed with."""
     from pagefind.index import PagefindIndex
 
@@ -149,7 +171,8 @@ def write_search_index(bundle, pages, language):
     async def write():
         config = {"force_language": language, "output_path": fresh}
         async with PagefindIndex(config=config) as index:
-            await index.add_directory(pages)
+            for pages in folders:
+                await index.add_directory(pages)
 
     asyncio.run(write())
     while True:
@@ -197,9 +220,9 @@ class SearchIndexProcess:
         try:
             for number, (bundle, records) in enumerate(self._make_bundles()):
                 folder = os.path.join(pages, str(number))
-                write_record_pages(records, folder)
+                folders = write_record_pages(records, folder)
                 del records
-                write_search_index(bundle, folder, self._language)
+                write_search_index(bundle, folders, self._language)
                 shutil.rmtree(folder)
             report.send(None)
         except BaseException:
