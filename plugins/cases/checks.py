@@ -127,21 +127,25 @@ def case_numbers(folder):
 
 
 def check_case_files(paths, content_path):
-    """All problems of all case files, duplicates across files included."""
+    """All problems of all case files, duplicates across files included;
+    (problems, the files that cannot be read as a case at all: no text
+    or no valid case number)."""
     problems = []
     numbered = []
+    unreadable = []
     for path in sorted(paths):
         try:
             header = read_header(path, content_path)
         except CaseError as error:
             problems.append(error.problem)
+            unreadable.append(path)
             continue
         found = check_header(header, content_path)
         problems += found
         try:
             numbered.append((parse_case_number(header.value("fall"), path), header))
         except CaseError:
-            pass
+            unreadable.append(path)
     first_with = {}
     for number, header in numbered:
         first = first_with.setdefault(number, header)
@@ -155,7 +159,7 @@ def check_case_files(paths, content_path):
                     header.line("fall"),
                 )
             )
-    return problems
+    return problems, unreadable
 
 
 def report(problems, what="den Fällen"):
