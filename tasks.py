@@ -233,10 +233,10 @@ class PreviewBuilds:
         self._whole_site_in_background()
 
     def _edited_cases_first(self, edited):
+        import tempfile
+
         from cases.checks import read_header
         from cases.model import CaseError, parse_case_number
-
-        import tempfile
 
         self.stop()
         pages = []
@@ -434,9 +434,10 @@ def check(c):
     import logging
     import tempfile
 
-    from cases.model import CaseError
     from pelican import Pelican
     from pelican.settings import read_settings
+
+    from cases.model import CaseError
 
     class Collect(logging.Handler):
         def __init__(self):
@@ -546,9 +547,15 @@ def bench(c, quick=False, cases=1000, rounds=3, write=False):
         print(f"Geschrieben: {document.relative_to(ROOT)}")
 
 
-@task(help={"pytest-args": "extra arguments for pytest, e.g. '-k feeds'"})
+@task
+def lint(c):
+    """Check the code with ruff (rules in pyproject.toml)."""
+    c.run(f"{sys.executable} -m ruff check {ROOT}", pty=False)
+
+
+@task(pre=[lint], help={"pytest-args": "extra arguments for pytest, e.g. '-k feeds'"})
 def test(c, pytest_args=""):
-    """Run the whole test suite, browser tests included."""
+    """Check the code, then run the whole test suite, browser tests included."""
     c.run(f"{sys.executable} -m pytest {pytest_args}", pty=False)
 
 

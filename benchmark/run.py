@@ -178,9 +178,9 @@ def record_size(sizes, response, only=None, compressed=None):
 
 def reader_figures(output, port):
     """What a reader downloads, measured in Chromium against the built site."""
-    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
     import functools
     import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
     from playwright.sync_api import sync_playwright
 
@@ -192,7 +192,6 @@ def reader_figures(output, port):
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{port}"
     figures = {}
-    case_with_css = None
     try:
         case_page = next(p for p in sorted((output / "fall").glob("*/index.html")))
         css = sum(f.stat().st_size for f in (output / "theme" / "css").glob("*.css"))
@@ -228,7 +227,7 @@ def reader_figures(output, port):
                 new MutationObserver(() => { if (window.benchStart && list.dataset.shownFor === 'Beschwerde|')
                   requestAnimationFrame(() => setTimeout(() => { window.benchDone = performance.now() - window.benchStart; })); })
                   .observe(list, {attributes: true});
-                document.getElementById('tipps-suche').addEventListener('input', () => { window.benchStart = performance.now(); }, true); }"""
+                document.getElementById('tipps-suche').addEventListener('input', () => { window.benchStart = performance.now(); }, true); }"""  # noqa: E501
             )
             page.focus("#tipps-suche")
             page.keyboard.type("Beschwerde", delay=40)

@@ -19,8 +19,19 @@ from zoneinfo import ZoneInfo
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
-from .case import (BUILDER_LINE, NUMBER_ANYWHERE, NUMBER_LINE, SHORT, TIP_HEADING, Block,
-                   ParsedCase, assemble, clean, is_heading, parse_datetime)
+from .case import (
+    BUILDER_LINE,
+    NUMBER_ANYWHERE,
+    NUMBER_LINE,
+    SHORT,
+    TIP_HEADING,
+    Block,
+    ParsedCase,
+    assemble,
+    clean,
+    is_heading,
+    parse_datetime,
+)
 from .markdown import escape_inline, escape_line_start, export_link, link
 
 # The column is German: an offset in the page is turned into German local time.
@@ -237,7 +248,7 @@ def _split(url):
     """The parts of a URL, or None for one that is no URL ("http://[x")."""
     try:
         parts = urlsplit(url)
-        parts.hostname  # checks the brackets of an IPv6 address
+        parts.hostname  # noqa: B018 (reading it checks the brackets of an IPv6 address)
     except ValueError:
         return None
     return parts

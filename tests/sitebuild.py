@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bs4 import BeautifulSoup
+
 from cases.model import TIP_HEADING_PATTERN
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -6,15 +6,13 @@ import re
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
-from sitebuild import ROOT, TIP_HEADING, build, copy_project, demo_cases, published_cases, soup
-
 from booklet import layout
 from cards.drawing import Fonts
+from sitebuild import ROOT, TIP_HEADING, build, copy_project, demo_cases, published_cases, soup
 
 SITEURL = "https://www.der-eingebaute-kunde.de"
 BOOKLET = "tipps/alle-tipps.pdf"

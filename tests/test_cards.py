@@ -3,15 +3,13 @@ and Twitter), drawn in the theme's type, cached between builds."""
 
 import hashlib
 import io
-import sys
 from urllib.parse import urlsplit
 
 import pytest
 from PIL import Image, ImageChops
 
-from sitebuild import ROOT, build, copy_project, demo_cases, published_cases, soup
-
 from cards import drawing
+from sitebuild import ROOT, build, copy_project, demo_cases, published_cases, soup
 
 SITEURL = "https://www.der-eingebaute-kunde.de"
 FONTS = drawing.Fonts(

@@ -1,8 +1,8 @@
 """The importer of the old archive (importer/), on exports written for these tests."""
 
 import codecs
-import os
 import html
+import os
 import re
 import shutil
 import subprocess
@@ -178,7 +178,7 @@ def test_html_page_without_main_or_article():
     [
         ("Der 3. Fall\nAnreißer.\nDer Tipp des »eingebauten« Kunden\nTipp.", ["Kein Titel"]),
         ("Titel\nDer 3. Fall\nAnreißer.\nWas ist passiert?\nNichts.", ["Kein Tipp"]),
-        ("Titel\nDer 3. Fall\nAnreißer.\nDer Tipp des »eingebauten« Kunden", ["Der Tipp „Der Tipp des »eingebauten« Kunden“ hat keinen Text"]),
+        ("Titel\nDer 3. Fall\nAnreißer.\nDer Tipp des »eingebauten« Kunden", ["Der Tipp „Der Tipp des »eingebauten« Kunden“ hat keinen Text"]),  # noqa: E501
         ("", ["Kein Titel", "Keine Fallnummer", "Kein Tipp"]),
     ],
 )

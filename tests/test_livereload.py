@@ -1,7 +1,6 @@
 """The author's preview: `invoke livereload` serves, rebuilds and reloads."""
 
 import os
-import re
 import signal
 import subprocess
 import sys

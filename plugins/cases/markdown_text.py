@@ -14,7 +14,6 @@ line, as a problem of the file (``markup_problems`` of the content).
 
 import html
 import re
-from urllib.parse import urlsplit
 
 from markdown.extensions import Extension
 from markdown.extensions.attr_list import AttrListTreeprocessor, get_attrs_and_remainder

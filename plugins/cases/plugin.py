@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from pelican import signals
 from pelican.contents import Article
 
-from .markdown_text import add_text_versions, mark_html, register_reader, use_plain_text_markdown
 from .checks import check_case_files, report
+from .markdown_text import add_text_versions, mark_html, register_reader, use_plain_text_markdown
 from .model import CaseError, parse_case_number
 from .sources import check_source, entries_to_skip, links_out_of_content
 

@@ -28,9 +28,9 @@ import tempfile
 import traceback
 
 from cases.markdown_text import html_to_text as plain_text
+from tips.records import tip_title
 
 from .compounds import WORD, extra_search_words
-from tips.records import tip_title
 
 logger = logging.getLogger(__name__)
 
