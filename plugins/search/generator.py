@@ -26,7 +26,7 @@ class SearchGenerator(Generator):
         cases, tips = self.context.get("articles", []), self.context.get("tips", [])
         self.context["search_bundles"] = bundle_folders(self.settings["SEARCH_BUNDLE_DIR"], len(cases), size)
         self.context["tips_search_bundles"] = bundle_folders(self.settings["TIPS_SEARCH_BUNDLE_DIR"], len(tips), size)
-        self.search_index = SearchIndexProcess(self._search_bundles, self.settings["SEARCH_LANGUAGE"])
+        self.search_index = SearchIndexProcess(self._search_bundles, self.settings["SEARCH_LANGUAGE"], self.settings)
         self.search_index.start()
 
     def generate_output(self, writer):
@@ -40,7 +40,7 @@ class SearchGenerator(Generator):
 
     def _search_bundles(self):
         """(folder, records) of each Pagefind bundle, one after another."""
-        splitter = CompoundSplitter(os.path.join(self.settings["CACHE_PATH"], "compounds.json"))
+        splitter = CompoundSplitter(os.path.join(self.settings["CACHE_PATH"], "compounds.json"), self.settings)
         make = RecordMaker(splitter, self.settings["SEARCH_IGNORED_PHRASES"])
         cases, tips = self.context.get("articles", []), self.context.get("tips", [])
         make.learn_words(cases, tips)

@@ -20,13 +20,13 @@ import html
 import itertools
 import logging
 import math
-import multiprocessing
 import os
 import re
 import shutil
 import tempfile
 import traceback
 
+import background
 from cases.markdown_text import html_to_text as plain_text
 from tips.records import tip_title
 
@@ -192,47 +192,45 @@ def write_search_index(bundle, folders, language):
 
 class SearchIndexProcess:
     """Writes the search index in a process of its own while the build
-    writes its pages.
+    writes its pages (see plugins/background).
 
-    Forked, the process starts with the build's cases and tips in memory,
-    so nothing has to be sent to it, and its Python work (records, record
-    pages) runs on the other core instead of waiting for the interpreter
-    lock behind the page rendering.
+    Forked, the process starts with the build's cases and tips in memory
+    and makes the records itself, on the other core instead of waiting
+    for the interpreter lock behind the page rendering; started otherwise,
+    it is sent the records, made here. Without background processes the
+    index is written when it is waited for.
     """
 
-    def __init__(self, make_bundles, language):
-        # () -> (bundle folder, records) of each bundle; made one at a time
-        # in the process, and indexed one at a time, to keep memory low.
+    def __init__(self, make_bundles, language, settings=None):
+        # () -> (bundle folder, records) of each bundle; made one at a time,
+        # and indexed one at a time, to keep memory low.
         self._make_bundles = make_bundles
         self._language = language
+        self._settings = settings or {}
         self._process = None
         self._report = None
 
     def start(self):
-        context = multiprocessing.get_context("fork")
+        if not background.allowed(self._settings):
+            return
+        if background.inherits_memory(self._settings):
+            bundles = self._make_bundles
+        else:
+            bundles = list(self._make_bundles())
+        context = background.start_context(self._settings)
         self._report, child_end = context.Pipe(duplex=False)
-        self._process = context.Process(target=self._run, args=(child_end,), name="search-index")
+        self._process = context.Process(target=_index_process, args=(bundles, self._language, child_end), name="search-index")
         self._process.start()
         child_end.close()
 
-    def _run(self, report):
-        pages = tempfile.mkdtemp(prefix="pagefind-records-")
-        try:
-            for number, (bundle, records) in enumerate(self._make_bundles()):
-                folder = os.path.join(pages, str(number))
-                folders = write_record_pages(records, folder)
-                del records
-                write_search_index(bundle, folders, self._language)
-                shutil.rmtree(folder)
-            report.send(None)
-        except BaseException:
-            report.send(traceback.format_exc())
-        finally:
-            shutil.rmtree(pages, ignore_errors=True)
-            report.close()
-
     def finish(self):
         """Wait for the index; a failure fails the build."""
+        if self._process is None:
+            try:
+                write_bundles(self._make_bundles(), self._language)
+            except Exception as error:
+                raise RuntimeError(f"Der Suchindex konnte nicht geschrieben werden:\n{traceback.format_exc()}") from error
+            return
         try:
             failure = self._report.recv()
         except EOFError:
@@ -240,3 +238,29 @@ class SearchIndexProcess:
         self._process.join()
         if failure:
             raise RuntimeError(f"Der Suchindex konnte nicht geschrieben werden (exit code {self._process.exitcode}):\n{failure}")
+
+
+def write_bundles(bundles, language):
+    """Index each (bundle folder, records) with Pagefind, one after another."""
+    pages = tempfile.mkdtemp(prefix="pagefind-records-")
+    try:
+        for number, (bundle, records) in enumerate(bundles):
+            folder = os.path.join(pages, str(number))
+            folders = write_record_pages(records, folder)
+            del records
+            write_search_index(bundle, folders, language)
+            shutil.rmtree(folder)
+    finally:
+        shutil.rmtree(pages, ignore_errors=True)
+
+
+def _index_process(bundles, language, report):
+    """The search index process: ``bundles`` is the list, or (forked) the
+    function that makes them."""
+    try:
+        write_bundles(bundles() if callable(bundles) else bundles, language)
+        report.send(None)
+    except BaseException:
+        report.send(traceback.format_exc())
+    finally:
+        report.close()
