@@ -61,13 +61,21 @@ IN_THIS_PROCESS = {"BACKGROUND_PROCESSES": False}
 SPAWNED = {"BACKGROUND_START_METHOD": "spawn", **IN_PARALLEL}
 
 
-def test_work_in_spawned_processes_changes_no_byte(tmp_path):
+def built_both_ways(tmp_path, before_overrides, after_overrides):
+    """The published site built with ``before_overrides`` and, its sources
+    read in two worker processes, with ``after_overrides``."""
     before, after = tmp_path / "before", tmp_path / "after"
-    result = build(before, settings="publishconf.py", strict=True, overrides=IN_THIS_PROCESS)
+    result = build(before, settings="publishconf.py", strict=True, overrides=before_overrides)
     assert result.returncode == 0, result.stderr
-    result = build(after, settings="publishconf.py", strict=True, overrides=SPAWNED, options=["--debug"])
+    result = build(after, settings="publishconf.py", strict=True, overrides={**after_overrides, **IN_PARALLEL},
+                   options=["--debug"])
     assert result.returncode == 0, result.stderr
     assert re.search(r"in 2 Prozessen", result.stdout + result.stderr), "the sources were not read in parallel"
+    return before, after
+
+
+def test_work_in_spawned_processes_changes_no_byte(tmp_path):
+    before, after = built_both_ways(tmp_path, {"BACKGROUND_PROCESSES": False}, {"BACKGROUND_START_METHOD": "spawn"})
     assert differing(before, after) == []
     records = search_records(before)
     assert len(records) == 2 and all(records.values())
@@ -75,11 +83,4 @@ def test_work_in_spawned_processes_changes_no_byte(tmp_path):
 
 
 def test_parallel_reading_and_german_typography_change_no_byte(tmp_path):
-    before, after = tmp_path / "before", tmp_path / "after"
-    result = build(before, settings="publishconf.py", strict=True, overrides=PELICANS_WAY)
-    assert result.returncode == 0, result.stderr
-    result = build(after, settings="publishconf.py", strict=True, overrides=IN_PARALLEL, options=["--debug"])
-    assert result.returncode == 0, result.stderr
-    assert re.search(r"in 2 Prozessen", result.stdout + result.stderr), "the sources were not read in parallel"
-
-    assert differing(before, after) == []
+    assert differing(*built_both_ways(tmp_path, PELICANS_WAY, {})) == []
