@@ -22,6 +22,7 @@ from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 from pelican.readers import MarkdownReader
 
+from .checks import header_fields
 from .model import Problem, display_path
 from .sources import check_source
 
@@ -127,6 +128,9 @@ class PlainTextMarkdownReader(MarkdownReader):
         # it); the checks have told the author why.
         check_source(source_path, self.settings["PATH"])
         content, metadata = super().read(source_path)
+        # Where each header field was written, for problems found later
+        # (photos); the source is not opened again for it.
+        metadata["header_lines"] = {key: line for key, (line, _) in header_fields(self._md.source_lines or []).items()}
         problems = [
             Problem(display_path(source_path), message, hint, _line_of(written, self._md.source_lines))
             for written, message, hint in getattr(self._md, "refused_markup", [])

@@ -36,24 +36,8 @@ class CaseError(ValueError):
         return type(self), (self.problem,)
 
 
-_HEADER_LINE = re.compile(r"^\s*([A-Za-z_][\w-]*)\s*:")
 # Not str.isdigit(): it accepts "²", which int() does not.
 _ASCII_NUMBER = re.compile(r"[0-9]+")
-
-
-def header_line(path, key):
-    """Line number (1-based) of ``key:`` in the metadata header, or None."""
-    try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            for number, line in enumerate(handle, start=1):
-                if not line.strip():
-                    return None  # the header ends at the first blank line
-                match = _HEADER_LINE.match(line)
-                if match and match.group(1).lower() == key.lower():
-                    return number
-    except OSError:
-        return None
-    return None
 
 
 def display_path(path, base=None):
@@ -71,8 +55,9 @@ def printable(path):
     return os.fsencode(path).decode("utf-8", errors="replace")
 
 
-def parse_case_number(raw, path):
-    """The case number from the ``Fall`` metadata, as a positive int.
+def parse_case_number(raw, path, line=None):
+    """The case number from the ``Fall`` metadata (written in ``line`` of
+    the header, if known), as a positive int.
 
     Raises CaseError with a message the author can act on.
     """
@@ -93,7 +78,7 @@ def parse_case_number(raw, path):
                 f"Die Fallnummer „{text}“ enthält Zeichen, die wie Ziffern aussehen, aber keine "
                 "gewöhnlichen Ziffern sind (etwa hochgestellte ² oder ³).",
                 "Schreiben Sie die Zahl nur mit den Ziffern 0 bis 9, z. B. „Fall: 34“.",
-                header_line(path, "fall"),
+                line,
             )
         )
     if not _ASCII_NUMBER.fullmatch(text) or int(text) < 1:
@@ -102,7 +87,7 @@ def parse_case_number(raw, path):
                 shown,
                 f"Die Fallnummer „{text}“ ist keine positive ganze Zahl.",
                 "Schreiben Sie nur die Zahl, z. B. „Fall: 34“.",
-                header_line(path, "fall"),
+                line,
             )
         )
     return int(text)
