@@ -112,7 +112,8 @@ class SourceCase:
         return [t.strip() for t in self.metadata.get("tags", "").split(",") if t.strip()]
 
 
-# A Markdown heading whose text starts a tip (the case model's pattern), or
+# A Markdown heading whose text starts a tip (the case model's pattern, which
+# has no group of its own: split() below keeps only the level), or
 # that carries the class "tipp".
 TIP_HEADING = re.compile(rf"^(#{{1,6}})\s+(?:{TIP_HEADING_PATTERN.removeprefix('^')}.*|.*\{{[^}}]*\.tipp\b[^}}]*\}})\s*$", re.M)
 

@@ -23,7 +23,7 @@ class Problem:
 
 # A tip section starts at a heading that reads "Der Tipp …" or "Tipp …"
 # (the tips plugin's TIPS_HEADING_PATTERN, the importer's tip lines).
-TIP_HEADING_PATTERN = r"^\s*(Der\s+)?Tipp\b"
+TIP_HEADING_PATTERN = r"^\s*(?:Der\s+)?Tipp\b"
 
 
 class CaseError(ValueError):
