@@ -4,7 +4,6 @@ Run them with ``.venv/bin/invoke <task>`` (``make venv`` creates the
 environment). The names follow pelican-quickstart's tasks.py.
 """
 
-import json
 import os
 import re
 import shutil
@@ -16,6 +15,7 @@ from pathlib import Path
 
 from invoke import task
 
+from sitetasks import building
 from sitetasks.output import build_lock, clear, forget_published, is_published, mark_published, replace_output, run
 from sitetasks.serving import port_number
 
@@ -83,18 +83,7 @@ def port_or_exit(port):
 
 
 def pelican_command(settings, output, *, strict=False, overrides=None):
-    command = [
-        sys.executable, "-m", "pelican", str(CONTENT),
-        "--settings", str(settings),
-        "--output", str(output),
-    ]
-    if strict:
-        command += ["--fatal", "warnings"]
-    if overrides:
-        # One flag for all: argparse keeps only the last --extra-settings.
-        command += ["--extra-settings"]
-        command += [f"{key}={json.dumps(value)}" for key, value in overrides.items()]
-    return command
+    return building.pelican_command(CONTENT, settings, output, strict=strict, overrides=overrides)
 
 
 def preview_overrides(port):
