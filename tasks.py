@@ -358,7 +358,8 @@ def import_case(c, path, date=None, dates=None, force=False, dry_run=False):
     from importer.report import format_report
 
     try:
-        report = import_paths(path, CONTENT, date=date, dates=dates, force=force, dry_run=dry_run)
+        report = import_paths(path, CONTENT, date=date, dates=dates, force=force, dry_run=dry_run,
+                              timezone=published_settings()["TIMEZONE"])
     except ImportOptionError as error:
         sys.exit(str(error))
     lines, problems, summary = format_report(report)
