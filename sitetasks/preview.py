@@ -12,26 +12,14 @@ import sys
 import textwrap
 from pathlib import Path
 
+from sitetasks import site
 from sitetasks.output import build_lock, forget_published
-from sitetasks.site import (
-    BUILD_LOCK,
-    CONTENT,
-    OUTPUT,
-    PELICANCONF,
-    PUBLISHCONF,
-    PUBLISHED_MARKER,
-    ROOT,
-    build_output,
-    local_url,
-    pelican,
-    preview_overrides,
-)
 
-PREVIEW_CACHE = ROOT / "cache" / "preview"
+PREVIEW_CACHE = site.ROOT / "cache" / "preview"
 # While the last preview build has failed: what went wrong, shown on every page.
-PREVIEW_PROBLEM = ROOT / "cache" / "preview-problem.txt"
+PREVIEW_PROBLEM = site.ROOT / "cache" / "preview-problem.txt"
 # Code and settings shape every cached case; a change to them starts afresh.
-CODE = [ROOT / "plugins", PELICANCONF, PUBLISHCONF]
+CODE = [site.ROOT / "plugins", site.PELICANCONF, site.PUBLISHCONF]
 
 
 def is_bytecode(path):
@@ -51,7 +39,7 @@ class PreviewBuilds:
         self.port = port
         # Cases that did not change come from Pelican's content cache.
         self.overrides = {
-            **preview_overrides(port),
+            **site.preview_overrides(port),
             "CACHE_CONTENT": True,
             "LOAD_CONTENT_CACHE": True,
             "CONTENT_CACHING_LAYER": "generator",
@@ -60,23 +48,23 @@ class PreviewBuilds:
         self.background = None
         self.case_times = self._case_times()
         # Touched whenever the preview changed: the browser then reloads.
-        self.reload_marker = OUTPUT / ".vorschau-neu"
+        self.reload_marker = site.OUTPUT / ".vorschau-neu"
 
     @staticmethod
     def _case_times():
-        return {p: p.stat().st_mtime_ns for p in (CONTENT / "faelle").glob("*.md")}
+        return {p: p.stat().st_mtime_ns for p in (site.CONTENT / "faelle").glob("*.md")}
 
     def _report(self, ok, lines):
         if ok:
             PREVIEW_PROBLEM.unlink(missing_ok=True)
-            print(f"Neu gebaut: {local_url(self.port)}/", flush=True)
+            print(f"Neu gebaut: {site.local_url(self.port)}/", flush=True)
         else:
             self.failed(textwrap.dedent("\n".join(lines)))
             print("Der Bau ist fehlgeschlagen; die Meldungen stehen oben.", flush=True)
         self._reload()
 
     def _reload(self):
-        if OUTPUT.is_dir():
+        if site.OUTPUT.is_dir():
             self.reload_marker.touch()
 
     def failed(self, text):
@@ -96,9 +84,9 @@ class PreviewBuilds:
     def whole_site(self):
         self.stop()
         self.case_times = self._case_times()
-        with build_lock(BUILD_LOCK) as lock:
+        with build_lock(site.BUILD_LOCK) as lock:
             # Built afresh and swapped in, so pages of deleted cases are gone.
-            self._report(*build_output(PELICANCONF, lock=lock, overrides=self.overrides, keep_lines=12))
+            self._report(*site.build_output(site.PELICANCONF, lock=lock, overrides=self.overrides, keep_lines=12))
 
     def whole_site_afresh(self):
         shutil.rmtree(PREVIEW_CACHE, ignore_errors=True)
@@ -130,20 +118,20 @@ class PreviewBuilds:
                 pages.append(f"{folder}/{number}/index.html")
         except CaseError:
             return False  # the whole build reports it properly
-        with tempfile.TemporaryDirectory(prefix="vorschau-") as scratch, build_lock(BUILD_LOCK) as lock:
+        with tempfile.TemporaryDirectory(prefix="vorschau-") as scratch, build_lock(site.BUILD_LOCK) as lock:
             only_these = {
                 **self.overrides,
                 "CACHE_CONTENT": False,
                 "LOAD_CONTENT_CACHE": False,
                 "SEARCH_INDEX": False,
-                "ARTICLE_PATHS": [str(p.relative_to(CONTENT)) for p in edited],
+                "ARTICLE_PATHS": [str(p.relative_to(site.CONTENT)) for p in edited],
             }
-            if not pelican(PELICANCONF, scratch, lock=lock, overrides=only_these) or not OUTPUT.is_dir():
+            if not site.pelican(site.PELICANCONF, scratch, lock=lock, overrides=only_these) or not site.OUTPUT.is_dir():
                 return False
-            forget_published(PUBLISHED_MARKER)
+            forget_published(site.PUBLISHED_MARKER)
             for page in pages:
                 built = Path(scratch) / page
-                target = OUTPUT / page
+                target = site.OUTPUT / page
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(built, str(target) + ".neu")
                 os.replace(str(target) + ".neu", target)
@@ -155,7 +143,7 @@ class PreviewBuilds:
         # The same whole build as in the foreground, in a process the next
         # edit can stop (with the build it runs).
         command = [sys.executable, "-m", "sitetasks.preview", str(self.port)]
-        self.background = subprocess.Popen(command, cwd=ROOT, start_new_session=True)
+        self.background = subprocess.Popen(command, cwd=site.ROOT, start_new_session=True)
 
 
 def watch_sources(builds):
@@ -168,14 +156,14 @@ def watch_sources(builds):
 
     from watchfiles import watch
 
-    sources = [CONTENT, ROOT / "theme", ROOT / "plugins", PELICANCONF, PUBLISHCONF]
+    sources = [site.CONTENT, site.ROOT / "theme", site.ROOT / "plugins", site.PELICANCONF, site.PUBLISHCONF]
     code = [str(p) for p in CODE]
     for changes in watch(*sources, debounce=50, step=20, watch_filter=lambda _, p: not is_bytecode(p)):
         changed = [path for _, path in changes]
         try:
             if any(path.startswith(tuple(code)) for path in changed):
                 builds.whole_site_afresh()
-            elif all(path.startswith(str(CONTENT)) for path in changed):
+            elif all(path.startswith(str(site.CONTENT)) for path in changed):
                 builds.content_changed()
             else:
                 builds.whole_site()
