@@ -14,14 +14,15 @@ PIP := $(BIN)/python -m pip install --disable-pip-version-check --quiet --requir
 # Stamps: which lock file the environment was last installed from.
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 TEST_STAMP := $(VENV)/.test-installed
+PROJECT_STAMP := $(VENV)/.project-installed
 # Debian 12's own python3; soupsieve and friends are pinned for it.
 MIN_PYTHON := 3.11.2
 
 .PHONY: venv test-venv serve test check-python lock check-lock clean-venv
 
-venv: $(RUNTIME_STAMP)
+venv: $(RUNTIME_STAMP) $(PROJECT_STAMP)
 
-test-venv: $(TEST_STAMP)
+test-venv: $(TEST_STAMP) $(PROJECT_STAMP)
 
 # A changed runtime lock starts from a fresh environment, so nothing that
 # left the lock stays installed; the test tools are then added again.
@@ -33,6 +34,13 @@ $(RUNTIME_STAMP): requirements/runtime.txt
 
 $(TEST_STAMP): $(RUNTIME_STAMP) requirements/test.txt
 	$(PIP) -r requirements/test.txt
+	touch $@
+
+# The project's own packages (pyproject.toml), linked to this folder: an
+# edit counts at once, a new package needs this step again. Built with the
+# pinned setuptools from the runtime lock, nothing fetched.
+$(PROJECT_STAMP): $(RUNTIME_STAMP) pyproject.toml
+	$(BIN)/python -m pip install --disable-pip-version-check --quiet --no-deps --no-build-isolation --editable .
 	touch $@
 
 # One line that says what is missing, before anything is created.

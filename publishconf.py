@@ -1,11 +1,7 @@
 """Settings for the published site: everything from pelicanconf.py,
 plus the real address and a stricter build."""
 
-import os
-import sys
-
-sys.path.append(os.curdir)
-from pelicanconf import *  # noqa: E402, F403
+from pelicanconf import *  # noqa: F403
 
 SITEURL = "https://www.der-eingebaute-kunde.de"
 FEED_DOMAIN = SITEURL

@@ -4,75 +4,33 @@ Run them with ``.venv/bin/invoke <task>`` (``make venv`` creates the
 environment). The names follow pelican-quickstart's tasks.py.
 """
 
-import json
-import os
 import re
 import shutil
 import signal
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 from invoke import task
 
-ROOT = Path(__file__).resolve().parent
-CONTENT = ROOT / "content"
-OUTPUT = ROOT / "output"
-PELICANCONF = ROOT / "pelicanconf.py"
-PUBLISHCONF = ROOT / "publishconf.py"
-HOST = "127.0.0.1"  # the preview is for the author only, never the network
-DEFAULT_PORT = 8000
-# Tasks use the case model of the plugins (numbers, file names, checks)
-# and the project's own packages (importer, benchmark, sitetasks).
-sys.path.insert(0, str(ROOT / "plugins"))
-sys.path.insert(0, str(ROOT))
-
-from sitetasks.output import build_lock, clear, forget_published, is_published, mark_published, replace_output, run  # noqa: E402
-from sitetasks.serving import port_number  # noqa: E402
-
-# One build at a time; a build is made next to output/ and then put in its place.
-BUILD_LOCK = ROOT / "cache" / "build.lock"
-BUILD_STAGING = ROOT / ".build-new"
-PUBLISH_STAGING = ROOT / ".publish-new"
-# Written last by a successful publish; deploy ships nothing else.
-PUBLISHED_MARKER = ROOT / "cache" / "published.json"
-
-
-def local_url(port):
-    return f"http://{HOST}:{port}"
-
-
-def pelican(settings, output, *, lock, strict=False, overrides=None):
-    """Run one Pelican build in a fresh process; return True on success.
-
-    A fresh process picks up changes to plugins and settings and keeps a
-    crashing build from taking the preview server down with it.
-    """
-    command = pelican_command(settings, output, strict=strict, overrides=overrides)
-    return run(command, lock=lock, cwd=ROOT)[0] == 0
-
-
-def build_output(settings, *, lock, strict=False, overrides=None, publishing=False, keep_lines=0):
-    """Build the whole site next to output/, then put it in place in one step.
-
-    Returns (success, last lines of the build's output if asked for). A
-    failed build leaves output/ as it was; a folder left by a killed build
-    is cleared first (the lock says no build is using it).
-    """
-    staging = PUBLISH_STAGING if publishing else BUILD_STAGING
-    clear(staging)
-    if not publishing:
-        forget_published(PUBLISHED_MARKER)
-    command = pelican_command(settings, staging, strict=strict, overrides=overrides)
-    returncode, lines = run(command, lock=lock, cwd=ROOT, keep_lines=keep_lines)
-    if returncode != 0:
-        clear(staging)
-        return False, lines
-    replace_output(staging, OUTPUT)
-    if publishing:
-        mark_published(OUTPUT, PUBLISHED_MARKER)
-    return True, lines
+from sitetasks.output import build_lock, clear, forget_published, is_published
+from sitetasks.preview import PREVIEW_PROBLEM, PreviewBuilds, watch_sources
+from sitetasks.serving import port_number
+from sitetasks.site import (
+    BUILD_LOCK,
+    CONTENT,
+    DEFAULT_PORT,
+    HOST,
+    OUTPUT,
+    PELICANCONF,
+    PUBLISHCONF,
+    PUBLISHED_MARKER,
+    ROOT,
+    build_output,
+    local_url,
+    pelican,
+    preview_overrides,
+)
 
 
 def port_or_exit(port):
@@ -83,26 +41,6 @@ def port_or_exit(port):
         return port_number(port)
     except ValueError as error:
         sys.exit(str(error))
-
-
-def pelican_command(settings, output, *, strict=False, overrides=None):
-    command = [
-        sys.executable, "-m", "pelican", str(CONTENT),
-        "--settings", str(settings),
-        "--output", str(output),
-    ]
-    if strict:
-        command += ["--fatal", "warnings"]
-    if overrides:
-        # One flag for all: argparse keeps only the last --extra-settings.
-        command += ["--extra-settings"]
-        command += [f"{key}={json.dumps(value)}" for key, value in overrides.items()]
-    return command
-
-
-def preview_overrides(port):
-    url = local_url(port)
-    return {"SITEURL": url, "FEED_DOMAIN": url}
 
 
 @task(help={"port": "port the preview will be served on, for absolute feed links (default 8000)"})
@@ -146,164 +84,6 @@ def serve(c, port=None):
         server.serve_forever()
     except KeyboardInterrupt:
         server.server_close()
-
-
-PREVIEW_CACHE = ROOT / "cache" / "preview"
-# While the last preview build has failed: what went wrong, shown on every page.
-PREVIEW_PROBLEM = ROOT / "cache" / "preview-problem.txt"
-# Code and settings shape every cached case; a change to them starts afresh.
-CODE = [ROOT / "plugins", PELICANCONF, PUBLISHCONF]
-
-
-def is_bytecode(path):
-    return "__pycache__" in path or path.endswith(".pyc")
-
-
-class PreviewBuilds:
-    """The builds behind the live preview.
-
-    A whole build takes seconds on a large site, so when only cases were
-    edited, those case pages are built on their own first (into a scratch
-    folder, then moved into output/) and served at once; the whole site
-    follows in the background and the browser reloads again when it is done.
-    """
-
-    def __init__(self, port):
-        self.port = port
-        # Cases that did not change come from Pelican's content cache.
-        self.overrides = {
-            **preview_overrides(port),
-            "CACHE_CONTENT": True,
-            "LOAD_CONTENT_CACHE": True,
-            "CONTENT_CACHING_LAYER": "generator",
-            "CACHE_PATH": str(PREVIEW_CACHE),
-        }
-        self.background = None
-        self.case_times = self._case_times()
-        # Touched whenever the preview changed: the browser then reloads.
-        self.reload_marker = OUTPUT / ".vorschau-neu"
-
-    @staticmethod
-    def _case_times():
-        return {p: p.stat().st_mtime_ns for p in (CONTENT / "faelle").glob("*.md")}
-
-    def _report(self, ok, lines):
-        if ok:
-            PREVIEW_PROBLEM.unlink(missing_ok=True)
-            print(f"Neu gebaut: {local_url(self.port)}/", flush=True)
-        else:
-            self.failed(textwrap.dedent("\n".join(lines)))
-            print("Der Bau ist fehlgeschlagen; die Meldungen stehen oben.", flush=True)
-        self._reload()
-
-    def _reload(self):
-        if OUTPUT.is_dir():
-            self.reload_marker.touch()
-
-    def failed(self, text):
-        """Show ``text`` on every page of the preview until a build succeeds."""
-        PREVIEW_PROBLEM.parent.mkdir(parents=True, exist_ok=True)
-        PREVIEW_PROBLEM.write_text(text, encoding="utf-8")
-        self._reload()
-
-    def stop(self):
-        """Stop a background build of the whole site, if one is running."""
-        if self.background and self.background.poll() is None:
-            # The build runs in a process group of its own: stop all of it,
-            # not just the wrapper, so no stale build writes after this one.
-            os.killpg(self.background.pid, signal.SIGTERM)
-            self.background.wait()
-
-    def whole_site(self):
-        self.stop()
-        self.case_times = self._case_times()
-        with build_lock(BUILD_LOCK) as lock:
-            # Built afresh and swapped in, so pages of deleted cases are gone.
-            self._report(*build_output(PELICANCONF, lock=lock, overrides=self.overrides, keep_lines=12))
-
-    def whole_site_afresh(self):
-        shutil.rmtree(PREVIEW_CACHE, ignore_errors=True)
-        self.whole_site()
-
-    def content_changed(self):
-        now = self._case_times()
-        edited = [p for p, t in now.items() if self.case_times.get(p) != t]
-        others_changed = set(self.case_times) - set(now)
-        self.case_times = now
-        if not edited or others_changed or not self._edited_cases_first(edited):
-            self.whole_site()
-            return
-        self._whole_site_in_background()
-
-    def _edited_cases_first(self, edited):
-        from cases.checks import read_header
-        from cases.model import CaseError, parse_case_number
-
-        import tempfile
-
-        self.stop()
-        pages = []
-        try:
-            for path in edited:
-                header = read_header(path)
-                number = parse_case_number(header.value("fall"), path)
-                folder = "entwurf" if header.is_draft else "fall"
-                pages.append(f"{folder}/{number}/index.html")
-        except CaseError:
-            return False  # the whole build reports it properly
-        with tempfile.TemporaryDirectory(prefix="vorschau-") as scratch, build_lock(BUILD_LOCK) as lock:
-            only_these = {
-                **self.overrides,
-                "CACHE_CONTENT": False,
-                "LOAD_CONTENT_CACHE": False,
-                "SEARCH_INDEX": False,
-                "ARTICLE_PATHS": [str(p.relative_to(CONTENT)) for p in edited],
-            }
-            if not pelican(PELICANCONF, scratch, lock=lock, overrides=only_these) or not OUTPUT.is_dir():
-                return False
-            forget_published(PUBLISHED_MARKER)
-            for page in pages:
-                built = Path(scratch) / page
-                target = OUTPUT / page
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(built, str(target) + ".neu")
-                os.replace(str(target) + ".neu", target)
-        print(f"Sofort neu: {', '.join(pages)}; die ganze Website folgt.", flush=True)
-        self._reload()
-        return True
-
-    def _whole_site_in_background(self):
-        # The same whole build as in the foreground, in a process the next
-        # edit can stop (with the build it runs).
-        command = [sys.executable, "-c", f"import tasks; tasks.PreviewBuilds({self.port}).whole_site()"]
-        self.background = subprocess.Popen(command, cwd=ROOT, start_new_session=True)
-
-
-def watch_sources(builds):
-    """Rebuild on every change to content, theme, plugins or settings.
-
-    watchfiles reports changes as they happen (inotify), so an edited case
-    is rebuilt at once, not at the next poll.
-    """
-    import traceback
-
-    from watchfiles import watch
-
-    sources = [CONTENT, ROOT / "theme", ROOT / "plugins", PELICANCONF, PUBLISHCONF]
-    code = [str(p) for p in CODE]
-    for changes in watch(*sources, debounce=50, step=20, watch_filter=lambda _, p: not is_bytecode(p)):
-        changed = [path for _, path in changes]
-        try:
-            if any(path.startswith(tuple(code)) for path in changed):
-                builds.whole_site_afresh()
-            elif all(path.startswith(str(CONTENT)) for path in changed):
-                builds.content_changed()
-            else:
-                builds.whole_site()
-        except Exception as error:  # noqa: BLE001 - the preview must keep watching
-            traceback.print_exc()
-            builds.failed("".join(traceback.format_exception_only(error)).strip())
-            print("Die Vorschau beobachtet weiter; nach dem nächsten Speichern baut sie neu.", flush=True)
 
 
 @task(help={"port": "port to listen on (default 8000)"})
@@ -437,9 +217,10 @@ def check(c):
     import logging
     import tempfile
 
-    from cases.model import CaseError
     from pelican import Pelican
     from pelican.settings import read_settings
+
+    from cases.model import CaseError
 
     class Collect(logging.Handler):
         def __init__(self):
@@ -549,9 +330,15 @@ def bench(c, quick=False, cases=1000, rounds=3, write=False):
         print(f"Geschrieben: {document.relative_to(ROOT)}")
 
 
-@task(help={"pytest-args": "extra arguments for pytest, e.g. '-k feeds'"})
+@task
+def lint(c):
+    """Check the code with ruff (rules in pyproject.toml)."""
+    c.run(f"{sys.executable} -m ruff check {ROOT}", pty=False)
+
+
+@task(pre=[lint], help={"pytest-args": "extra arguments for pytest, e.g. '-k feeds'"})
 def test(c, pytest_args=""):
-    """Run the whole test suite, browser tests included."""
+    """Check the code, then run the whole test suite, browser tests included."""
     c.run(f"{sys.executable} -m pytest {pytest_args}", pty=False)
 
 
@@ -571,7 +358,8 @@ def import_case(c, path, date=None, dates=None, force=False, dry_run=False):
     from importer.report import format_report
 
     try:
-        report = import_paths(path, CONTENT, date=date, dates=dates, force=force, dry_run=dry_run)
+        report = import_paths(path, CONTENT, date=date, dates=dates, force=force, dry_run=dry_run,
+                              timezone=published_settings()["TIMEZONE"])
     except ImportOptionError as error:
         sys.exit(str(error))
     lines, problems, summary = format_report(report)

@@ -37,7 +37,7 @@ TAGS = (
 
 def sentence(rng, words=12):
     parts = []
-    for index in range(words):
+    for _ in range(words):
         pick = rng.random()
         if pick < 0.35:
             parts.append(rng.choice(NOUNS))

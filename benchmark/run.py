@@ -11,7 +11,6 @@ import os
 import platform
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -21,10 +20,12 @@ import urllib.request
 from datetime import datetime
 from pathlib import Path
 
+from sitetasks import building
+from sitetasks.building import CHROMIUM_ARGS, copy_project, free_port
+
 from .corpus import write_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
-SITE_FILES = ["content", "theme", "plugins", "importer", "sitetasks", "pelicanconf.py", "publishconf.py", "tasks.py"]
 BARE_SETTINGS = """\
 # Bare Pelican: default theme, no plugins, no typogrify, default Markdown.
 PATH = "content"
@@ -32,19 +33,12 @@ SITENAME = "Bare"
 SITEURL = ""
 TIMEZONE = "Europe/Berlin"
 """
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
 
 
 def prepare_site(folder, cases):
     """A copy of the site whose cases are the synthetic corpus."""
     folder.mkdir(parents=True)
-    for name in SITE_FILES:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, folder / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(source, folder / name)
+    copy_project(ROOT, folder)
     for demo in (folder / "content" / "faelle").glob("*.md"):
         demo.unlink()
     write_corpus(folder / "content" / "faelle", cases)
@@ -58,14 +52,12 @@ def prepare_bare(folder, cases):
     return folder
 
 
-def pelican_command(settings, output):
-    return [sys.executable, "-m", "pelican", "content", "-s", settings, "-o", str(output), "-q"]
+def pelican_command(settings, output, overrides=None):
+    return building.pelican_command("content", settings, output, overrides=overrides, options=["-q"])
 
 
 def timed_build(folder, settings, output, siteurl=None):
-    command = pelican_command(settings, output)
-    if siteurl:
-        command += ["-e", f'SITEURL="{siteurl}"', f'FEED_DOMAIN="{siteurl}"']
+    command = pelican_command(settings, output, {"SITEURL": siteurl, "FEED_DOMAIN": siteurl} if siteurl else None)
     start = time.perf_counter()
     subprocess.run(command, cwd=folder, check=True, stdout=subprocess.DEVNULL)
     return time.perf_counter() - start
@@ -112,12 +104,6 @@ def peak_memory_mb(folder, settings, output):
 
 def spread(values):
     return {"median": statistics.median(values), "min": min(values), "max": max(values)}
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def fetch(url):
@@ -178,9 +164,9 @@ def record_size(sizes, response, only=None, compressed=None):
 
 def reader_figures(output, port):
     """What a reader downloads, measured in Chromium against the built site."""
-    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
     import functools
     import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
     from playwright.sync_api import sync_playwright
 
@@ -192,7 +178,6 @@ def reader_figures(output, port):
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{port}"
     figures = {}
-    case_with_css = None
     try:
         case_page = next(p for p in sorted((output / "fall").glob("*/index.html")))
         css = sum(f.stat().st_size for f in (output / "theme" / "css").glob("*.css"))
@@ -228,7 +213,7 @@ def reader_figures(output, port):
                 new MutationObserver(() => { if (window.benchStart && list.dataset.shownFor === 'Beschwerde|')
                   requestAnimationFrame(() => setTimeout(() => { window.benchDone = performance.now() - window.benchStart; })); })
                   .observe(list, {attributes: true});
-                document.getElementById('tipps-suche').addEventListener('input', () => { window.benchStart = performance.now(); }, true); }"""
+                document.getElementById('tipps-suche').addEventListener('input', () => { window.benchStart = performance.now(); }, true); }"""  # noqa: E501
             )
             page.focus("#tipps-suche")
             page.keyboard.type("Beschwerde", delay=40)

@@ -11,9 +11,9 @@ It never overwrites a case or takes a case number twice unless told to
 wrong with one page is reported for that page, and the others are
 imported all the same.
 
-File names come from ``cases.model.case_filename`` (plugins/ must be on
-``sys.path``, as tasks.py and the tests arrange), so imported cases are
-named like the ones ``invoke new-case`` starts.
+File names come from ``cases.model.case_filename`` (the case model of
+plugins/cases), so imported cases are named like the ones
+``invoke new-case`` starts.
 """
 
 import glob
@@ -110,20 +110,22 @@ def _natural(path):
     return [int(part) if part.isdigit() else part for part in re.split(r"([0-9]+)", str(path))]
 
 
-def parse_export(path, key=""):
-    """The case (or why it is none) in one export file."""
+def parse_export(path, key="", timezone=None):
+    """The case (or why it is none) in one export file; dates with an
+    offset are read in ``timezone`` (see parse_html)."""
     if Path(path).stat().st_size > LARGEST_PAGE:
         raise NotText(f"Die Datei ist größer als {LARGEST_PAGE // 2**20} MB und damit keine Seite der alten "
                       "Website – löschen Sie sie aus dem Exportordner.")
     text, notes = decode(Path(path).read_bytes())
     start = text.lstrip("\ufeff \t\r\n")[:200].lower()
     is_html = Path(path).suffix.lower() in (".html", ".htm") or start.startswith(("<!doctype", "<html"))
-    case = parse_html(text, key or Path(path).name) if is_html else parse_text(text)
+    case = parse_html(text, key or Path(path).name, timezone) if is_html else parse_text(text)
     case.notes[:0] = notes
     return case
 
 
-def import_paths(pattern_or_path, content_dir, date=None, dates=None, force=False, dry_run=False, today=None):
+def import_paths(pattern_or_path, content_dir, date=None, dates=None, force=False, dry_run=False, today=None,
+                 timezone=None):
     """Import every page ``pattern_or_path`` names; an ImportReport.
 
     Raises ImportOptionError (before anything is read) for an unreadable
@@ -145,7 +147,7 @@ def import_paths(pattern_or_path, content_dir, date=None, dates=None, force=Fals
         return report
     content_dir = Path(content_dir)
     run = _Run(report, content_dir / "faelle", content_dir / "images", root, forced_date, dated, force,
-               dry_run, today or Date.today())
+               dry_run, today or Date.today(), timezone=timezone)
     run.taken = _taken_numbers(run.cases_dir, report)
     report.results = [run.read(source) for source in files]
     run.pages = {r.key: r.case.number for r in report.results if r.status == "" and r.case.number}
@@ -164,7 +166,8 @@ def _taken_numbers(folder, report):
     numbers = {}
     for path in sorted(Path(folder).glob("*.md")):
         try:
-            numbers.setdefault(parse_case_number(read_header(path).value("fall"), path), path)
+            header = read_header(path)
+            numbers.setdefault(parse_case_number(header.value("fall"), path, header.line("fall")), path)
         except CaseError as error:
             report.notes.append(f"{error} (Diese Datei zählt beim Import nicht mit.)")
         except ValueError:  # "Fall: ²": isdigit() but no int()
@@ -190,6 +193,7 @@ class _Run:
     taken: dict = field(default_factory=dict)
     pages: dict = field(default_factory=dict)  # page key -> case number
     claimed: dict = field(default_factory=dict)  # case number -> result, in this import
+    timezone: str | None = None  # the site's TIMEZONE, for dates with an offset
 
     def read(self, source):
         try:
@@ -198,7 +202,7 @@ class _Run:
             key = source.name
         result = ImportResult(source, key)
         try:
-            case = parse_export(source, key)
+            case = parse_export(source, key, self.timezone)
         except OSError as error:
             result.fail(f"Die Datei ist nicht lesbar ({error.strerror or error}) – prüfen Sie Pfad und Rechte.")
             return result

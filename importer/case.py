@@ -13,10 +13,12 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from cases.model import TIP_HEADING_PATTERN
+
 from .markdown import escape_line_start
 
-# A tip heading as the tips plugin finds it (TIPS_HEADING_PATTERN).
-TIP_HEADING = re.compile(r"^(Der\s+)?Tipp\b")
+# A tip heading as the tips plugin finds it.
+TIP_HEADING = re.compile(TIP_HEADING_PATTERN)
 WHAT_HAPPENED = re.compile(r"^Was ist passiert\s*\?*$", re.I)
 # "Der 33. Fall", also as a byline with more after it ("Der 33. Fall · 7. Mai 2024").
 # Digits are 0-9 only: "²" or "３" pass isdigit() but are no case number.

@@ -19,12 +19,22 @@ from zoneinfo import ZoneInfo
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
-from .case import (BUILDER_LINE, NUMBER_ANYWHERE, NUMBER_LINE, SHORT, TIP_HEADING, Block,
-                   ParsedCase, assemble, clean, is_heading, parse_datetime)
+from .case import (
+    BUILDER_LINE,
+    NUMBER_ANYWHERE,
+    NUMBER_LINE,
+    SHORT,
+    TIP_HEADING,
+    Block,
+    ParsedCase,
+    assemble,
+    clean,
+    is_heading,
+    parse_datetime,
+)
 from .markdown import escape_inline, escape_line_start, export_link, link
 
 # The column is German: an offset in the page is turned into German local time.
-TIMEZONE = ZoneInfo("Europe/Berlin")
 NEVER_CONTENT = ["script", "style", "noscript", "template", "svg", "iframe", "canvas", "form",
                  "button", "input", "select", "textarea", "nav", "aside", "dialog", "head"]
 CHROME_ROLES = {"navigation", "banner", "contentinfo", "complementary", "search", "dialog", "alertdialog"}
@@ -59,13 +69,16 @@ PAGE_KINDS = [
 ]
 
 
-def parse_html(markup, page=""):
+def parse_html(markup, page="", timezone=None):
     """The case on one page. ``page`` is the page's path inside the export
-    (e.g. "fall-8.html"): links to other pages are kept relative to it."""
+    (e.g. "fall-8.html"): links to other pages are kept relative to it.
+    A date with an offset is read in ``timezone`` (the site's TIMEZONE;
+    None: as written, its offset dropped)."""
+    zone = ZoneInfo(timezone) if timezone else None
     soup = BeautifulSoup(markup, "html.parser")
     case = ParsedCase()
     had_form = soup.find("form") is not None
-    _metadata(soup, case)
+    _metadata(soup, case, zone)
     page_title = _page_title(soup)
     description = soup.find("meta", attrs={"name": "description"})
     description = description.get("content", "") if description else ""
@@ -81,7 +94,7 @@ def parse_html(markup, page=""):
     title, start = _title(blocks, page_title, case)
     _choose_photo(flattener.images, start, case)
     blocks = blocks[start:]
-    if (time := root.find("time", attrs={"datetime": True})) and (found := _iso(time["datetime"])):
+    if (time := root.find("time", attrs={"datetime": True})) and (found := _iso(time["datetime"], zone)):
         case.set_date(found, "aus <time datetime> der Seite")
     return assemble(blocks, case, title=title, number_fallback=number_fallback)
 
@@ -147,11 +160,11 @@ def _not_a_case(blocks, page, page_title, had_form):
     return "keine Fallseite (keine Zeile „Der N. Fall“, keine Titelzeile mit „•“, kein Tipp)"
 
 
-def _metadata(soup, case):
+def _metadata(soup, case, zone):
     for attrs in ({"property": "article:published_time"}, {"itemprop": "datePublished"},
                   {"name": "date"}, {"name": "DC.date"}):
         meta = soup.find("meta", attrs=attrs)
-        if meta and (found := _iso(meta.get("content", ""))):
+        if meta and (found := _iso(meta.get("content", ""), zone)):
             name = next(iter(attrs.values()))
             case.set_date(found, f"aus <meta {name}> der Seite")
     case.tags += [clean(m.get("content", "")) for m in soup.find_all("meta", attrs={"property": "article:tag"})
@@ -168,8 +181,8 @@ def _metadata(soup, case):
             parent.decompose()
 
 
-def _iso(value):
-    """(datetime in German local time, has_time) from an ISO date."""
+def _iso(value, zone):
+    """(datetime in the site's local time, has_time) from an ISO date."""
     try:
         moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
@@ -177,7 +190,7 @@ def _iso(value):
     if moment.year < 1000:
         return None
     if moment.tzinfo:
-        moment = moment.astimezone(TIMEZONE).replace(tzinfo=None)
+        moment = (moment.astimezone(zone) if zone else moment).replace(tzinfo=None)
     return moment, "T" in value or " " in value.strip()
 
 
@@ -237,7 +250,7 @@ def _split(url):
     """The parts of a URL, or None for one that is no URL ("http://[x")."""
     try:
         parts = urlsplit(url)
-        parts.hostname  # checks the brackets of an IPv6 address
+        parts.hostname  # noqa: B018 (reading it checks the brackets of an IPv6 address)
     except ValueError:
         return None
     return parts

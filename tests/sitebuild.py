@@ -2,34 +2,28 @@
 read the demo cases' sources, parse what was built."""
 
 import atexit
-import json
 import os
 import re
 import shutil
-import socket
 import subprocess
-import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bs4 import BeautifulSoup
 
+from cases.model import TIP_HEADING_PATTERN
+from sitetasks import building
+from sitetasks.building import PROJECT_FILES, free_port  # noqa: F401 (the tests import them from here)
+
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
-PROJECT_FILES = ["content", "theme", "plugins", "importer", "benchmark", "sitetasks", "pelicanconf.py", "publishconf.py", "tasks.py"]
 # Builds in one test session share one cache, so the German compound
 # splitter's model is loaded once rather than for every build. A new
 # session starts empty: what an earlier run (or older code) left behind
 # can never make a test pass.
 SHARED_CACHE = Path(tempfile.mkdtemp(prefix="eingebauter-kunde-test-cache-"))
 atexit.register(shutil.rmtree, SHARED_CACHE, ignore_errors=True)
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 LOOPBACK = ("0100007F", "00000000000000000000000001000000")  # 127.0.0.1, ::1 as /proc/net shows them
@@ -49,14 +43,7 @@ def listening_addresses(port):
 
 def copy_project(target):
     """A private copy of the project, for tests that change files."""
-    target = Path(target)
-    target.mkdir(parents=True, exist_ok=True)
-    for name in PROJECT_FILES:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, target / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(source, target / name)
+    target = building.copy_project(ROOT, target)
     if SHARED_CACHE.is_dir():
         shutil.copytree(SHARED_CACHE, target / "cache")
     return target
@@ -67,18 +54,10 @@ def build(output, *, project=ROOT, settings="pelicanconf.py", strict=False, site
     """Run Pelican as the tasks do; return the finished process.
     ``overrides`` are settings given on the command line, as JSON values;
     ``options`` more command-line options (e.g. ``--debug``)."""
-    command = [
-        sys.executable, "-m", "pelican", str(Path(project) / "content"),
-        "--settings", str(Path(project) / settings),
-        "--output", str(output),
-    ]
-    if strict:
-        command += ["--fatal", "warnings"]
-    command += list(options)
-    command += ["-e", f'CACHE_PATH="{SHARED_CACHE}"']
-    if siteurl:
-        command += [f'SITEURL="{siteurl}"', f'FEED_DOMAIN="{siteurl}"']
-    command += [f"{key}={json.dumps(value)}" for key, value in (overrides or {}).items()]
+    settings_given = {"CACHE_PATH": str(SHARED_CACHE), **({"SITEURL": siteurl, "FEED_DOMAIN": siteurl} if siteurl else {}),
+                      **(overrides or {})}
+    command = building.pelican_command(Path(project) / "content", Path(project) / settings, output, strict=strict,
+                                       overrides=settings_given, options=options)
     return subprocess.run(
         command, cwd=project, capture_output=True, text=True, errors="replace",  # file names need not be UTF-8
         env={**os.environ, "COLUMNS": "200", **(env or {})},
@@ -110,7 +89,10 @@ class SourceCase:
         return [t.strip() for t in self.metadata.get("tags", "").split(",") if t.strip()]
 
 
-TIP_HEADING = re.compile(r"^(#{1,6})\s+(?:(?:Der\s+)?Tipp\b.*|.*\{[^}]*\.tipp\b[^}]*\})\s*$", re.M)
+# A Markdown heading whose text starts a tip (the case model's pattern, which
+# has no group of its own: split() below keeps only the level), or
+# that carries the class "tipp".
+TIP_HEADING = re.compile(rf"^(#{{1,6}})\s+(?:{TIP_HEADING_PATTERN.removeprefix('^')}.*|.*\{{[^}}]*\.tipp\b[^}}]*\}})\s*$", re.M)
 
 
 def read_case(path):

@@ -6,16 +6,13 @@ import re
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
+from booklet import layout
+from cards.drawing import Fonts
 from sitebuild import ROOT, TIP_HEADING, build, copy_project, demo_cases, published_cases, soup
-
-sys.path.insert(0, str(ROOT / "plugins"))
-from booklet import layout  # noqa: E402
-from cards.drawing import Fonts  # noqa: E402
 
 SITEURL = "https://www.der-eingebaute-kunde.de"
 BOOKLET = "tipps/alle-tipps.pdf"

@@ -3,16 +3,13 @@ and Twitter), drawn in the theme's type, cached between builds."""
 
 import hashlib
 import io
-import sys
 from urllib.parse import urlsplit
 
 import pytest
 from PIL import Image, ImageChops
 
+from cards import drawing
 from sitebuild import ROOT, build, copy_project, demo_cases, published_cases, soup
-
-sys.path.insert(0, str(ROOT / "plugins"))
-from cards import drawing  # noqa: E402
 
 SITEURL = "https://www.der-eingebaute-kunde.de"
 FONTS = drawing.Fonts(

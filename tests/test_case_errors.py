@@ -37,6 +37,7 @@ def test_a_bad_case_number_is_reported_and_the_rest_is_built(project, tmp_path, 
     assert lenient.returncode == 0, log
     assert re.search(rf"{re.escape(path)}(:2)?: {re.escape(message)}", log), log
     assert "Fall: 34" in log  # says how to fix it
+    assert log.count(message) == 1 and "Could not process" not in log, "one message, not Pelican's as well"
     for number in numbers:
         assert (tmp_path / "lenient" / "fall" / str(number) / "index.html").exists() == (number != victim)
 

@@ -1,4 +1,4 @@
-"""Parts of German compounds for the search index (plugins/tips/compounds.py)."""
+"""Parts of German compounds for the search index (plugins/search/compounds.py)."""
 
 import itertools
 import json
@@ -6,7 +6,7 @@ import json
 import pytest
 import split_words.splitter as model
 
-from tips.compounds import MAX_COMPOUND, CompoundSplitter, extra_search_words
+from search.compounds import MAX_COMPOUND, CompoundSplitter, extra_search_words
 
 
 def test_new_compounds_are_split_in_a_process_of_their_own_and_kept(tmp_path):

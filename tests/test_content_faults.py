@@ -8,11 +8,11 @@ read in worker processes, where a fault must come back as a message);
 each fault gets a strict build of its own folder of cases."""
 
 import os
-from urllib.parse import urlsplit
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from PIL import Image

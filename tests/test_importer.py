@@ -1,8 +1,8 @@
 """The importer of the old archive (importer/), on exports written for these tests."""
 
 import codecs
-import os
 import html
+import os
 import re
 import shutil
 import subprocess
@@ -12,6 +12,7 @@ from pathlib import Path
 
 import markdown
 import pytest
+from pelican.settings import read_settings
 
 import feedrules
 import importer
@@ -22,7 +23,7 @@ from importer.dates import parse_date
 from importer.markdown import case_markdown, escape
 from importer.parse_html import parse_html
 from importer.parse_text import parse_text
-from sitebuild import build, copy_project, read_case, soup, text_of
+from sitebuild import ROOT, build, copy_project, read_case, soup, text_of
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 SITE = "https://www.der-eingebaute-kunde.de"
@@ -44,6 +45,8 @@ TWO_TIPS = FIXTURES / "fall-13-zwei-tipps.txt"
 HTML = FIXTURES / "fall-14-seite.html"
 MARKUP = FIXTURES / "fall-15-sternchen.txt"
 HTML_WITHOUT_MAIN = FIXTURES / "fall-16-ohne-main.html"
+# Dates with an offset are read in the site's time zone, as `invoke import-case` does.
+SITE_TIMEZONE = read_settings(str(ROOT / "pelicanconf.py"))["TIMEZONE"]
 NO_NUMBER = FIXTURES / "ohne-nummer.txt"
 GOOD = {
     "fall-12-rueckruf.txt": "fall-12-der-versprochene-rueckruf.md",
@@ -155,7 +158,7 @@ def test_html_page_with_navigation_header_footer_and_badge():
 
 
 def test_html_page_without_main_or_article():
-    case = parse_export(HTML_WITHOUT_MAIN)
+    case = parse_export(HTML_WITHOUT_MAIN, timezone=SITE_TIMEZONE)
     # No <h1> of its own (the only one is the logo): the page title without the site name.
     assert case.title == "Der »eingebaute« Kunde und die Warteschleife"
     assert case.number == 16  # the byline, not the navigation or the JSON-LD
@@ -178,7 +181,7 @@ def test_html_page_without_main_or_article():
     [
         ("Der 3. Fall\nAnreißer.\nDer Tipp des »eingebauten« Kunden\nTipp.", ["Kein Titel"]),
         ("Titel\nDer 3. Fall\nAnreißer.\nWas ist passiert?\nNichts.", ["Kein Tipp"]),
-        ("Titel\nDer 3. Fall\nAnreißer.\nDer Tipp des »eingebauten« Kunden", ["Der Tipp „Der Tipp des »eingebauten« Kunden“ hat keinen Text"]),
+        ("Titel\nDer 3. Fall\nAnreißer.\nDer Tipp des »eingebauten« Kunden", ["Der Tipp „Der Tipp des »eingebauten« Kunden“ hat keinen Text"]),  # noqa: E501
         ("", ["Kein Titel", "Keine Fallnummer", "Kein Tipp"]),
     ],
 )
@@ -533,10 +536,10 @@ def test_a_broken_page_among_good_ones(project, tmp_path):
 def test_a_page_the_importer_trips_over_stops_no_other(project, monkeypatch):
     real = importer.parse_html
 
-    def trips_on_nine(text, key):
+    def trips_on_nine(text, key, timezone=None):
         if key == "fall-9.html":
             raise KeyError("unvorhergesehen")
-        return real(text, key)
+        return real(text, key, timezone)
 
     monkeypatch.setattr(importer, "parse_html", trips_on_nine)
     report = import_paths(str(EXPORT), project / "content", dates=EXPORT_DATES)
@@ -589,7 +592,7 @@ def test_date_option_and_odd_case_numbers_already_in_content(project):
 # --- Text exports and pages of other builders -------------------------------
 
 def test_a_folder_imports_the_good_files_and_reports_the_bad(project):
-    results = import_paths(str(FIXTURES), project / "content", today=date(2025, 1, 2)).results
+    results = import_paths(str(FIXTURES), project / "content", today=date(2025, 1, 2), timezone=SITE_TIMEZONE).results
     by_name = {r.source.name: r for r in results}
     assert set(by_name) == {*GOOD, "ohne-nummer.txt"}  # not .gitattributes, not the Mobirise folder
     bad = by_name["ohne-nummer.txt"]

@@ -1,7 +1,6 @@
 """The author's preview: `invoke livereload` serves, rebuilds and reloads."""
 
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -172,7 +171,7 @@ def test_the_watcher_survives_any_error_and_says_so(monkeypatch, capsys):
     import watchfiles
 
     monkeypatch.syspath_prepend(str(ROOT))
-    import tasks
+    import tasks  # the names the task module shows (sitetasks.preview)
 
     edit = {(watchfiles.Change.modified, str(tasks.CONTENT / "faelle" / "fall-01.md"))}
     monkeypatch.setattr(watchfiles, "watch", lambda *args, **kwargs: iter([edit, edit]))

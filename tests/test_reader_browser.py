@@ -4,9 +4,9 @@ from pathlib import Path
 
 import axe_playwright_python
 import pytest
+from test_reader_site import page_types
 
 from sitebuild import ROOT
-from test_reader_site import page_types
 
 pytestmark = pytest.mark.browser
 

@@ -27,10 +27,23 @@ def test_a_warning_in_a_worker_is_logged_once_and_fails_a_strict_build(tmp_path)
     assert log.count("Duplicate definition of `date`") == 1, log
 
 
-def test_german_typography_reports_a_setup_that_would_typeset_wrongly(tmp_path):
-    without_reading = [name for name in read_settings(str(ROOT / "pelicanconf.py"))["PLUGINS"] if name != "reading"]
-    result = build(tmp_path / "none", overrides={"PLUGINS": without_reading})
-    assert "GERMAN_TYPOGRAPHY wirkt nur mit dem Plugin" in one_line(result.stdout + result.stderr)
+def test_german_typography_needs_no_other_plugin_in_any_order(tmp_path):
+    plugins = read_settings(str(ROOT / "pelicanconf.py"))["PLUGINS"]
+    setups = {
+        "without-reading": [name for name in plugins if name != "reading"],
+        "german-last": [name for name in plugins if name != "german"] + ["german"],
+    }
+    assert build(tmp_path / "as-set", overrides=IN_PARALLEL).returncode == 0
+    pages = sorted((tmp_path / "as-set" / "fall").glob("*/index.html"))
+    assert pages and all("„" in page.read_text(encoding="utf-8") for page in pages[:1])
+    for name, order in setups.items():
+        result = build(tmp_path / name, overrides={"PLUGINS": order, **IN_PARALLEL})
+        assert result.returncode == 0, result.stderr
+        for page in pages:
+            assert (tmp_path / name / page.relative_to(tmp_path / "as-set")).read_bytes() == page.read_bytes(), (name, page)
+
+
+def test_german_typography_and_typogrify_together_are_reported(tmp_path):
     result = build(tmp_path / "twice", overrides={"TYPOGRIFY": True})
     assert "TYPOGRIFY und GERMAN_TYPOGRAPHY sind beide an" in one_line(result.stdout + result.stderr)
 

@@ -32,7 +32,7 @@ def visible_tips(page):
     """The tips the reader sees: the matches' list or the whole list."""
     return page.eval_on_selector_all(
         "#tipps-treffer > li, #tipps-liste > li",
-        "items => items.filter(i => i.checkVisibility()).map(i => ({url: i.dataset.url, marks: [...i.querySelectorAll('mark')].map(m => m.textContent)}))",
+        "items => items.filter(i => i.checkVisibility()).map(i => ({url: i.dataset.url, marks: [...i.querySelectorAll('mark')].map(m => m.textContent)}))",  # noqa: E501
     )
 
 

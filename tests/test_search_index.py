@@ -1,10 +1,11 @@
-"""The search index is written in a process of its own (plugins/tips/search.py)."""
+"""The search index is written in a process of its own (plugins/search/index.py)."""
 
+import gzip
 import json
 
 import pytest
 
-from tips.search import SearchIndexProcess
+from search.index import SearchIndexProcess
 
 
 def test_records_become_a_bundle(tmp_path):
@@ -26,3 +27,25 @@ def test_a_failure_in_the_index_process_fails_the_build():
     index.start()
     with pytest.raises(RuntimeError, match="kaputter Datensatz"):
         index.finish()
+
+
+def indexed_records(bundle):
+    """Every record in a Pagefind bundle as its search results give it
+    (a fragment file is gzip'd JSON after a 12-byte signature)."""
+    return [json.loads(gzip.decompress(path.read_bytes())[12:]) for path in (bundle / "fragment").glob("*.pf_fragment")]
+
+
+def test_each_record_is_found_at_the_page_it_stands_for(tmp_path):
+    def record(url, words):
+        return {"url": url, "content": words, "meta": {"title": words}, "filters": {"typ": ["Tipp"]}}
+
+    records = [record("/fall/1/", "Der erste Fall"), record("/fall/1/#tipp", "Ein Tipp"),
+               record("/fall/1/#tipp-2", "Ein zweiter Tipp"), record("/fall/2/#tipp", "Ein anderer Tipp")]
+    bundle = tmp_path / "pagefind"
+    index = SearchIndexProcess(lambda: [(str(bundle), records)], "de")
+    index.start()
+    index.finish()
+    found = sorted((r["url"], r["meta"]["url"]) for r in indexed_records(bundle))
+    # Pagefind's own address has no anchor: a tip is found at its case.
+    assert found == [("/fall/1/", "/fall/1/"), ("/fall/1/", "/fall/1/#tipp"), ("/fall/1/", "/fall/1/#tipp-2"),
+                     ("/fall/2/", "/fall/2/#tipp")]

@@ -8,9 +8,9 @@ import subprocess
 import sys
 
 import pytest
+from test_livereload import fetch, wait_for
 
 from sitebuild import LOOPBACK, build, copy_project, free_port, listening_addresses, one_line, soup
-from test_livereload import fetch, wait_for
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +55,7 @@ def test_a_nul_byte_in_the_address_is_not_found(served):
 def test_an_idle_connection_does_not_block_the_others(served):
     site, base = served
     port = int(base.rsplit(":", 1)[1])
-    with socket.create_connection(("127.0.0.1", port)) as idle, socket.create_connection(("127.0.0.1", port)) as half:
+    with socket.create_connection(("127.0.0.1", port)) as _idle, socket.create_connection(("127.0.0.1", port)) as half:
         half.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")  # the request never ends
         status, body = fetch(base + "/faelle/")
         assert status == 200

@@ -3,6 +3,7 @@
 import markdown
 import pytest
 from bs4 import BeautifulSoup
+
 from tips.finding import box_tips
 
 

@@ -7,7 +7,6 @@ from urllib.parse import urlparse
 
 import feedparser
 import pytest
-from bs4 import BeautifulSoup
 
 from sitebuild import build, copy_project, demo_cases, html_files, published_cases, soup, text_of
 
@@ -163,7 +162,7 @@ def test_a_case_without_a_tip_is_reported_and_fails_a_strict_build(tmp_path, tip
     lenient = build(tmp_path / "lenient", project=project)
     log = " ".join((lenient.stdout + lenient.stderr).split())
     assert lenient.returncode == 0
-    assert f"content/faelle/fall-90-test.md" in log and message in log, log
+    assert "content/faelle/fall-90-test.md" in log and message in log, log
     assert (tmp_path / "lenient" / "fall" / "90" / "index.html").is_file()
     strict = build(tmp_path / "strict", project=project, strict=True)
     assert strict.returncode != 0

@@ -3,9 +3,9 @@
 import re
 
 import pytest
+
 from german.dates import german_date
 from german.quotes import germanize_quotes
-
 from sitebuild import build, html_files, published_cases, soup
 
 

@@ -44,14 +44,20 @@ def read_header(path, content_path=None):
     """The metadata header of a case file; raises CaseError if the file
     cannot be read (see sources.read_source)."""
     text = read_source(path, content_path)
-    header = Header(path, text)
-    for number, line in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
+    return Header(path, text, header_fields(text.lstrip("\ufeff").splitlines()))
+
+
+def header_fields(lines):
+    """key (lower case) -> (line number, value) of the header at the top of
+    ``lines``, which ends at the first blank line."""
+    fields = {}
+    for number, line in enumerate(lines, start=1):
         if not line.strip():
             break
         match = _KEY_LINE.match(line)
         if match:
-            header.fields.setdefault(match.group(1).lower(), (number, match.group(2).strip()))
-    return header
+            fields.setdefault(match.group(1).lower(), (number, match.group(2).strip()))
+    return fields
 
 
 def check_header(header, content_path):
@@ -66,7 +72,7 @@ def check_header(header, content_path):
     if not header.value("title"):
         problem("Der Titel fehlt.", "Ergänzen Sie oben eine Zeile „Title: Der »eingebaute« Kunde und …“.")
     try:
-        parse_case_number(header.value("fall"), header.path)
+        parse_case_number(header.value("fall"), header.path, header.line("fall"))
     except CaseError as error:
         problems.append(error.problem)
     date = header.value("date")
@@ -127,21 +133,25 @@ def case_numbers(folder):
 
 
 def check_case_files(paths, content_path):
-    """All problems of all case files, duplicates across files included."""
+    """All problems of all case files, duplicates across files included;
+    (problems, the files that cannot be read as a case at all: no text
+    or no valid case number)."""
     problems = []
     numbered = []
+    unreadable = []
     for path in sorted(paths):
         try:
             header = read_header(path, content_path)
         except CaseError as error:
             problems.append(error.problem)
+            unreadable.append(path)
             continue
         found = check_header(header, content_path)
         problems += found
         try:
-            numbered.append((parse_case_number(header.value("fall"), path), header))
+            numbered.append((parse_case_number(header.value("fall"), path, header.line("fall")), header))
         except CaseError:
-            pass
+            unreadable.append(path)
     first_with = {}
     for number, header in numbered:
         first = first_with.setdefault(number, header)
@@ -155,7 +165,7 @@ def check_case_files(paths, content_path):
                     header.line("fall"),
                 )
             )
-    return problems
+    return problems, unreadable
 
 
 def report(problems, what="den Fällen"):

@@ -14,7 +14,6 @@ line, as a problem of the file (``markup_problems`` of the content).
 
 import html
 import re
-from urllib.parse import urlsplit
 
 from markdown.extensions import Extension
 from markdown.extensions.attr_list import AttrListTreeprocessor, get_attrs_and_remainder
@@ -23,9 +22,13 @@ from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 from pelican.readers import MarkdownReader
 
+from .checks import header_fields
 from .model import Problem, display_path
 from .sources import check_source
 
+# Right after the "meta" extension (27) has read the header; typography
+# takes the title after it (plugins/german).
+TITLE_PRIORITY = 26
 ALLOWED_ATTRIBUTES = {".", "class", "id"}  # "." is attr_list's {.name}
 ALLOWED_SCHEMES = {"http", "https", "mailto", "tel"}
 # Browsers ignore ASCII whitespace and control characters inside a scheme
@@ -92,6 +95,18 @@ class _AllowedUrls(Treeprocessor):
             element.attrib.clear()
 
 
+class _TitleAsText(Preprocessor):
+    """The title of the metadata header is text: escaped as soon as the
+    header is read (TITLE_PRIORITY), before typography (plugins/german)
+    sees it, which then sees text, not tags."""
+
+    def run(self, lines):
+        meta = getattr(self.md, "Meta", None) or {}
+        if "title" in meta:
+            meta["title"] = [html.escape(title, quote=False) for title in meta["title"]]
+        return lines
+
+
 class PlainTextMarkdown(Extension):
     def extendMarkdown(self, md):
         md.source_lines = None
@@ -104,6 +119,7 @@ class PlainTextMarkdown(Extension):
         # After every other treeprocessor: footnotes, toc and attr_list add
         # or change links late.
         md.treeprocessors.register(_AllowedUrls(md), "allowed_urls", 0)
+        md.preprocessors.register(_TitleAsText(md), "title_as_text", TITLE_PRIORITY)
 
 
 class PlainTextMarkdownReader(MarkdownReader):
@@ -112,9 +128,9 @@ class PlainTextMarkdownReader(MarkdownReader):
         # it); the checks have told the author why.
         check_source(source_path, self.settings["PATH"])
         content, metadata = super().read(source_path)
-        if "title" in metadata:
-            # Escaped before typogrify runs, which then sees text, not tags.
-            metadata["title"] = html.escape(metadata["title"], quote=False)
+        # Where each header field was written, for problems found later
+        # (photos); the source is not opened again for it.
+        metadata["header_lines"] = {key: line for key, (line, _) in header_fields(self._md.source_lines or []).items()}
         problems = [
             Problem(display_path(source_path), message, hint, _line_of(written, self._md.source_lines))
             for written, message, hint in getattr(self._md, "refused_markup", [])

@@ -4,6 +4,8 @@ import os
 import re
 from dataclasses import dataclass
 
+from german.spelling import fold_umlauts
+
 
 @dataclass
 class Problem:
@@ -19,6 +21,11 @@ class Problem:
         return f"{where}: {self.message} – {self.hint}"
 
 
+# A tip section starts at a heading that reads "Der Tipp …" or "Tipp …"
+# (the tips plugin's TIPS_HEADING_PATTERN, the importer's tip lines).
+TIP_HEADING_PATTERN = r"^\s*(?:Der\s+)?Tipp\b"
+
+
 class CaseError(ValueError):
     def __init__(self, problem):
         super().__init__(str(problem))
@@ -29,24 +36,8 @@ class CaseError(ValueError):
         return type(self), (self.problem,)
 
 
-_HEADER_LINE = re.compile(r"^\s*([A-Za-z_][\w-]*)\s*:")
 # Not str.isdigit(): it accepts "²", which int() does not.
 _ASCII_NUMBER = re.compile(r"[0-9]+")
-
-
-def header_line(path, key):
-    """Line number (1-based) of ``key:`` in the metadata header, or None."""
-    try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            for number, line in enumerate(handle, start=1):
-                if not line.strip():
-                    return None  # the header ends at the first blank line
-                match = _HEADER_LINE.match(line)
-                if match and match.group(1).lower() == key.lower():
-                    return number
-    except OSError:
-        return None
-    return None
 
 
 def display_path(path, base=None):
@@ -64,8 +55,9 @@ def printable(path):
     return os.fsencode(path).decode("utf-8", errors="replace")
 
 
-def parse_case_number(raw, path):
-    """The case number from the ``Fall`` metadata, as a positive int.
+def parse_case_number(raw, path, line=None):
+    """The case number from the ``Fall`` metadata (written in ``line`` of
+    the header, if known), as a positive int.
 
     Raises CaseError with a message the author can act on.
     """
@@ -86,7 +78,7 @@ def parse_case_number(raw, path):
                 f"Die Fallnummer „{text}“ enthält Zeichen, die wie Ziffern aussehen, aber keine "
                 "gewöhnlichen Ziffern sind (etwa hochgestellte ² oder ³).",
                 "Schreiben Sie die Zahl nur mit den Ziffern 0 bis 9, z. B. „Fall: 34“.",
-                header_line(path, "fall"),
+                line,
             )
         )
     if not _ASCII_NUMBER.fullmatch(text) or int(text) < 1:
@@ -95,7 +87,7 @@ def parse_case_number(raw, path):
                 shown,
                 f"Die Fallnummer „{text}“ ist keine positive ganze Zahl.",
                 "Schreiben Sie nur die Zahl, z. B. „Fall: 34“.",
-                header_line(path, "fall"),
+                line,
             )
         )
     return int(text)
@@ -103,11 +95,10 @@ def parse_case_number(raw, path):
 
 # Every title of the column starts the same way; file names leave it out.
 SERIES_PREFIX = re.compile(r"^\s*Der\s+»?eingebaute«?\s+Kunde\s+(und\s+)?", re.I)
-_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "ae", "Ö": "oe", "Ü": "ue"})
 
 
 def case_filename(number, title, max_words=5):
     """fall-34-die-vergessene-rueckmeldung.md"""
-    words = re.findall(r"[a-z0-9]+", SERIES_PREFIX.sub("", title).translate(_UMLAUTS).lower())
+    words = re.findall(r"[a-z0-9]+", fold_umlauts(SERIES_PREFIX.sub("", title)).lower())
     slug = "-".join(words[:max_words]) or "ohne-titel"
     return f"fall-{number:02d}-{slug}.md"

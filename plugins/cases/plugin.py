@@ -1,3 +1,4 @@
+import glob
 import logging
 import os
 from dataclasses import dataclass
@@ -5,8 +6,8 @@ from dataclasses import dataclass
 from pelican import signals
 from pelican.contents import Article
 
-from .markdown_text import add_text_versions, mark_html, register_reader, use_plain_text_markdown
 from .checks import check_case_files, report
+from .markdown_text import add_text_versions, mark_html, register_reader, use_plain_text_markdown
 from .model import CaseError, parse_case_number
 from .sources import check_source, entries_to_skip, links_out_of_content
 
@@ -34,30 +35,40 @@ def _report(generator, problems, what):
         logger.error("%s", report(problems, what))
 
 
+def _pass_over(generator, paths):
+    """Have Pelican pass over these files as it does over IGNORE_FILES:
+    their problem has been reported, and that is the only message."""
+    settings = generator.settings
+    settings["IGNORE_FILES"] = [*settings["IGNORE_FILES"], *(glob.escape(os.path.basename(p)) for p in paths)]
+
+
 def check_sources(generator):
-    """Check every case file before Pelican reads any of them."""
+    """Check every case file before Pelican reads any of them; a file that
+    cannot be a case (no text, no valid number) is not read at all."""
     paths, problems = _sources(generator, "ARTICLE")
-    _report(generator, problems + check_case_files(paths, generator.path), "den Fällen")
+    case_problems, unreadable = check_case_files(paths, generator.path)
+    _report(generator, problems + case_problems, "den Fällen")
+    _pass_over(generator, unreadable)
 
 
 def check_page_sources(generator):
     """Pages are read under the same rules as cases (see sources.py)."""
     paths, problems = _sources(generator, "PAGE")
+    unreadable = []
     for path in sorted(paths):
         try:
             check_source(path, generator.path)
         except CaseError as error:
             problems.append(error.problem)
+            unreadable.append(path)
     _report(generator, problems, "den Seiten")
+    _pass_over(generator, unreadable)
 
 
 def read_case_number(content):
-    """Give every article its case number, or reject it.
-
-    A case without a valid number cannot have a URL, so Pelican must skip
-    it: the exception makes the generator drop just this file. The reason
-    was already reported by check_sources.
-    """
+    """Give every article its case number. A file without a valid one is
+    never read (check_sources); should one come by all the same, the
+    exception makes Pelican drop just this file."""
     if not isinstance(content, Article):
         return
     number = parse_case_number(content.metadata.get("fall"), content.source_path)

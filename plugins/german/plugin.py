@@ -1,27 +1,21 @@
 import logging
 
-from blinker import signal
 from pelican import signals
 
 from .dates import german_date, iso_date
 from .quotes import germanize_quotes
-from .typography import typeset_source
+from .typography import SETTINGS, GermanTypography
 
 logger = logging.getLogger(__name__)
-
-# Sent by plugins/reading for every converted source; named rather than
-# imported, so the plugins load in any order.
-source_converted = signal("reading.source_converted")
 
 
 def add_default_settings(pelican):
     settings = pelican.settings
     settings.setdefault("GERMAN_TYPOGRAPHY", True)
-    if settings["GERMAN_TYPOGRAPHY"] and "reading" not in {plugin.__name__.rpartition(".")[2] for plugin in pelican.plugins}:
-        logger.warning(
-            "GERMAN_TYPOGRAPHY wirkt nur mit dem Plugin „reading“ (dort wird der Text gesetzt). "
-            "Nehmen Sie „reading“ in PLUGINS auf."
-        )
+    if settings["GERMAN_TYPOGRAPHY"]:
+        extensions = settings.setdefault("MARKDOWN", {}).setdefault("extensions", [])
+        if not any(isinstance(e, GermanTypography) for e in extensions):
+            extensions.append(GermanTypography(settings={name: settings[name] for name in SETTINGS}))
     if settings["GERMAN_TYPOGRAPHY"] and settings.get("TYPOGRIFY"):
         logger.warning(
             "TYPOGRIFY und GERMAN_TYPOGRAPHY sind beide an; der Text würde zweimal gesetzt. "
@@ -47,12 +41,9 @@ def germanize_content(content):
             content._summary = content.metadata["summary"]
     if hasattr(content, "date"):
         content.locale_date = german_date(content.date)
-    if hasattr(content, "modified"):
-        content.locale_modified = german_date(content.modified)
 
 
 def register():
     signals.initialized.connect(add_default_settings)
-    source_converted.connect(typeset_source)
     signals.generator_init.connect(add_jinja_filters)
     signals.content_object_init.connect(germanize_content)

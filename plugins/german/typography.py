@@ -1,18 +1,24 @@
 """Typography for German text: typogrify as Pelican runs it, then German
-quotation marks.
+quotation marks, as part of how Markdown is read.
 
-Pelican's own TYPOGRIFY runs in the build's process, one source after
-another. This runs where each source is converted (plugins/reading), on
-every core. Leave TYPOGRIFY off while GERMAN_TYPOGRAPHY is on, or the
+A Markdown extension, so it runs wherever a source is converted (in the
+build's process or a worker of plugins/reading) and needs nothing but the
+settings it was made with. Pelican's own TYPOGRIFY runs after reading, one
+source after another; leave it off while GERMAN_TYPOGRAPHY is on, or the
 text would be typeset twice.
 """
 
 import smartypants
+from markdown.extensions import Extension
+from markdown.postprocessors import Postprocessor
+from markdown.preprocessors import Preprocessor
 from typogrify.filters import typogrify
 
 from .quotes import germanize_quotes
 
 _DASHES = {"oldschool": smartypants.Attr.set2, "oldschool_inverted": smartypants.Attr.set3}
+# The typogrify settings of Pelican's the extension needs.
+SETTINGS = ("TYPOGRIFY_DASHES", "TYPOGRIFY_IGNORE_TAGS", "TYPOGRIFY_OMIT_FILTERS")
 
 
 def typeset(text, settings):
@@ -25,13 +31,41 @@ def typeset(text, settings):
     return germanize_quotes(text)
 
 
-def typeset_source(reader, source):
-    """Receiver of reading's source_converted: body, title and summary."""
-    settings = source.settings
-    if not settings.get("GERMAN_TYPOGRAPHY"):
-        return
-    if source.content:
-        source.content = typeset(source.content, settings)
-    for name in ("title", "summary"):
-        if name in source.metadata:
-            source.metadata[name] = typeset(source.metadata[name], settings)
+class GermanTypography(Extension):
+    """Typesets what Markdown makes of a source: the body, the summary
+    (Pelican converts it with the same Markdown) and the title of the
+    metadata header."""
+
+    def __init__(self, **kwargs):
+        self.config = {"settings": [{}, "Pelican's TYPOGRIFY_DASHES, _IGNORE_TAGS and _OMIT_FILTERS"]}
+        super().__init__(**kwargs)
+
+    def extendMarkdown(self, md):
+        settings = self.getConfig("settings")
+        # The body and the summary last of all, on the finished HTML.
+        md.postprocessors.register(_Typeset(md, settings), "german_typography", -100)
+        # The title once the header is read (meta: 27) and the title escaped
+        # (cases/markdown_text.py: 26). Not when the summary is converted:
+        # Pelican has Markdown forget the header first.
+        md.preprocessors.register(_TypesetTitle(md, settings), "german_typography_title", 25)
+
+
+class _Typeset(Postprocessor):
+    def __init__(self, md, settings):
+        super().__init__(md)
+        self.settings = settings
+
+    def run(self, text):
+        return typeset(text, self.settings)
+
+
+class _TypesetTitle(Preprocessor):
+    def __init__(self, md, settings):
+        super().__init__(md)
+        self.settings = settings
+
+    def run(self, lines):
+        meta = getattr(self.md, "Meta", None) or {}
+        if "title" in meta:
+            meta["title"] = [typeset(title, self.settings) for title in meta["title"]]
+        return lines

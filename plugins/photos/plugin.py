@@ -5,7 +5,7 @@ from pelican import signals
 from pelican.generators import Generator
 
 from cases.checks import LEFT_OUT, report
-from cases.model import Problem, display_path, header_line
+from cases.model import Problem, display_path
 from cases.plugin import leave_out
 from cases.sources import NotInContent, content_file
 
@@ -71,7 +71,7 @@ def plan_photos(generator):
                     display_path(case.source_path),
                     f"Das Bild „{image}“ {error.message} {LEFT_OUT}",
                     error.hint,
-                    header_line(case.source_path, "image"),
+                    getattr(case, "header_lines", {}).get("image"),
                 )
             )
     leave_out(generator, failed)

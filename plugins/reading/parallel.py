@@ -9,26 +9,11 @@ process, so the output does not depend on where it ran.
 """
 
 import logging
-import multiprocessing
 import pickle
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
 
-from .signals import source_converted
+import background
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass
-class ReadSource:
-    """A converted source on its way to Pelican: the HTML, and metadata as
-    the reader found it (text; summary already HTML), before Pelican turns
-    it into dates, tags and categories."""
-
-    path: str
-    content: str
-    metadata: dict
-    settings: dict = field(repr=False)
 
 
 class DeferredMetadata:
@@ -53,22 +38,25 @@ class _WarningsKept(logging.Handler):
 
 
 def convert(reader, path):
-    """Markdown to HTML, then whatever the receivers of
-    ``source_converted`` do to it; returns content and text metadata."""
-    content, metadata = reader.read(path)
-    source = ReadSource(path, content, metadata, reader.settings)
-    source_converted.send(reader, source=source)
-    return source.content, source.metadata
+    """Markdown to HTML (and whatever the Markdown extensions in the
+    settings do, typography included); returns content and text metadata
+    (the summary already HTML)."""
+    return reader.read(path)
 
 
-# Each worker's reader, handed over once when the worker starts (forked,
-# so it is not even pickled) rather than with every task.
+def raw_reader(reader_class, settings):
+    """A ``reader_class`` that leaves the metadata as text."""
+    return type(reader_class.__name__, (DeferredMetadata, reader_class), {})(settings)
+
+
+# Each worker's reader, made once when the worker starts rather than sent
+# with every task: its class (by name) and the settings are all it needs.
 _worker_reader = None
 
 
-def _start_worker(reader):
+def _start_worker(reader_class, settings):
     global _worker_reader
-    _worker_reader = reader
+    _worker_reader = raw_reader(reader_class, settings)
 
 
 def _convert_in_worker(path):
@@ -108,22 +96,18 @@ class ParallelReading:
     @property
     def raw_reader(self):
         if self._raw_reader is None:
-            raw_class = type(self.reader_class.__name__, (DeferredMetadata, self.reader_class), {})
-            self._raw_reader = raw_class(self.settings)
+            self._raw_reader = raw_reader(self.reader_class, self.settings)
         return self._raw_reader
 
     def prefetch(self, paths):
         """Start converting ``paths`` (absolute, as Pelican passes them to
         ``read``) in worker processes, unless too few to be worth it."""
         processes = min(self.settings["READING_PROCESSES"], len(paths))
-        if processes < 2 or len(paths) < self.settings["READING_MIN_SOURCES"]:
+        if len(paths) < self.settings["READING_MIN_SOURCES"]:
             return
-        # fork: the workers start with the plugins and their receivers
-        # already connected, as they are in this process.
-        self._pool = ProcessPoolExecutor(
-            processes, mp_context=multiprocessing.get_context("fork"),
-            initializer=_start_worker, initargs=(self.raw_reader,),
-        )
+        self._pool = background.pool(self.settings, processes, _start_worker, (self.reader_class, self.settings))
+        if self._pool is None:
+            return
         logger.debug("Markdown: %d Quellen in %d Prozessen", len(paths), processes)
         chunk = max(1, len(paths) // (processes * 8))
         for start in range(0, len(paths), chunk):

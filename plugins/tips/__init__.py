@@ -2,8 +2,7 @@
 
 - finding.py: finds the tip sections in a case's HTML and boxes them
 - records.py: one record per tip
-- generator.py: writes /tipps/, /tipps/index.json, the tips feed, /suche/
-- search.py, compounds.py: the Pagefind index, in German
+- generator.py: writes /tipps/, /tipps/index.json, the tips feed
 
 Needs the ``cases`` plugin (case numbers), listed before it in PLUGINS.
 """

@@ -13,7 +13,9 @@ from typing import NamedTuple
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
-DEFAULT_HEADING_PATTERN = r"^\s*(Der\s+)?Tipp\b"
+from cases.model import TIP_HEADING_PATTERN
+
+DEFAULT_HEADING_PATTERN = TIP_HEADING_PATTERN
 TIP_CLASS = "tipp"
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 

@@ -1,5 +1,6 @@
-"""Write what the tips are for: the tips pages, index.json, the feed and
-the search page and index."""
+"""Write what the tips are for: the tips pages, index.json and the feed.
+The tips themselves are in the context as ``tips`` (the search plugin
+indexes them)."""
 
 import json
 import logging
@@ -10,9 +11,7 @@ from pelican.generators import Generator
 from cases.checks import report
 from cases.model import Problem, display_path
 
-from .compounds import CompoundSplitter
 from .records import Tip
-from .search import RecordMaker, SearchIndexProcess, bundle_folders, in_bundles
 
 logger = logging.getLogger(__name__)
 
@@ -35,18 +34,6 @@ class TipsGenerator(Generator):
         self.tips = tips
         self.context["tips"] = tips
         self.context["tip_tags"] = sorted({str(t) for tip in tips for t in tip.tags})
-        self.search_index = None
-        self.context["search_bundles"] = self.context["tips_search_bundles"] = []
-        if self.settings["SEARCH_INDEX"]:
-            size = self.settings["SEARCH_BUNDLE_SIZE"]
-            self.context["search_bundles"] = bundle_folders(
-                self.settings["SEARCH_BUNDLE_DIR"], len(self.context.get("articles", [])), size
-            )
-            self.context["tips_search_bundles"] = bundle_folders(self.settings["TIPS_SEARCH_BUNDLE_DIR"], len(tips), size)
-            # Started now, the index is written on the other core while
-            # Pelican renders and writes the pages.
-            self.search_index = SearchIndexProcess(self._search_bundles, self.settings["SEARCH_LANGUAGE"])
-            self.search_index.start()
 
     def generate_output(self, writer):
         settings = self.settings
@@ -61,11 +48,6 @@ class TipsGenerator(Generator):
                     save_as, template, self.context, tips=tips, tips_order=order,
                     url=url, relative_urls=settings["RELATIVE_URLS"],
                 )
-        if settings["SEARCH_SAVE_AS"]:
-            writer.write_file(
-                settings["SEARCH_SAVE_AS"], self.get_template("suche"), self.context,
-                url=settings["SEARCH_URL"], relative_urls=settings["RELATIVE_URLS"],
-            )
         if settings["TIPS_JSON_SAVE_AS"]:
             self._write_json(settings["TIPS_JSON_SAVE_AS"])
         if settings["TIPS_FEED_ATOM"]:
@@ -73,8 +55,6 @@ class TipsGenerator(Generator):
                 self.tips, self.context, settings["TIPS_FEED_ATOM"],
                 feed_type="atom", feed_title="Tipps",
             )
-        if self.search_index:
-            self.search_index.finish()
 
     def _write_json(self, save_as):
         siteurl = self.settings["SITEURL"]
@@ -88,23 +68,6 @@ class TipsGenerator(Generator):
                 handle, ensure_ascii=False, indent=2,
             )
             handle.write("\n")
-
-    def _search_bundles(self):
-        """(folder, records) of each Pagefind bundle, one after another: the
-        cases', and the tips' (searched alone on the tips page, merged with
-        the cases on the search page)."""
-        splitter = CompoundSplitter(os.path.join(self.settings["CACHE_PATH"], "compounds.json"))
-        make = RecordMaker(splitter, self.settings["SEARCH_IGNORED_PHRASES"])
-        make.learn_words(self.context.get("articles", []), self.tips)
-        size = self.settings["SEARCH_BUNDLE_SIZE"]
-        kinds = [
-            (self.context["search_bundles"], self.context.get("articles", []), make.case),
-            (self.context["tips_search_bundles"], self.tips, make.tip),
-        ]
-        for folders, items, record in kinds:
-            for folder, part in zip(folders, in_bundles(items, size)):
-                yield os.path.join(self.output_path, folder), [record(item) for item in part]
-        splitter.save()
 
 
 def _tips_of(case):

@@ -14,19 +14,6 @@ DEFAULT_SETTINGS = {
     # How many matching tips the tips page shows before "show more".
     "TIPS_SHOWN_AT_ONCE": 50,
     "TIPS_FEED_ATOM": "feeds/tipps.atom.xml",
-    "SEARCH_URL": "suche/",
-    "SEARCH_SAVE_AS": "suche/index.html",
-    "SEARCH_INDEX": True,
-    "SEARCH_LANGUAGE": "de",
-    # Pagefind bundles, relative to the output folder.
-    "SEARCH_BUNDLE_DIR": "pagefind",
-    "TIPS_SEARCH_BUNDLE_DIR": "pagefind-tipps",
-    # Records per bundle: Pagefind needs some 150 KB of memory per case
-    # record while it writes a bundle; more bundles mean more requests
-    # for a search on a large site.
-    "SEARCH_BUNDLE_SIZE": 1500,
-    # Repeated in every case, so useless to search for (see search.py).
-    "SEARCH_IGNORED_PHRASES": ["Der »eingebaute« Kunde und", "Der Tipp des »eingebauten« Kunden"],
 }
 
 

@@ -17,6 +17,16 @@ from cases.markdown_text import html_to_text
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[A-ZÄÖÜ„»])")
 
 
+def tip_title(case_number, case_title, heading=None):
+    """"Tipp aus Fall 33: <the case's title>", then " – <the tip's heading>"
+    if one is given; Markup if the case's title is (the pages, the feed),
+    text otherwise (the search)."""
+    parts = ["Tipp aus Fall ", str(case_number), ": ", case_title]
+    if heading is not None:
+        parts += [" – ", heading]
+    return (Markup("") if isinstance(case_title, Markup) else "").join(parts)
+
+
 class Tip:
     def __init__(self, case, section, position, count):
         self.case = case
@@ -75,10 +85,7 @@ class Tip:
     @property
     def title(self):
         """HTML, like a case's title (Pelican's feed writer strips the tags)."""
-        title = Markup("Tipp aus Fall {}: {}").format(self.case_number, Markup(self.case.title))
-        if self.count > 1:
-            title += Markup(" – ") + self.heading_html
-        return title
+        return tip_title(self.case_number, Markup(self.case.title), self.heading_html if self.count > 1 else None)
 
     # What Pelican's feed writer asks of an item.
     @property

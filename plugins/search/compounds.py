@@ -15,10 +15,11 @@ the model alone also cuts "Beschwerde" into "Beschw|erde", and then
 import gzip
 import json
 import logging
-import multiprocessing
 import os
 import re
-from concurrent.futures import ProcessPoolExecutor
+
+import background
+from german.spelling import fold_umlauts
 
 logger = logging.getLogger(__name__)
 
@@ -41,13 +42,6 @@ LINKS = ("es", "s", "n")
 ENDINGS = ("e", "en", "er", "es", "em")
 # Raised when the rules below change what a word splits into.
 RULES_VERSION = 2
-_FOLDS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
-
-
-def fold_umlauts(word):
-    return word.translate(_FOLDS)
-
-
 WORD_LIST = os.path.join(os.path.dirname(__file__), "data", "german-words.txt.gz")
 
 
@@ -73,8 +67,9 @@ class CompoundSplitter:
     loaded when a word comes up that is not in the cache file yet.
     """
 
-    def __init__(self, cache_file=None):
+    def __init__(self, cache_file=None, settings=None):
         self.cache_file = cache_file
+        self._settings = settings or {}  # BACKGROUND_* (see plugins/background)
         self._cache = {}
         self._changed = False
         self._split_compound = None
@@ -118,8 +113,7 @@ class CompoundSplitter:
         })
         if not new:
             return
-        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
-            self._cache.update(pool.submit(_split_words, new).result())
+        self._cache.update(background.run_apart(self._settings, _split_words, new))
         self._changed = True
 
     def variants(self, word):

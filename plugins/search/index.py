@@ -14,19 +14,21 @@ the search scripts cut the marker and what follows from every excerpt.
 """
 
 import asyncio
+import collections
 import errno
 import html
 import itertools
 import logging
 import math
-import multiprocessing
 import os
 import re
 import shutil
 import tempfile
 import traceback
 
+import background
 from cases.markdown_text import html_to_text as plain_text
+from tips.records import tip_title
 
 from .compounds import WORD, extra_search_words
 
@@ -86,10 +88,8 @@ class RecordMaker:
         }
 
     def tip(self, tip):
-        title = f"Tipp aus Fall {tip.case_number}: {self._strip(plain_text(tip.case.title))}"
         heading = self._strip(tip.heading)
-        if tip.count > 1 and heading:
-            title += f" – {heading}"
+        title = tip_title(tip.case_number, self._strip(plain_text(tip.case.title)), heading if tip.count > 1 and heading else None)
         url = "/" + tip.url
         return {
             "url": url,
@@ -104,7 +104,8 @@ def record_page(record):
 
     Pagefind's Python API answers one custom record per 0.1 s, which made
     a thousand cases take minutes; a folder of pages is indexed in one
-    call. The record's real address travels as the "url" meta field.
+    call (see write_record_pages). The record's own address, a tip's
+    with its anchor, travels as the "url" meta field.
     """
     escape = html.escape
     heads = [f'<meta data-pagefind-meta="title[content]" content="{escape(record["meta"]["title"])}">']
@@ -132,14 +133,34 @@ def in_bundles(items, size):
 
 
 def write_record_pages(records, folder):
-    os.makedirs(folder, exist_ok=True)
-    for number, record in enumerate(records):
-        with open(os.path.join(folder, f"{number}.html"), "w", encoding="utf-8") as handle:
+    """Write each record's page where Pagefind, which takes a result's
+    address from the page's path, gives it the address of the page the
+    record stands for: fall/33/index.html is found as /fall/33/.
+
+    Those addresses carry no fragment, so a tip is found at its case's
+    page (the address of its box is the "url" meta field); the second tip
+    of a case goes into a second folder, and so on. Returns the folders,
+    each to be indexed as a site of its own."""
+    folders = []
+    seen = collections.Counter()
+    for record in records:
+        page = record["url"].partition("#")[0].strip("/")
+        folder_number = seen[page]
+        seen[page] += 1
+        if folder_number == len(folders):
+            folders.append(os.path.join(folder, str(folder_number)))
+        path = os.path.join(folders[folder_number], page, "index.html")
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w", encoding="utf-8") as handle:
             handle.write(record_page(record))
+    if not folders:  # an empty bundle all the same
+        folders.append(os.path.join(folder, "0"))
+        os.makedirs(folders[0])
+    return folders
 
 
-def write_search_index(bundle, pages, language):
-    """Run Pagefind on a folder of record pages; an earlier build's bundle
+def write_search_index(bundle, folders, language):
+    """Run Pagefind on folders of record pages; an earlier build's bundle
     is replaced, not mixed with."""
     from pagefind.index import PagefindIndex
 
@@ -150,7 +171,8 @@ def write_search_index(bundle, pages, language):
     async def write():
         config = {"force_language": language, "output_path": fresh}
         async with PagefindIndex(config=config) as index:
-            await index.add_directory(pages)
+            for pages in folders:
+                await index.add_directory(pages)
 
     asyncio.run(write())
     while True:
@@ -170,47 +192,45 @@ def write_search_index(bundle, pages, language):
 
 class SearchIndexProcess:
     """Writes the search index in a process of its own while the build
-    writes its pages.
+    writes its pages (see plugins/background).
 
-    Forked, the process starts with the build's cases and tips in memory,
-    so nothing has to be sent to it, and its Python work (records, record
-    pages) runs on the other core instead of waiting for the interpreter
-    lock behind the page rendering.
+    Forked, the process starts with the build's cases and tips in memory
+    and makes the records itself, on the other core instead of waiting
+    for the interpreter lock behind the page rendering; started otherwise,
+    it is sent the records, made here. Without background processes the
+    index is written when it is waited for.
     """
 
-    def __init__(self, make_bundles, language):
-        # () -> (bundle folder, records) of each bundle; made one at a time
-        # in the process, and indexed one at a time, to keep memory low.
+    def __init__(self, make_bundles, language, settings=None):
+        # () -> (bundle folder, records) of each bundle; made one at a time,
+        # and indexed one at a time, to keep memory low.
         self._make_bundles = make_bundles
         self._language = language
+        self._settings = settings or {}
         self._process = None
         self._report = None
 
     def start(self):
-        context = multiprocessing.get_context("fork")
+        if not background.allowed(self._settings):
+            return
+        if background.inherits_memory(self._settings):
+            bundles = self._make_bundles
+        else:
+            bundles = list(self._make_bundles())
+        context = background.start_context(self._settings)
         self._report, child_end = context.Pipe(duplex=False)
-        self._process = context.Process(target=self._run, args=(child_end,), name="search-index")
+        self._process = context.Process(target=_index_process, args=(bundles, self._language, child_end), name="search-index")
         self._process.start()
         child_end.close()
 
-    def _run(self, report):
-        pages = tempfile.mkdtemp(prefix="pagefind-records-")
-        try:
-            for number, (bundle, records) in enumerate(self._make_bundles()):
-                folder = os.path.join(pages, str(number))
-                write_record_pages(records, folder)
-                del records
-                write_search_index(bundle, folder, self._language)
-                shutil.rmtree(folder)
-            report.send(None)
-        except BaseException:
-            report.send(traceback.format_exc())
-        finally:
-            shutil.rmtree(pages, ignore_errors=True)
-            report.close()
-
     def finish(self):
         """Wait for the index; a failure fails the build."""
+        if self._process is None:
+            try:
+                write_bundles(self._make_bundles(), self._language)
+            except Exception as error:
+                raise RuntimeError(f"Der Suchindex konnte nicht geschrieben werden:\n{traceback.format_exc()}") from error
+            return
         try:
             failure = self._report.recv()
         except EOFError:
@@ -218,3 +238,29 @@ class SearchIndexProcess:
         self._process.join()
         if failure:
             raise RuntimeError(f"Der Suchindex konnte nicht geschrieben werden (exit code {self._process.exitcode}):\n{failure}")
+
+
+def write_bundles(bundles, language):
+    """Index each (bundle folder, records) with Pagefind, one after another."""
+    pages = tempfile.mkdtemp(prefix="pagefind-records-")
+    try:
+        for number, (bundle, records) in enumerate(bundles):
+            folder = os.path.join(pages, str(number))
+            folders = write_record_pages(records, folder)
+            del records
+            write_search_index(bundle, folders, language)
+            shutil.rmtree(folder)
+    finally:
+        shutil.rmtree(pages, ignore_errors=True)
+
+
+def _index_process(bundles, language, report):
+    """The search index process: ``bundles`` is the list, or (forked) the
+    function that makes them."""
+    try:
+        write_bundles(bundles() if callable(bundles) else bundles, language)
+        report.send(None)
+    except BaseException:
+        report.send(traceback.format_exc())
+    finally:
+        report.close()

@@ -1,0 +1,14 @@
+"""The site's search, with Pagefind, in German.
+
+- plugin.py: the SEARCH_* settings
+- generator.py: /suche/ and the index of what the cases and the tips
+  plugin provide (cases, and the tips' records when the tips plugin runs)
+- index.py: records and the Pagefind bundles, written in a process of
+  their own while the pages are written
+- compounds.py: parts of German compounds, so "Notiz" finds
+  "Abwesenheitsnotiz"
+"""
+
+from .plugin import register
+
+__all__ = ["register"]

@@ -1,0 +1,61 @@
+"""Write /suche/ and the search index of the cases and their tips."""
+
+import os
+
+from pelican.generators import Generator
+
+from .compounds import CompoundSplitter
+from .index import RecordMaker, SearchIndexProcess, bundle_folders, in_bundles
+
+
+class SearchGenerator(Generator):
+    """The search page; the index is started by ``start_index`` once all
+    content is read, and waited for when the pages are written."""
+
+    search_index = None
+
+    def generate_context(self):
+        self.context["search_bundles"], self.context["tips_search_bundles"] = [], []
+
+    def start_index(self):
+        """Name the bundles (the pages link them) and start writing them:
+        written on the other core while Pelican renders the pages."""
+        if not self.settings["SEARCH_INDEX"]:
+            return
+        size = self.settings["SEARCH_BUNDLE_SIZE"]
+        cases, tips = self.context.get("articles", []), self.context.get("tips", [])
+        self.context["search_bundles"] = bundle_folders(self.settings["SEARCH_BUNDLE_DIR"], len(cases), size)
+        self.context["tips_search_bundles"] = bundle_folders(self.settings["TIPS_SEARCH_BUNDLE_DIR"], len(tips), size)
+        self.search_index = SearchIndexProcess(self._search_bundles, self.settings["SEARCH_LANGUAGE"], self.settings)
+        self.search_index.start()
+
+    def generate_output(self, writer):
+        if self.settings["SEARCH_SAVE_AS"]:
+            writer.write_file(
+                self.settings["SEARCH_SAVE_AS"], self.get_template("suche"), self.context,
+                url=self.settings["SEARCH_URL"], relative_urls=self.settings["RELATIVE_URLS"],
+            )
+        if self.search_index:
+            self.search_index.finish()
+
+    def _search_bundles(self):
+        """(folder, records) of each Pagefind bundle, one after another."""
+        splitter = CompoundSplitter(os.path.join(self.settings["CACHE_PATH"], "compounds.json"), self.settings)
+        make = RecordMaker(splitter, self.settings["SEARCH_IGNORED_PHRASES"])
+        cases, tips = self.context.get("articles", []), self.context.get("tips", [])
+        make.learn_words(cases, tips)
+        size = self.settings["SEARCH_BUNDLE_SIZE"]
+        kinds = [
+            (self.context["search_bundles"], cases, make.case),
+            (self.context["tips_search_bundles"], tips, make.tip),
+        ]
+        for folders, items, record in kinds:
+            for folder, part in zip(folders, in_bundles(items, size)):
+                yield os.path.join(self.output_path, folder), [record(item) for item in part]
+        splitter.save()
+
+
+def start_index(generators):
+    for generator in generators:
+        if isinstance(generator, SearchGenerator):
+            generator.start_index()

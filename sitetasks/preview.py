@@ -1,0 +1,177 @@
+"""The live preview's builds: an edited case first, then the whole site
+in the background; watching the sources for changes.
+
+``python -m sitetasks.preview PORT`` is the whole-site build the preview
+runs in the background, in a process the next edit can stop."""
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from sitetasks import site
+from sitetasks.output import build_lock, forget_published
+
+PREVIEW_CACHE = site.ROOT / "cache" / "preview"
+# While the last preview build has failed: what went wrong, shown on every page.
+PREVIEW_PROBLEM = site.ROOT / "cache" / "preview-problem.txt"
+# Code and settings shape every cached case; a change to them starts afresh.
+CODE = [site.ROOT / "plugins", site.PELICANCONF, site.PUBLISHCONF]
+
+
+def is_bytecode(path):
+    return "__pycache__" in path or path.endswith(".pyc")
+
+
+class PreviewBuilds:
+    """The builds behind the live preview.
+
+    A whole build takes seconds on a large site, so when only cases were
+    edited, those case pages are built on their own first (into a scratch
+    folder, then moved into output/) and served at once; the whole site
+    follows in the background and the browser reloads again when it is done.
+    """
+
+    def __init__(self, port):
+        self.port = port
+        # Cases that did not change come from Pelican's content cache.
+        self.overrides = {
+            **site.preview_overrides(port),
+            "CACHE_CONTENT": True,
+            "LOAD_CONTENT_CACHE": True,
+            "CONTENT_CACHING_LAYER": "generator",
+            "CACHE_PATH": str(PREVIEW_CACHE),
+        }
+        self.background = None
+        self.case_times = self._case_times()
+        # Touched whenever the preview changed: the browser then reloads.
+        self.reload_marker = site.OUTPUT / ".vorschau-neu"
+
+    @staticmethod
+    def _case_times():
+        return {p: p.stat().st_mtime_ns for p in (site.CONTENT / "faelle").glob("*.md")}
+
+    def _report(self, ok, lines):
+        if ok:
+            PREVIEW_PROBLEM.unlink(missing_ok=True)
+            print(f"Neu gebaut: {site.local_url(self.port)}/", flush=True)
+        else:
+            self.failed(textwrap.dedent("\n".join(lines)))
+            print("Der Bau ist fehlgeschlagen; die Meldungen stehen oben.", flush=True)
+        self._reload()
+
+    def _reload(self):
+        if site.OUTPUT.is_dir():
+            self.reload_marker.touch()
+
+    def failed(self, text):
+        """Show ``text`` on every page of the preview until a build succeeds."""
+        PREVIEW_PROBLEM.parent.mkdir(parents=True, exist_ok=True)
+        PREVIEW_PROBLEM.write_text(text, encoding="utf-8")
+        self._reload()
+
+    def stop(self):
+        """Stop a background build of the whole site, if one is running."""
+        if self.background and self.background.poll() is None:
+            # The build runs in a process group of its own: stop all of it,
+            # not just the wrapper, so no stale build writes after this one.
+            os.killpg(self.background.pid, signal.SIGTERM)
+            self.background.wait()
+
+    def whole_site(self):
+        self.stop()
+        self.case_times = self._case_times()
+        with build_lock(site.BUILD_LOCK) as lock:
+            # Built afresh and swapped in, so pages of deleted cases are gone.
+            self._report(*site.build_output(site.PELICANCONF, lock=lock, overrides=self.overrides, keep_lines=12))
+
+    def whole_site_afresh(self):
+        shutil.rmtree(PREVIEW_CACHE, ignore_errors=True)
+        self.whole_site()
+
+    def content_changed(self):
+        now = self._case_times()
+        edited = [p for p, t in now.items() if self.case_times.get(p) != t]
+        others_changed = set(self.case_times) - set(now)
+        self.case_times = now
+        if not edited or others_changed or not self._edited_cases_first(edited):
+            self.whole_site()
+            return
+        self._whole_site_in_background()
+
+    def _edited_cases_first(self, edited):
+        import tempfile
+
+        from cases.checks import read_header
+        from cases.model import CaseError, parse_case_number
+
+        self.stop()
+        pages = []
+        try:
+            for path in edited:
+                header = read_header(path)
+                number = parse_case_number(header.value("fall"), path)
+                folder = "entwurf" if header.is_draft else "fall"
+                pages.append(f"{folder}/{number}/index.html")
+        except CaseError:
+            return False  # the whole build reports it properly
+        with tempfile.TemporaryDirectory(prefix="vorschau-") as scratch, build_lock(site.BUILD_LOCK) as lock:
+            only_these = {
+                **self.overrides,
+                "CACHE_CONTENT": False,
+                "LOAD_CONTENT_CACHE": False,
+                "SEARCH_INDEX": False,
+                "ARTICLE_PATHS": [str(p.relative_to(site.CONTENT)) for p in edited],
+            }
+            if not site.pelican(site.PELICANCONF, scratch, lock=lock, overrides=only_these) or not site.OUTPUT.is_dir():
+                return False
+            forget_published(site.PUBLISHED_MARKER)
+            for page in pages:
+                built = Path(scratch) / page
+                target = site.OUTPUT / page
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(built, str(target) + ".neu")
+                os.replace(str(target) + ".neu", target)
+        print(f"Sofort neu: {', '.join(pages)}; die ganze Website folgt.", flush=True)
+        self._reload()
+        return True
+
+    def _whole_site_in_background(self):
+        # The same whole build as in the foreground, in a process the next
+        # edit can stop (with the build it runs).
+        command = [sys.executable, "-m", "sitetasks.preview", str(self.port)]
+        self.background = subprocess.Popen(command, cwd=site.ROOT, start_new_session=True)
+
+
+def watch_sources(builds):
+    """Rebuild on every change to content, theme, plugins or settings.
+
+    watchfiles reports changes as they happen (inotify), so an edited case
+    is rebuilt at once, not at the next poll.
+    """
+    import traceback
+
+    from watchfiles import watch
+
+    sources = [site.CONTENT, site.ROOT / "theme", site.ROOT / "plugins", site.PELICANCONF, site.PUBLISHCONF]
+    code = [str(p) for p in CODE]
+    for changes in watch(*sources, debounce=50, step=20, watch_filter=lambda _, p: not is_bytecode(p)):
+        changed = [path for _, path in changes]
+        try:
+            if any(path.startswith(tuple(code)) for path in changed):
+                builds.whole_site_afresh()
+            elif all(path.startswith(str(site.CONTENT)) for path in changed):
+                builds.content_changed()
+            else:
+                builds.whole_site()
+        except Exception as error:  # noqa: BLE001 - the preview must keep watching
+            traceback.print_exc()
+            builds.failed("".join(traceback.format_exception_only(error)).strip())
+            print("Die Vorschau beobachtet weiter; nach dem nächsten Speichern baut sie neu.", flush=True)
+
+
+if __name__ == "__main__":
+    PreviewBuilds(int(sys.argv[1])).whole_site()

@@ -1,0 +1,71 @@
+"""The site's folders and its builds, as the tasks and the preview run
+them: Pelican in a process of its own, one build at a time, output/
+replaced in one step."""
+
+from pathlib import Path
+
+from sitetasks import building
+from sitetasks.output import clear, forget_published, mark_published, replace_output, run
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTENT = ROOT / "content"
+OUTPUT = ROOT / "output"
+PELICANCONF = ROOT / "pelicanconf.py"
+PUBLISHCONF = ROOT / "publishconf.py"
+HOST = "127.0.0.1"  # the preview is for the author only, never the network
+DEFAULT_PORT = 8000
+
+
+# One build at a time; a build is made next to output/ and then put in its place.
+BUILD_LOCK = ROOT / "cache" / "build.lock"
+BUILD_STAGING = ROOT / ".build-new"
+PUBLISH_STAGING = ROOT / ".publish-new"
+# Written last by a successful publish; deploy ships nothing else.
+PUBLISHED_MARKER = ROOT / "cache" / "published.json"
+
+
+def local_url(port):
+    return f"http://{HOST}:{port}"
+
+
+def pelican(settings, output, *, lock, strict=False, overrides=None):
+    """Run one Pelican build in a fresh process; return True on success.
+
+    A fresh process picks up changes to plugins and settings and keeps a
+    crashing build from taking the preview server down with it.
+    """
+    command = pelican_command(settings, output, strict=strict, overrides=overrides)
+    return run(command, lock=lock, cwd=ROOT)[0] == 0
+
+
+def build_output(settings, *, lock, strict=False, overrides=None, publishing=False, keep_lines=0):
+    """Build the whole site next to output/, then put it in place in one step.
+
+    Returns (success, last lines of the build's output if asked for). A
+    failed build leaves output/ as it was; a folder left by a killed build
+    is cleared first (the lock says no build is using it).
+    """
+    staging = PUBLISH_STAGING if publishing else BUILD_STAGING
+    clear(staging)
+    if not publishing:
+        forget_published(PUBLISHED_MARKER)
+    command = pelican_command(settings, staging, strict=strict, overrides=overrides)
+    returncode, lines = run(command, lock=lock, cwd=ROOT, keep_lines=keep_lines)
+    if returncode != 0:
+        clear(staging)
+        return False, lines
+    replace_output(staging, OUTPUT)
+    if publishing:
+        mark_published(OUTPUT, PUBLISHED_MARKER)
+    return True, lines
+
+
+def pelican_command(settings, output, *, strict=False, overrides=None):
+    return building.pelican_command(CONTENT, settings, output, strict=strict, overrides=overrides)
+
+
+def preview_overrides(port):
+    url = local_url(port)
+    return {"SITEURL": url, "FEED_DOMAIN": url}
+
+
