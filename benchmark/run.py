@@ -176,6 +176,44 @@ def record_size(sizes, response, only=None, compressed=None):
         compressed[response.url] = len(gzip.compress(body, 6))
 
 
+# Every layout shift the page makes without the reader's doing, summed
+# as Chromium reports them (Lighthouse's figure is the largest burst of
+# these; for a page that settles once, the two agree).
+LAYOUT_SHIFT_SCRIPT = """
+window.benchShift = 0;
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) if (!entry.hadRecentInput) window.benchShift += entry.value;
+}).observe({type: "layout-shift", buffered: true});
+"""
+
+
+# A phone on a slow mobile network, as Lighthouse's mobile preset assumes:
+# on the loopback everything arrives before the first frame, and nothing
+# could be seen to move.
+SLOW_PHONE_NETWORK = {"offline": False, "latency": 150, "downloadThroughput": 1.6e6 / 8, "uploadThroughput": 750e3 / 8}
+SLOW_PHONE_CPU = 4
+
+
+def layout_shift(browser, url, settle="networkidle"):
+    """Cumulative layout shift of a page on a phone (390 px) on a slow
+    network and CPU, loaded cold."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=3,
+                                  is_mobile=True, has_touch=True)
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions", SLOW_PHONE_NETWORK)
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": SLOW_PHONE_CPU})
+    page.add_init_script(LAYOUT_SHIFT_SCRIPT)
+    page.goto(url)
+    page.wait_for_load_state(settle)
+    # Results drawn after the network went quiet still count: two frames more.
+    page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 300))))")
+    shift = page.evaluate("() => window.benchShift")
+    context.close()
+    return shift
+
+
 def reader_figures(output, port):
     """What a reader downloads, measured in Chromium against the built site."""
     from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -216,6 +254,8 @@ def reader_figures(output, port):
                 page.wait_for_load_state("networkidle")
                 figures[f"case page with photo at {width} px (bytes)"] = sum(sizes.values())
                 context.close()
+            for name, path in (("/tipps/", "/tipps/"), ("/suche/", "/suche/?q=Kunde")):
+                figures[f"layout shift on {name} at 390 px"] = layout_shift(browser, base + path)
             context = browser.new_context()
             page = context.new_page()
             sizes, gzipped = {}, {}
@@ -295,7 +335,7 @@ def format_results(results):
         if isinstance(value, dict):
             lines.append(f"- {key}: Median {value['median']:.2f}, min {value['min']:.2f}, max {value['max']:.2f}")
         elif isinstance(value, float):
-            lines.append(f"- {key}: {value:.1f}")
+            lines.append(f"- {key}: {value:.3f}" if "layout shift" in key else f"- {key}: {value:.1f}")
         else:
             lines.append(f"- {key}: {value}")
     return "\n".join(lines)
