@@ -16,6 +16,12 @@ from .search import RecordMaker, SearchIndexProcess, bundle_folders, in_bundles
 
 logger = logging.getLogger(__name__)
 
+# The template of the tips pages, paged by Pelican's writer (see plugin.py).
+TIPS_TEMPLATE = "tipps"
+# Pagefind filter of a tip's topics: the tips page's topic choice searches
+# every tip, not only those on its first page.
+TOPIC_FILTER = "thema"
+
 
 class TipsGenerator(Generator):
     def generate_context(self):
@@ -54,12 +60,15 @@ class TipsGenerator(Generator):
             (settings["TIPS_SAVE_AS"], settings["TIPS_URL"], self.tips, "neueste"),
             (settings["TIPS_OLDEST_FIRST_SAVE_AS"], settings["TIPS_OLDEST_FIRST_URL"], self.tips[::-1], "aelteste"),
         ]
-        template = self.get_template("tipps")
+        template = self.get_template(TIPS_TEMPLATE)
         for save_as, url, tips, order in pages:
             if save_as:
+                # In pages (tips_page, tips_paginator, … in the template);
+                # "tips" stays the whole list, for the counts.
                 writer.write_file(
                     save_as, template, self.context, tips=tips, tips_order=order,
                     url=url, relative_urls=settings["RELATIVE_URLS"],
+                    paginated={"tips": tips}, template_name=TIPS_TEMPLATE,
                 )
         if settings["SEARCH_SAVE_AS"]:
             writer.write_file(
@@ -97,9 +106,15 @@ class TipsGenerator(Generator):
         make = RecordMaker(splitter, self.settings["SEARCH_IGNORED_PHRASES"])
         make.learn_words(self.context.get("articles", []), self.tips)
         size = self.settings["SEARCH_BUNDLE_SIZE"]
+
+        def tip_record(tip):
+            record = make.tip(tip)
+            record["filters"][TOPIC_FILTER] = [str(tag) for tag in tip.tags]
+            return record
+
         kinds = [
             (self.context["search_bundles"], self.context.get("articles", []), make.case),
-            (self.context["tips_search_bundles"], self.tips, make.tip),
+            (self.context["tips_search_bundles"], self.tips, tip_record),
         ]
         for folders, items, record in kinds:
             for folder, part in zip(folders, in_bundles(items, size)):
