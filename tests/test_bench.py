@@ -7,11 +7,13 @@ import sys
 from sitebuild import copy_project
 
 FIGURES = [
+    "first build, empty caches (s)",
     "full build (s)",
     "bare Pelican (s)",
     "full/bare",
     "preview edit to served (s)",
     "peak memory at N=30 (MB)",
+    "output at N=30 (MB)",
     "case page with CSS (bytes)",
     "home page (bytes)",
     "case page with photo at 390 px (bytes)",
@@ -19,6 +21,8 @@ FIGURES = [
     "first search on /tipps/ (bytes)",
     "first search on /tipps/, gzip-compressed (bytes)",
     "last keystroke to results (ms)",
+    "query to results, Pagefind not yet loaded (ms)",
+    "/tipps/ HTML (bytes)",
 ]
 # Figures that are right at 0 (a page that never moves).
 MAY_BE_ZERO = ["layout shift on /tipps/ at 390 px", "layout shift on /suche/ at 390 px"]
