@@ -418,10 +418,21 @@ def format_results(results):
     return "\n".join(lines)
 
 
-def report(results):
+def commit():
+    """The commit measured, and whether the working tree differed from it."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+        changed = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unbekannt (kein Git)"
+    return f"{head} mit Änderungen, die noch nicht eingecheckt waren" if changed else head
+
+
+def report(results, measured_commit=None):
     return (
         f"## Messung vom {datetime.now():%Y-%m-%d %H:%M}\n\n"
         f"Rechner: {machine()}\n\n"
+        f"Stand: {measured_commit or commit()}\n\n"
         f"Aufruf: `invoke bench --cases {results['cases']} --rounds {results['rounds']}`\n\n"
         + format_results(results)
         + "\n"
