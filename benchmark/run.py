@@ -444,7 +444,7 @@ def commit():
 
 def report(results, measured_commit=None):
     return (
-        f"## Messung vom {datetime.now():%Y-%m-%d %H:%M}\n\n"
+        f"### Messung vom {datetime.now():%Y-%m-%d %H:%M}\n\n"
         f"Rechner: {machine()}\n\n"
         f"Stand: {measured_commit or commit()}\n\n"
         f"Aufruf: `invoke bench --cases {results['cases']} --rounds {results['rounds']}`\n\n"
