@@ -104,6 +104,9 @@ DEFAULT_METADATA = {"category": "Fälle"}
 DIRECT_TEMPLATES = ["index", "faelle", "tags", "archives", "404"]
 
 DEFAULT_PAGINATION = 10
+# /faelle/ lists the cases with their teasers, 100 to a page: a thousand on
+# one page were 500 KB of HTML, too much for a phone (Lighthouse 86).
+PAGINATED_TEMPLATES = {"index": None, "tag": None, "category": None, "author": None, "faelle": 100}
 PAGINATION_PATTERNS = (
     (1, "{url}", "{save_as}"),
     (2, "{base_name}/seite/{number}/", "{base_name}/seite/{number}/index.html"),

@@ -317,16 +317,18 @@ def bench(c, quick=False, cases=1000, rounds=3, write=False):
         import playwright  # noqa: F401 (what a reader loads is measured in Chromium)
     except ImportError:
         sys.exit("invoke bench misst auch im Browser und braucht dafür die Testwerkzeuge: erst „make test-venv“.")
-    from benchmark.run import format_results, report, run
+    from benchmark.run import commit, format_results, report, run
 
     cases, rounds = (30, 1) if quick else (int(cases), int(rounds))
     memory_sizes = (cases,) if quick else (cases, 10 * cases)
+    measured = commit()  # the code is copied as the bench starts
     results = run(cases=cases, rounds=rounds, memory_sizes=memory_sizes)
+    print(f"- commit: {measured}")
     print(format_results(results))
     if write:
         document = ROOT / "docs" / "performance.md"
         text = document.read_text(encoding="utf-8") if document.exists() else "# Leistung\n\n"
-        document.write_text(text.rstrip() + "\n\n" + report(results), encoding="utf-8")
+        document.write_text(text.rstrip() + "\n\n" + report(results, measured), encoding="utf-8")
         print(f"Geschrieben: {document.relative_to(ROOT)}")
 
 

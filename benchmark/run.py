@@ -88,18 +88,22 @@ def _pss_kb(pid):
 
 
 def peak_memory_mb(folder, settings, output):
-    """Peak memory of one build: the sum over the build's process and every
-    process it started (reading workers, search index, Pagefind), sampled."""
+    """Peak memory and seconds of one build: the memory is the sum over the
+    build's process and every process it started (reading workers, search
+    index, Pagefind), sampled; the time includes the sampling's share of
+    the CPU (a few per cent)."""
     command = pelican_command(settings, output)
+    start = time.perf_counter()
     process = subprocess.Popen(command, cwd=folder, stdout=subprocess.DEVNULL)
     peak = 0
     while process.poll() is None:
         tree = [process.pid, *_descendants(process.pid)]
         peak = max(peak, sum(_pss_kb(pid) for pid in tree))
         time.sleep(0.05)
+    seconds = time.perf_counter() - start
     if process.returncode:
         raise subprocess.CalledProcessError(process.returncode, command)
-    return peak / 1024
+    return peak / 1024, seconds
 
 
 def spread(values):
@@ -148,85 +152,195 @@ def preview_latency(folder, rounds):
     return times
 
 
-def record_size(sizes, response, only=None, compressed=None):
+GZIP_MAGIC = b"\x1f\x8b"
+# What a page loads for itself whether the reader searches or not.
+NOT_FOR_SEARCH = {"document", "stylesheet", "image", "font"}
+
+
+def record_size(sizes, compressed, response):
     """Remember how many bytes a response brought (pages closing mid-way are
-    skipped), and in ``compressed`` what gzip would have sent instead."""
-    if only and only not in response.url:
+    skipped) and in ``compressed`` what a server compressing text with gzip
+    would send: Pagefind's index files are gzip already and count as they
+    are."""
+    if response.request.resource_type in NOT_FOR_SEARCH:
         return
     try:
         body = response.body() or b""
     except Exception:
         return
     sizes[response.url] = len(body)
-    if compressed is not None:
-        compressed[response.url] = len(gzip.compress(body, 6))
+    compressed[response.url] = len(body) if body.startswith(GZIP_MAGIC) else len(gzip.compress(body, 6))
 
 
-def reader_figures(output, port):
-    """What a reader downloads, measured in Chromium against the built site."""
-    import functools
-    import threading
-    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+# Results count once the browser has drawn them: the frame after the
+# tips list says what it shows now.
+WATCH_SEARCH_SCRIPT = """query => { window.benchDone = null; const list = document.getElementById('tipps-liste');
+  new MutationObserver(() => { if (window.benchStart && list.dataset.shownFor === query + '|')
+    requestAnimationFrame(() => setTimeout(() => { window.benchDone = performance.now() - window.benchStart; })); })
+    .observe(list, {attributes: true});
+  document.getElementById('tipps-suche').addEventListener('input', () => { window.benchStart = performance.now(); }, true); }"""
 
+
+class SearchFailed(Exception):
+    """The search on /tipps/ never showed its results (the page's errors)."""
+
+
+def first_search(browser, base, query="Beschwerde"):
+    """A reader opens /tipps/ and types a query: every byte the search
+    needs (the page's scripts, Pagefind's script, WebAssembly, index and
+    the records shown), and the time from the last keystroke to the drawn
+    results. Then the same query pasted into a fresh page, before any of
+    Pagefind has loaded: that time includes loading it."""
+    figures = {}
+    errors = []
+    context = browser.new_context()
+    page = context.new_page()
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    sizes, gzipped = {}, {}
+    page.on("response", lambda r: record_size(sizes, gzipped, r))
+    document = page.goto(f"{base}/tipps/")
+    page.wait_for_load_state("networkidle")
+    figures["/tipps/ HTML (bytes)"] = len(document.body())
+    page.evaluate(WATCH_SEARCH_SCRIPT, query)
+    page.focus("#tipps-suche")
+    page.keyboard.type(query, delay=40)
+    try:
+        page.wait_for_function("() => window.benchDone !== null", timeout=60000)
+    except Exception as error:
+        raise SearchFailed("; ".join(sorted(set(errors))) or str(error)) from None
+    page.wait_for_load_state("networkidle")
+    figures["first search on /tipps/ (bytes)"] = sum(sizes.values())
+    figures["first search on /tipps/, gzip-compressed (bytes)"] = sum(gzipped.values())
+    figures["last keystroke to results (ms)"] = page.evaluate("() => window.benchDone")
+    context.close()
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{base}/tipps/")
+    page.wait_for_load_state("networkidle")
+    page.evaluate(WATCH_SEARCH_SCRIPT, query)
+    page.fill("#tipps-suche", query)  # focus and one input event, as pasted
+    page.wait_for_function("() => window.benchDone !== null", timeout=120000)
+    figures["query to results, Pagefind not yet loaded (ms)"] = page.evaluate("() => window.benchDone")
+    context.close()
+    return figures
+
+
+# Every layout shift the page makes without the reader's doing, summed
+# as Chromium reports them (Lighthouse's figure is the largest burst of
+# these; for a page that settles once, the two agree).
+LAYOUT_SHIFT_SCRIPT = """
+window.benchShift = 0;
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) if (!entry.hadRecentInput) window.benchShift += entry.value;
+}).observe({type: "layout-shift", buffered: true});
+"""
+
+
+# A phone on a slow mobile network, as Lighthouse's mobile preset assumes:
+# on the loopback everything arrives before the first frame, and nothing
+# could be seen to move.
+SLOW_PHONE_NETWORK = {"offline": False, "latency": 150, "downloadThroughput": 1.6e6 / 8, "uploadThroughput": 750e3 / 8}
+SLOW_PHONE_CPU = 4
+
+
+def layout_shift(browser, url, settle="networkidle"):
+    """Cumulative layout shift of a page on a phone (390 px) on a slow
+    network and CPU, loaded cold."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=3,
+                                  is_mobile=True, has_touch=True)
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions", SLOW_PHONE_NETWORK)
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": SLOW_PHONE_CPU})
+    page.add_init_script(LAYOUT_SHIFT_SCRIPT)
+    page.goto(url)
+    page.wait_for_load_state(settle)
+    # Results drawn after the network went quiet still count: two frames more.
+    page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 300))))")
+    shift = page.evaluate("() => window.benchShift")
+    context.close()
+    return shift
+
+
+class SiteServer:
+    """The built site on the loopback, as a plain static server sends it."""
+
+    def __init__(self, output):
+        import functools
+        from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+        class Quiet(SimpleHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(output)))
+        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+
+    def __enter__(self):
+        import threading
+
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def launch_chromium(playwright):
+    return playwright.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
+
+
+def reader_figures(output):
+    """What a reader downloads and sees, measured in Chromium against the built site."""
     from playwright.sync_api import sync_playwright
 
-    class Quiet(SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", port), functools.partial(Quiet, directory=str(output)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{port}"
     figures = {}
-    try:
-        case_page = next(p for p in sorted((output / "fall").glob("*/index.html")))
-        css = sum(f.stat().st_size for f in (output / "theme" / "css").glob("*.css"))
-        figures["case page with CSS (bytes)"] = case_page.stat().st_size + css
-        figures["home page (bytes)"] = (output / "index.html").stat().st_size
-        photo_case = next(
-            (p for p in sorted((output / "fall").glob("*/index.html")) if 'class="case-photo"' in p.read_text(encoding="utf-8")),
-            None,
-        )
-        chromium = shutil.which("chromium")
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-            for width in (390, 1280):
-                if photo_case is None:
-                    break
-                context = browser.new_context(viewport={"width": width, "height": 844})
-                page = context.new_page()
-                sizes = {}
-                page.on("response", lambda r, sizes=sizes: record_size(sizes, r))
-                page.goto(f"{base}/{photo_case.parent.relative_to(output).as_posix()}/")
-                page.wait_for_load_state("networkidle")
-                figures[f"case page with photo at {width} px (bytes)"] = sum(sizes.values())
-                context.close()
-            context = browser.new_context()
+    case_page = next(p for p in sorted((output / "fall").glob("*/index.html")))
+    css = sum(f.stat().st_size for f in (output / "theme" / "css").glob("site.css"))
+    figures["case page with CSS (bytes)"] = case_page.stat().st_size + css
+    figures["home page (bytes)"] = (output / "index.html").stat().st_size
+    photo_case = next(
+        (p for p in sorted((output / "fall").glob("*/index.html")) if 'class="case-photo"' in p.read_text(encoding="utf-8")),
+        None,
+    )
+    with SiteServer(output) as server, sync_playwright() as playwright:
+        base = server.base
+        browser = launch_chromium(playwright)
+        for width in (390, 1280):
+            if photo_case is None:
+                break
+            context = browser.new_context(viewport={"width": width, "height": 844})
             page = context.new_page()
-            sizes, gzipped = {}, {}
-            page.on("response", lambda r: record_size(sizes, r, only="/pagefind", compressed=gzipped))
-            page.goto(f"{base}/tipps/")
+            sizes = {}
+            page.on("response", lambda r, sizes=sizes: sizes.__setitem__(r.url, len(r.body() or b"")))
+            page.goto(f"{base}/{photo_case.parent.relative_to(output).as_posix()}/")
             page.wait_for_load_state("networkidle")
-            page.evaluate(
-                """() => { window.benchDone = null; const list = document.getElementById('tipps-liste');
-                // Results count once the browser has drawn them: the frame after the update.
-                new MutationObserver(() => { if (window.benchStart && list.dataset.shownFor === 'Beschwerde|')
-                  requestAnimationFrame(() => setTimeout(() => { window.benchDone = performance.now() - window.benchStart; })); })
-                  .observe(list, {attributes: true});
-                document.getElementById('tipps-suche').addEventListener('input', () => { window.benchStart = performance.now(); }, true); }"""  # noqa: E501
-            )
-            page.focus("#tipps-suche")
-            page.keyboard.type("Beschwerde", delay=40)
-            page.wait_for_function("() => window.benchDone !== null", timeout=120000)
-            page.wait_for_load_state("networkidle")
-            figures["first search on /tipps/ (bytes)"] = sum(sizes.values())
-            figures["first search on /tipps/, gzip-compressed (bytes)"] = sum(gzipped.values())
-            figures["last keystroke to results (ms)"] = page.evaluate("() => window.benchDone")
-            browser.close()
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+            figures[f"case page with photo at {width} px (bytes)"] = sum(sizes.values())
+            context.close()
+        for name, path in (("/tipps/", "/tipps/"), ("/suche/", "/suche/?q=Kunde")):
+            figures[f"layout shift on {name} at 390 px"] = layout_shift(browser, base + path)
+        figures.update(first_search(browser, base))
+        browser.close()
     return figures
+
+
+def search_figures_at(output, size):
+    """The first search on a larger site (more bundles to merge)."""
+    from playwright.sync_api import sync_playwright
+
+    with SiteServer(output) as server, sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        found = first_search(browser, server.base)
+        browser.close()
+    keep = ["/tipps/ HTML (bytes)", "first search on /tipps/ (bytes)", "first search on /tipps/, gzip-compressed (bytes)",
+            "last keystroke to results (ms)", "query to results, Pagefind not yet loaded (ms)"]
+    return {f"{key.replace(' (', f' at N={size} (', 1)}": found[key] for key in keep}
+
+
+def folder_mb(folder):
+    return sum(f.stat().st_size for f in Path(folder).rglob("*") if f.is_file()) / 1e6
 
 
 def run(cases=1000, rounds=3, memory_sizes=(1000, 10000), log=print):
@@ -236,8 +350,9 @@ def run(cases=1000, rounds=3, memory_sizes=(1000, 10000), log=print):
         log(f"Korpus: {cases} synthetische Fälle")
         site = prepare_site(scratch / "site", cases)
         bare = prepare_bare(scratch / "bare", cases)
-        # One unmeasured build each: caches (compound splits) as in daily use.
-        timed_build(site, "pelicanconf.py", scratch / "out-full")
+        # A first build each, then the caches (photo versions, compound
+        # splits) are as in daily use for the rounds.
+        results["first build, empty caches (s)"] = timed_build(site, "pelicanconf.py", scratch / "out-full")
         timed_build(bare, "bareconf.py", scratch / "out-bare")
         full_times, bare_times, ratios = [], [], []
         for index in range(rounds):
@@ -251,22 +366,39 @@ def run(cases=1000, rounds=3, memory_sizes=(1000, 10000), log=print):
         results["bare Pelican (s)"] = spread(bare_times)
         results["full/bare"] = spread(ratios)
 
+        # Before the preview, whose edits bring new words for the compound
+        # splitter (and with it its 300 MB model) into the next build.
+        for size in memory_sizes:
+            folder, output = site, scratch / f"out-mem-{size}"
+            if size != cases:
+                # A fresh copy: its first build starts without photo
+                # versions or compound splits, as a new checkout does.
+                folder = prepare_site(scratch / f"site-{size}", size)
+                log(f"Erster Bau mit {size} Fällen, Caches leer …")
+                memory, seconds = peak_memory_mb(folder, "pelicanconf.py", output)
+                results[f"first build at N={size}, empty caches (s)"] = seconds
+                results[f"peak memory, first build at N={size} (MB)"] = memory
+            log(f"Speicher: voller Bau mit {size} Fällen …")
+            memory, seconds = peak_memory_mb(folder, "pelicanconf.py", output)
+            results[f"peak memory at N={size} (MB)"] = memory
+            results[f"output at N={size} (MB)"] = folder_mb(output)
+            if size != cases:
+                results[f"full build at N={size}, caches warm (s)"] = seconds
+                log(f"Erste Suche mit {size} Fällen in Chromium …")
+                try:
+                    results.update(search_figures_at(output, size))
+                except SearchFailed as error:
+                    # Said in the figures, not lost with the whole run.
+                    results[f"first search on /tipps/ at N={size}"] = f"failed: {error}"
+                    log(f"  Die Suche mit {size} Fällen schlug fehl: {error}")
+            shutil.rmtree(output)
+
         log("Vorschau: Fall bearbeiten, bis der Server die Änderung liefert …")
         results["preview edit to served (s)"] = spread(preview_latency(site, rounds))
 
-        for size in memory_sizes:
-            log(f"Speicher: voller Bau mit {size} Fällen …")
-            folder = site
-            if size != cases:
-                folder = prepare_site(scratch / f"site-{size}", size)
-                # Caches (photo versions, compound splits) as in daily use.
-                timed_build(folder, "pelicanconf.py", scratch / f"out-mem-{size}")
-            results[f"peak memory at N={size} (MB)"] = peak_memory_mb(folder, "pelicanconf.py", scratch / f"out-mem-{size}")
-
         log("Leserseite in Chromium …")
-        port = free_port()
-        timed_build(site, "pelicanconf.py", scratch / "out-reader", siteurl=f"http://127.0.0.1:{port}")
-        results.update(reader_figures(scratch / "out-reader", port))
+        timed_build(site, "pelicanconf.py", scratch / "out-reader")
+        results.update(reader_figures(scratch / "out-reader"))
     return results
 
 
@@ -280,16 +412,27 @@ def format_results(results):
         if isinstance(value, dict):
             lines.append(f"- {key}: Median {value['median']:.2f}, min {value['min']:.2f}, max {value['max']:.2f}")
         elif isinstance(value, float):
-            lines.append(f"- {key}: {value:.1f}")
+            lines.append(f"- {key}: {value:.3f}" if "layout shift" in key else f"- {key}: {value:.1f}")
         else:
             lines.append(f"- {key}: {value}")
     return "\n".join(lines)
 
 
-def report(results):
+def commit():
+    """The commit measured, and whether the working tree differed from it."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+        changed = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unbekannt (kein Git)"
+    return f"{head} mit Änderungen, die noch nicht eingecheckt waren" if changed else head
+
+
+def report(results, measured_commit=None):
     return (
-        f"## Messung vom {datetime.now():%Y-%m-%d %H:%M}\n\n"
+        f"### Messung vom {datetime.now():%Y-%m-%d %H:%M}\n\n"
         f"Rechner: {machine()}\n\n"
+        f"Stand: {measured_commit or commit()}\n\n"
         f"Aufruf: `invoke bench --cases {results['cases']} --rounds {results['rounds']}`\n\n"
         + format_results(results)
         + "\n"

@@ -6,6 +6,7 @@ import axe_playwright_python
 import pytest
 from test_reader_site import page_types
 
+from benchmark.run import layout_shift
 from sitebuild import ROOT
 
 pytestmark = pytest.mark.browser
@@ -39,6 +40,13 @@ def test_axe_finds_nothing(served_site, chromium, name, path, scheme):
         page.wait_for_selector("#tipps-treffer mark")
         assert axe_violations(page) == []
     context.close()
+
+
+@pytest.mark.parametrize("path", ["/tipps/", "/suche/?q=Kunde", "/suche/"])
+def test_nothing_moves_while_a_page_loads_on_a_phone(served_site, chromium, path):
+    """Results and the tips search arrive after the page is drawn; the room
+    for them is kept from the start (on a slow phone, as in invoke bench)."""
+    assert layout_shift(chromium, served_site.url + path) < 0.05
 
 
 @pytest.mark.parametrize("width", [390, 1280])

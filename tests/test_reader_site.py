@@ -199,3 +199,26 @@ def test_a_case_page_with_its_css_is_light(published_site, capsys):
 
 def test_the_home_page_is_light(published_site):
     assert (published_site / "index.html").stat().st_size <= 40 * 1024  # docs/performance.md
+
+
+def test_all_cases_come_in_pages_newest_first(tmp_path):
+    """/faelle/ in pages (100 cases each; here 3): following "Ältere Fälle"
+    reaches every published case once, newest first."""
+    from sitebuild import build
+
+    output = tmp_path / "site"
+    result = build(output, overrides={"PAGINATED_TEMPLATES": {"index": None, "tag": None, "faelle": 3}})
+    assert result.returncode == 0, result.stdout + result.stderr
+    path, numbers, pages = output / "faelle" / "index.html", [], 0
+    while True:
+        page = soup(path)
+        pages += 1
+        items = page.select("ol.case-list > li")
+        assert 0 < len(items) <= 3
+        numbers += [int(item["value"]) for item in items]
+        following = page.select_one("nav.pagination a[rel=next]")
+        if not following:
+            break
+        path = output / following["href"].strip("/") / "index.html"
+    assert pages > 1
+    assert numbers == sorted((c.number for c in published_cases()), reverse=True)

@@ -147,18 +147,21 @@ def test_clearing_the_search_shows_every_tip_again(served_site, page):
     assert page.locator("main mark").count() == 0
 
 
-def test_filtering_by_topic(served_site, page):
-    records = tip_records(served_site)
+@pytest.mark.parametrize("site_name", ["served_site", "site_in_small_bundles"])
+def test_filtering_by_topic(request, site_name, page):
+    """On a site in pages too: the topic's tips from every page."""
+    site = request.getfixturevalue(site_name)
+    records = tip_records(site)
     topic = sorted({t for r in records for t in r["tags"]})[0]
     expected = {re.sub(r"^https?://[^/]+", "", r["tip_url"]) for r in records if topic in r["tags"]}
-    page.goto(served_site.url + "/tipps/")
+    page.goto(site.url + "/tipps/")
     page.select_option("#tipps-thema", topic)
     page.wait_for_function("t => document.getElementById('tipps-liste').dataset.shownFor === '|' + t", arg=topic)
-    assert {t["url"] for t in visible_tips(page)} == expected
+    assert {t["url"] for t in all_matching_tips(page)} == expected
     # Topic and words together.
-    word_and_topic = expected & expected_tips(served_site, "kund")
+    word_and_topic = expected & expected_tips(site, "kund")
     search_tips(page, "Kunde")
-    assert {t["url"] for t in visible_tips(page)} == word_and_topic
+    assert {t["url"] for t in all_matching_tips(page)} == word_and_topic
 
 
 def test_search_page_runs_the_query_from_the_address(served_site, page):
@@ -222,25 +225,26 @@ def test_no_request_leaves_the_local_server(served_site, page):
     assert page.request_log.errors == []
 
 
-def test_the_tips_page_searches_its_own_small_bundle_without_fragments(served_site, page):
-    """The list already holds every tip: a search on /tipps/ must not fetch
-    a result fragment per match, nor the bundle with the whole cases."""
+def test_the_tips_page_searches_its_own_small_bundle(served_site, page):
+    """A search on /tipps/ asks the tips' bundle alone, never the one with
+    the whole cases, and loads no more records than it shows."""
     page.goto(served_site.url + "/tipps/")
     page.wait_for_load_state("networkidle")
     found = search_tips(page, "Kunde")
     assert len(found) >= 2
     pagefind = [url for url in page.request_log.urls if "/pagefind" in url]
     assert pagefind and all("/pagefind-tipps/" in url for url in pagefind), pagefind
-    assert not [url for url in pagefind if "/fragment/" in url]
+    assert len([url for url in pagefind if "/fragment/" in url]) <= len(found)
 
 
 @pytest.fixture(scope="module")
 def site_in_small_bundles(tmp_path_factory):
     """The demo site as a site of many thousand cases behaves: two records
-    per Pagefind bundle, two matching tips shown at a time."""
+    per Pagefind bundle, two matching tips shown at a time, three tips on
+    each page of /tipps/."""
     port = free_port()
     output = tmp_path_factory.mktemp("bundles")
-    overrides = {"SEARCH_BUNDLE_SIZE": 2, "TIPS_SHOWN_AT_ONCE": 2}
+    overrides = {"SEARCH_BUNDLE_SIZE": 2, "TIPS_SHOWN_AT_ONCE": 2, "TIPS_PER_PAGE": 3}
     result = build(output, strict=True, siteurl=f"http://127.0.0.1:{port}", overrides=overrides)
     assert result.returncode == 0, result.stdout + result.stderr
     with StaticServer(output, port) as server:
@@ -294,3 +298,35 @@ def test_a_site_in_many_bundles_finds_what_one_bundle_finds(served_site, site_in
     assert results[site_in_small_bundles] == results[served_site]
 
 
+@pytest.mark.parametrize("first_page", ["/tipps/", "/tipps/aelteste-zuerst/"])
+def test_without_javascript_every_tip_is_reached_page_by_page(site_in_small_bundles, chromium, first_page):
+    """Following the pages' links, a reader without JavaScript sees every
+    published tip once, in the page's order; the search form only where
+    it works."""
+    records = tip_records(site_in_small_bundles)
+    newest_first = [
+        re.sub(r"^https?://[^/]+", "", r["tip_url"])
+        for r in sorted(records, key=lambda r: (-r["case_number"], r["position"]))
+    ]
+    expected = newest_first if first_page == "/tipps/" else newest_first[::-1]
+    context = chromium.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site_in_small_bundles.url + first_page)
+    seen, pages = [], 0
+    while True:
+        pages += 1
+        items = page.locator("#tipps-liste > li")
+        assert 0 < items.count() <= 3
+        for index in range(items.count()):
+            assert items.nth(index).is_visible()
+            seen.append(items.nth(index).get_attribute("data-url"))
+        assert not page.locator("#tipps-filter").is_visible()
+        assert page.locator("#tipps-filter").count() == (1 if pages == 1 else 0)
+        following = page.locator("nav.pagination a[rel=next]")
+        if not following.count():
+            break
+        following.click()
+        page.wait_for_load_state()
+    context.close()
+    assert pages > 1
+    assert seen == expected

@@ -1,12 +1,11 @@
 """Feed the site's cases and tips to Pagefind, in German.
 
 Every case and every tip becomes a record of its own, so a tip can be found
-as itself (its URL points to the tip's box) and a filter tells tips from
-cases. Cases and tips go into bundles of their own: the tips page
-searches the tips alone, the search page merges both. Each tip is also a
-filter value of its own, so the tips page, which already shows every tip,
-learns which ones match from Pagefind's filter counts without a fragment
-download per match.
+as itself (its meta.url points to the tip's box) and a filter tells tips
+from cases. Cases and tips go into bundles of their own: the tips page
+searches the tips alone, the search page merges both. A tip's topics are
+a filter, so the tips page's topic choice reaches every tip, also those on
+its later pages.
 
 Words a reader may type but the text does not spell out (parts of
 compounds, umlauts written as ae/oe/ue/ss) are appended after a marker;
@@ -38,8 +37,9 @@ logger = logging.getLogger(__name__)
 EXTRA_WORDS_MARKER = "⁂"
 KIND_CASE = "Fall"
 KIND_TIP = "Tipp"
-# Must match TIP_FILTER in theme/static/js/tips-filter.js.
-TIP_FILTER = "tipp"
+# Must match TOPIC_FILTER in theme/static/js/tips-filter.js: the tips
+# page's topic choice searches every tip, not only those on its page.
+TOPIC_FILTER = "thema"
 
 
 class RecordMaker:
@@ -95,7 +95,7 @@ class RecordMaker:
             "url": url,
             "content": self._content(self._tip_text(tip)),
             "meta": {"title": title},
-            "filters": {"typ": [KIND_TIP], TIP_FILTER: [url]},
+            "filters": {"typ": [KIND_TIP], TOPIC_FILTER: [str(tag) for tag in tip.tags]},
         }
 
 

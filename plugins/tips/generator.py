@@ -15,6 +15,9 @@ from .records import Tip
 
 logger = logging.getLogger(__name__)
 
+# The template of the tips pages, paged by Pelican's writer (see plugin.py).
+TIPS_TEMPLATE = "tipps"
+
 
 class TipsGenerator(Generator):
     def generate_context(self):
@@ -41,12 +44,15 @@ class TipsGenerator(Generator):
             (settings["TIPS_SAVE_AS"], settings["TIPS_URL"], self.tips, "neueste"),
             (settings["TIPS_OLDEST_FIRST_SAVE_AS"], settings["TIPS_OLDEST_FIRST_URL"], self.tips[::-1], "aelteste"),
         ]
-        template = self.get_template("tipps")
+        template = self.get_template(TIPS_TEMPLATE)
         for save_as, url, tips, order in pages:
             if save_as:
+                # In pages (tips_page, tips_paginator, … in the template);
+                # "tips" stays the whole list, for the counts.
                 writer.write_file(
                     save_as, template, self.context, tips=tips, tips_order=order,
                     url=url, relative_urls=settings["RELATIVE_URLS"],
+                    paginated={"tips": tips}, template_name=TIPS_TEMPLATE,
                 )
         if settings["TIPS_JSON_SAVE_AS"]:
             self._write_json(settings["TIPS_JSON_SAVE_AS"])

@@ -1,7 +1,7 @@
 // Shared by the tips filter and the search page: loads this site's own
 // Pagefind bundle and shows results as text, never as markup.
 
-// Must match EXTRA_WORDS_MARKER in plugins/tips/search.py: what follows it
+// Must match EXTRA_WORDS_MARKER in plugins/search/index.py: what follows it
 // in a record are search words the reader is not meant to see.
 export const EXTRA_WORDS_MARKER = "⁂";
 

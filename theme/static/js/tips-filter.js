@@ -1,10 +1,13 @@
-// /tipps/: narrow the list of tips as the reader types, and by topic.
-// Without JavaScript the form stays hidden and the whole list is shown.
-import { anyTerm, highlight, loadPagefind, queryTerms } from "./search-core.js";
+// /tipps/: search every tip as the reader types, and by topic. The page
+// holds only the newest tips (the others are on the pages after it), so
+// the matches come from the tips' own Pagefind bundle: a tip on this
+// page is shown as it is here, any other from its search record.
+// The form is in the page from the start (no jump when this script
+// arrives); without JavaScript, css/noscript.css hides it.
+import { excerpt, highlight, anyTerm, loadPagefind, queryTerms, siteUrl } from "./search-core.js";
 
-// Must match TIP_FILTER in plugins/tips/search.py: the tips page's bundle
-// gives every tip a filter value of its own, its URL.
-const TIP_FILTER = "tipp";
+// Must match TOPIC_FILTER in plugins/search/index.py.
+const TOPIC_FILTER = "thema";
 
 const form = document.getElementById("tipps-filter");
 const list = document.getElementById("tipps-liste");
@@ -13,39 +16,22 @@ const more = document.getElementById("tipps-mehr");
 
 if (form && list && results && more) {
   const bundles = form.dataset.searchBundles;
-  // Matches are shown as copies in a list of their own, so many at a time:
-  // hiding a thousand tips one by one makes the browser work for the
-  // better part of a second, a short list of copies takes milliseconds.
-  const atOnce = Number(form.dataset.shownAtOnce) || 50;
+  const base = form.dataset.searchBase;
+  const total = Number(form.dataset.tipsCount);
+  // Matches are shown a few at a time: each one not on this page costs
+  // the download of its record.
+  const atOnce = Number(form.dataset.shownAtOnce) || 20;
   const input = form.querySelector("input[type=search]");
   const topic = form.querySelector("select");
   const status = form.querySelector("[role=status]");
-  const items = [...list.querySelectorAll(".tips-item")];
+  const onPage = new Map([...list.querySelectorAll(".tips-item")].map((item) => [item.dataset.url, item]));
   let generation = 0;
-  let searchReady = null;
   let matches = [];
+  let shown = 0;
   let terms = [];
   let mayMatch = null;
 
-  // Pagefind counts filter values only once the filters are loaded.
-  function tipsSearch() {
-    searchReady ??= loadPagefind(bundles).then(async (pagefind) => {
-      await pagefind.filters();
-      return pagefind;
-    });
-    return searchReady;
-  }
-
-  // The list already holds every tip, so no result's data is loaded: the
-  // filter counts of the search name the tips that match.
-  async function matchingUrls(query) {
-    const pagefind = await tipsSearch();
-    const search = await pagefind.search(query);
-    const counts = search.filters[TIP_FILTER] || {};
-    return new Set(Object.keys(counts).filter((url) => counts[url] > 0));
-  }
-
-  // A copy of a tip for the matches, with ids of its own.
+  // A copy of a tip on this page, with ids of its own.
   function copyOf(item) {
     const copy = item.cloneNode(true);
     for (const element of copy.querySelectorAll("[id]")) element.id += "-treffer";
@@ -59,53 +45,93 @@ if (form && list && results && more) {
     return copy;
   }
 
-  function showMore() {
-    const next = matches.slice(results.children.length, results.children.length + atOnce);
-    results.append(...next.map(copyOf));
-    const left = matches.length - results.children.length;
+  // A tip from a later page, as its search record has it: title and text.
+  function fromRecord(record) {
+    const item = document.createElement("li");
+    item.className = "tips-item";
+    item.dataset.url = record.meta.url;
+    const article = document.createElement("article");
+    const heading = document.createElement("h2");
+    const link = document.createElement("a");
+    link.href = siteUrl(base, record.meta.url);
+    link.textContent = record.meta.title;
+    heading.append(link);
+    const text = excerpt(record.content, terms, 80);
+    text.className = "tips-text";
+    article.append(heading, text);
+    item.append(article);
+    return item;
+  }
+
+  // The next few matches as list items; null if a newer keystroke has
+  // taken over meanwhile.
+  async function nextItems(run) {
+    const next = matches.slice(shown, shown + atOnce);
+    shown += next.length;
+    const records = await Promise.all(next.map((result) => result.data()));
+    if (run !== generation) return null;
+    return records.map((record) => {
+      const item = onPage.get(record.meta.url);
+      return item ? copyOf(item) : fromRecord(record);
+    });
+  }
+
+  function offerMore() {
+    const left = matches.length - shown;
     more.hidden = left <= 0;
     if (left === 1) more.textContent = "Den letzten passenden Tipp zeigen";
     else if (left <= atOnce) more.textContent = `Die letzten ${left} passenden Tipps zeigen`;
     else more.textContent = `${atOnce} weitere Tipps zeigen (noch ${left})`;
   }
 
+  async function showMore() {
+    more.disabled = true;
+    const items = await nextItems(generation);
+    more.disabled = false;
+    if (!items) return;
+    results.append(...items);
+    offerMore();
+  }
+
   async function update() {
     const run = ++generation;
     const query = input.value.trim();
     const theme = topic.value;
-    const urls = query ? await matchingUrls(query) : null;
-    if (run !== generation) return; // a newer keystroke has taken over
-    results.replaceChildren();
     if (!query && !theme) {
       matches = [];
+      results.replaceChildren();
       results.hidden = true;
       more.hidden = true;
       list.hidden = false;
       status.textContent = "";
     } else {
+      const pagefind = await loadPagefind(bundles);
+      const search = await pagefind.search(query || null, { filters: theme ? { [TOPIC_FILTER]: theme } : {} });
+      if (run !== generation) return;
       terms = queryTerms(query);
       mayMatch = terms.length ? anyTerm(terms) : null;
-      matches = items.filter((item) => (!urls || urls.has(item.dataset.url))
-        && (!theme || item.dataset.themen.split("|").includes(theme)));
+      matches = search.results;
+      shown = 0;
+      const items = await nextItems(run);
+      if (!items) return;
+      results.replaceChildren(...items);
+      offerMore();
       list.hidden = true;
       results.hidden = false;
-      showMore();
       if (matches.length === 0) status.textContent = query ? `Kein Tipp passt zu „${query}“.` : "Kein Tipp zu diesem Thema.";
-      else status.textContent = `${matches.length} von ${items.length} Tipps`;
+      else status.textContent = `${matches.length} von ${total} Tipps`;
     }
     list.dataset.shownFor = `${query}|${theme}`; // what the page shows now
   }
 
-  form.hidden = false;
   form.addEventListener("submit", (event) => event.preventDefault());
-  input.addEventListener("focus", tipsSearch, { once: true });
+  input.addEventListener("focus", () => loadPagefind(bundles), { once: true });
   input.addEventListener("input", update);
   topic.addEventListener("change", update);
   more.addEventListener("click", showMore);
 
+  // A query from the address, or typed before this script arrived.
   const query = new URLSearchParams(window.location.search).get("q");
-  if (query) {
-    input.value = query;
-    update();
-  }
+  if (query && !input.value) input.value = query;
+  if (input.value.trim() || topic.value) update();
 }
