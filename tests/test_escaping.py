@@ -123,6 +123,8 @@ def test_the_refused_markup_is_reported_with_file_and_line(hostile_site):
     assert "Die Adresse „javascript:window.pwned=6“ ist nicht erlaubt" in log
     banner = soup(hostile_site.output / "index.html").find(class_="build-problems")
     assert "content/faelle/fall-77-boese.md:13" in banner.get_text()
+    assert "content/pages/boese.md:6" in banner.get_text()  # pages are named too, not only cases
+    assert "Probleme in den Texten der Website" in " ".join(banner.get_text().split())
 
 
 def test_a_strict_build_fails_on_refused_markup(hostile_project, tmp_path):
