@@ -29,6 +29,7 @@ class TipSection:
     heading_html: str
     body_html: str
     text: str
+    line: int | None = None  # of the heading in the source, where known
 
     @property
     def is_empty(self):
@@ -45,6 +46,16 @@ def _without_ids(nodes):
     for tag, attrs in kept:  # the case itself keeps them, in their order
         tag.attrs = attrs
     return html
+
+
+def line_of_heading(lines, heading):
+    """The number of the Markdown heading line among ``lines`` whose words
+    begin with those of ``heading``, or None."""
+    words = heading.split()
+    for number, line in enumerate(lines, start=1):
+        if line.lstrip().startswith("#") and line.split()[1:len(words) + 1] == words:
+            return number
+    return None
 
 
 def tip_anchor(index):
