@@ -143,3 +143,11 @@ def test_tips_are_found_while_markdown_converts_as_the_boxing_finds_them():
     md.reset()
     md.convert("## Tipp im Anriss\n\nText.")
     assert FOUND_TIPS not in md.Meta
+
+
+def test_the_line_of_a_typeset_heading_is_found_in_the_source_as_written():
+    from tips.finding import line_of_heading
+
+    source = ["Title: Ein Fall", "", "## Was ist passiert?", "", '## Der Tipp: "Danke" sagen', ""]
+    assert line_of_heading(source, "Der Tipp: „Danke“ sagen") == 5
+    assert line_of_heading(source, "Der Tipp: »Bitte« sagen") is None

@@ -48,12 +48,20 @@ def _without_ids(nodes):
     return html
 
 
+# Typography turns the quotes of a heading as written into German ones.
+_QUOTES = str.maketrans("", "", "\"'„“”‚‘’»«›‹")
+
+
+def _words(text):
+    return text.translate(_QUOTES).split()
+
+
 def line_of_heading(lines, heading):
     """The number of the Markdown heading line among ``lines`` whose words
-    begin with those of ``heading``, or None."""
-    words = heading.split()
+    begin with those of the typeset ``heading`` (quotes aside), or None."""
+    words = _words(heading)
     for number, line in enumerate(lines, start=1):
-        if line.lstrip().startswith("#") and line.split()[1:len(words) + 1] == words:
+        if line.lstrip().startswith("#") and _words(line)[1:len(words) + 1] == words:
             return number
     return None
 
