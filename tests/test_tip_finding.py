@@ -1,5 +1,7 @@
 """Finding tip sections in rendered case HTML (plugins/tips/finding.py)."""
 
+from dataclasses import replace
+
 import markdown
 import pytest
 from bs4 import BeautifulSoup
@@ -117,3 +119,35 @@ def test_the_heading_pattern_is_a_setting(pattern, expected):
 def test_the_plain_text_comes_along_for_the_search():
     _, _, text = box_tips(render("Ein *kurzer* Satz.\n\n## Der Tipp\n\nNoch einer.\n"))
     assert text == "Ein kurzer Satz. Der Tipp Noch einer."
+
+
+def test_tips_are_found_while_markdown_converts_as_the_boxing_finds_them():
+    from tips.boxing import FOUND_TIPS, TipBoxes, digest
+    from tips.finding import DEFAULT_HEADING_PATTERN
+
+    source = "Title: Ein Fall\n\n" + STORY + "## Der Tipp\n\n## Tipp zwei\n\nZwei.\n"
+    md = markdown.Markdown(extensions=["extra", "toc", "meta", TipBoxes(heading_pattern=DEFAULT_HEADING_PATTERN)],
+                           output_format="html5")
+    md.source_lines = source.split("\n")  # as plugins/cases keeps them
+    html = md.convert(source)
+    # The HTML stays as Markdown made it (pages are read the same way);
+    # what the boxing would make of it comes with the metadata.
+    assert html == render(STORY + "## Der Tipp\n\n## Tipp zwei\n\nZwei.\n")
+    [found] = md.Meta[FOUND_TIPS]
+    assert found.source_digest == digest(html)
+    expected = box_tips(html)
+    assert found.boxed._replace(tips=[replace(tip, line=None) for tip in found.boxed.tips]) == expected
+    assert [(tip.heading, tip.is_empty, tip.line) for tip in found.boxed.tips] == [
+        ("Der Tipp", True, 9), ("Tipp zwei", False, 11)]
+    # Pelican converts the summary with the same Markdown afterwards.
+    md.reset()
+    md.convert("## Tipp im Anriss\n\nText.")
+    assert FOUND_TIPS not in md.Meta
+
+
+def test_the_line_of_a_typeset_heading_is_found_in_the_source_as_written():
+    from tips.finding import line_of_heading
+
+    source = ["Title: Ein Fall", "", "## Was ist passiert?", "", '## Der Tipp: "Danke" sagen', ""]
+    assert line_of_heading(source, "Der Tipp: „Danke“ sagen") == 5
+    assert line_of_heading(source, "Der Tipp: »Bitte« sagen") is None

@@ -149,20 +149,22 @@ def case_with(text, number=90):
 
 
 @pytest.mark.parametrize(
-    "tip, message",
+    "tip, where, message",
     [
-        ("## Fazit\n\nKein Tipp hier.\n", "Dieser Fall hat keinen Tipp."),
-        ("## Der Tipp des »eingebauten« Kunden\n", "Unter der Überschrift „Der Tipp des »eingebauten« Kunden“ steht kein Text."),
+        ("## Fazit\n\nKein Tipp hier.\n", "content/faelle/fall-90-test.md:", "Dieser Fall hat keinen Tipp."),
+        # The empty tip's heading is on line 12 of the source.
+        ("## Der Tipp des »eingebauten« Kunden\n", "content/faelle/fall-90-test.md:12:",
+         "Unter der Überschrift „Der Tipp des »eingebauten« Kunden“ steht kein Text."),
     ],
 )
-def test_a_case_without_a_tip_is_reported_and_fails_a_strict_build(tmp_path, tip, message):
+def test_a_case_without_a_tip_is_reported_and_fails_a_strict_build(tmp_path, tip, where, message):
     project = copy_project(tmp_path / "site")
     path = project / "content" / "faelle" / "fall-90-test.md"
     path.write_text(case_with(tip), encoding="utf-8")
     lenient = build(tmp_path / "lenient", project=project)
     log = " ".join((lenient.stdout + lenient.stderr).split())
     assert lenient.returncode == 0
-    assert "content/faelle/fall-90-test.md" in log and message in log, log
+    assert f"{where} {message}" in log, log
     assert (tmp_path / "lenient" / "fall" / "90" / "index.html").is_file()
     strict = build(tmp_path / "strict", project=project, strict=True)
     assert strict.returncode != 0

@@ -5,7 +5,7 @@ import os
 from pelican.generators import Generator
 
 from .compounds import CompoundSplitter
-from .index import RecordMaker, SearchIndexProcess, bundle_folders, in_bundles
+from .index import EXTRA_WORDS_MARKER, TOPIC_FILTER, RecordMaker, SearchIndexProcess, bundle_folders, in_bundles
 
 
 class SearchGenerator(Generator):
@@ -16,6 +16,9 @@ class SearchGenerator(Generator):
 
     def generate_context(self):
         self.context["search_bundles"], self.context["tips_search_bundles"] = [], []
+        # What the pages' scripts must know of the records (data attributes).
+        self.context["search_extra_words_marker"] = EXTRA_WORDS_MARKER
+        self.context["search_topic_filter"] = TOPIC_FILTER
 
     def start_index(self):
         """Name the bundles (the pages link them) and start writing them:

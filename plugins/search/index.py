@@ -33,12 +33,12 @@ from .compounds import WORD, extra_search_words
 
 logger = logging.getLogger(__name__)
 
-# Must match EXTRA_WORDS_MARKER in theme/static/js/search-core.js.
+# The pages pass both to their scripts (data-extra-words-marker,
+# data-topic-filter: plugins/search/generator.py puts them in the context).
 EXTRA_WORDS_MARKER = "⁂"
 KIND_CASE = "Fall"
 KIND_TIP = "Tipp"
-# Must match TOPIC_FILTER in theme/static/js/tips-filter.js: the tips
-# page's topic choice searches every tip, not only those on its page.
+# The tips page's topic choice searches every tip, not only those on its page.
 TOPIC_FILTER = "thema"
 
 

@@ -29,6 +29,7 @@ class TipSection:
     heading_html: str
     body_html: str
     text: str
+    line: int | None = None  # of the heading in the source, where known
 
     @property
     def is_empty(self):
@@ -45,6 +46,24 @@ def _without_ids(nodes):
     for tag, attrs in kept:  # the case itself keeps them, in their order
         tag.attrs = attrs
     return html
+
+
+# Typography turns the quotes of a heading as written into German ones.
+_QUOTES = str.maketrans("", "", "\"'„“”‚‘’»«›‹")
+
+
+def _words(text):
+    return text.translate(_QUOTES).split()
+
+
+def line_of_heading(lines, heading):
+    """The number of the Markdown heading line among ``lines`` whose words
+    begin with those of the typeset ``heading`` (quotes aside), or None."""
+    words = _words(heading)
+    for number, line in enumerate(lines, start=1):
+        if line.lstrip().startswith("#") and _words(line)[1:len(words) + 1] == words:
+            return number
+    return None
 
 
 def tip_anchor(index):

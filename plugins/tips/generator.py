@@ -100,19 +100,7 @@ def _tip_problems(case):
                     path,
                     f"Unter der Überschrift „{tip.heading}“ steht kein Text.",
                     "Schreiben Sie den Tipp darunter oder entfernen Sie die Überschrift.",
-                    _line_of_heading(case.source_path, tip.heading),
+                    tip.section.line,
                 )
             )
     return problems
-
-
-def _line_of_heading(path, heading):
-    words = heading.split()
-    try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            for number, line in enumerate(handle, start=1):
-                if line.lstrip().startswith("#") and line.split()[1:len(words) + 1] == words:
-                    return number
-    except OSError:
-        pass
-    return None

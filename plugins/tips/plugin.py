@@ -1,7 +1,8 @@
 from pelican import signals
 from pelican.contents import Article
 
-from .finding import DEFAULT_HEADING_PATTERN, box_tips
+from .boxing import FOUND_TIPS, TipBoxes, digest
+from .finding import DEFAULT_HEADING_PATTERN, box_tips, line_of_heading
 from .generator import TIPS_TEMPLATE, TipsGenerator
 
 DEFAULT_SETTINGS = {
@@ -30,11 +31,44 @@ def add_default_settings(pelican):
     pelican.settings["PAGINATED_TEMPLATES"] = {**paginated, TIPS_TEMPLATE: pelican.settings["TIPS_PER_PAGE"]}
 
 
+def box_tips_while_reading(pelican):
+    """Tips are found as Markdown converts a source (boxing.py), on every
+    core the reading uses. Not after Pelican's TYPOGRIFY, which changes the
+    HTML once the reader is done: then ``box_case_tips`` finds them."""
+    settings = pelican.settings
+    if settings.get("TYPOGRIFY"):
+        return
+    extensions = settings.setdefault("MARKDOWN", {}).setdefault("extensions", [])
+    if not any(isinstance(e, TipBoxes) for e in extensions):
+        extensions.append(TipBoxes(heading_pattern=settings["TIPS_HEADING_PATTERN"]))
+
+
 def box_case_tips(content):
-    """Box the tips as soon as a case is read, before anything renders it."""
-    if isinstance(content, Article):
+    """Put a case's boxed tips in place as soon as it is read, before
+    anything renders it; pages keep their HTML as it is."""
+    found = content.metadata.pop(FOUND_TIPS, None)
+    if hasattr(content, FOUND_TIPS):
+        delattr(content, FOUND_TIPS)
+    if not isinstance(content, Article):
+        return
+    if found is not None and found.source_digest == digest(content._content):
+        boxed = found.boxed
+    else:  # from Pelican's cache of an older build, or changed since it was read
         pattern = content.settings.get("TIPS_HEADING_PATTERN", DEFAULT_HEADING_PATTERN)
-        content._content, content.tip_sections, content.search_text = box_tips(content._content, pattern)
+        boxed = box_tips(content._content, pattern)
+        if any(tip.is_empty for tip in boxed.tips):  # the line is only told for those
+            lines = _source_lines(content.source_path)
+            for tip in boxed.tips:
+                tip.line = line_of_heading(lines, tip.heading)
+    content._content, content.tip_sections, content.search_text = boxed
+
+
+def _source_lines(path):
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            return handle.readlines()
+    except OSError:
+        return []
 
 
 def get_generators(pelican):
@@ -43,5 +77,6 @@ def get_generators(pelican):
 
 def register():
     signals.initialized.connect(add_default_settings)
+    signals.initialized.connect(box_tips_while_reading)
     signals.content_object_init.connect(box_case_tips)
     signals.get_generators.connect(get_generators)

@@ -1,10 +1,6 @@
 // Shared by the tips filter and the search page: loads this site's own
 // Pagefind bundle and shows results as text, never as markup.
 
-// Must match EXTRA_WORDS_MARKER in plugins/search/index.py: what follows it
-// in a record are search words the reader is not meant to see.
-export const EXTRA_WORDS_MARKER = "⁂";
-
 let pagefindLoading = null;
 
 // A page loads its bundles once: the first, with the others merged into
@@ -100,8 +96,10 @@ export function highlight(root, terms, mayMatch = anyTerm(terms)) {
 }
 
 // A short passage of a result around its first visible match, as DOM.
-export function excerpt(content, terms, length = 28) {
-  const visible = content.split(EXTRA_WORDS_MARKER)[0];
+// What follows ``marker`` in a record (the form's data-extra-words-marker)
+// are search words the reader is not meant to see.
+export function excerpt(content, terms, marker, length = 28) {
+  const visible = marker ? content.split(marker)[0] : content;
   const words = visible.split(/\s+/).filter(Boolean);
   let first = words.findIndex((word) => matches(word, terms));
   if (first < 0) first = 0;

@@ -23,7 +23,7 @@ if (form && results) {
     link.href = siteUrl(base, record.meta.url);
     link.textContent = record.meta.title;
     heading.append(link);
-    article.append(kind, heading, excerpt(record.content, terms));
+    article.append(kind, heading, excerpt(record.content, terms, form.dataset.extraWordsMarker));
     item.append(article);
     return item;
   }

@@ -6,9 +6,6 @@
 // arrives); without JavaScript, css/noscript.css hides it.
 import { excerpt, highlight, anyTerm, loadPagefind, queryTerms, siteUrl } from "./search-core.js";
 
-// Must match TOPIC_FILTER in plugins/search/index.py.
-const TOPIC_FILTER = "thema";
-
 const form = document.getElementById("tipps-filter");
 const list = document.getElementById("tipps-liste");
 const results = document.getElementById("tipps-treffer");
@@ -56,7 +53,7 @@ if (form && list && results && more) {
     link.href = siteUrl(base, record.meta.url);
     link.textContent = record.meta.title;
     heading.append(link);
-    const text = excerpt(record.content, terms, 80);
+    const text = excerpt(record.content, terms, form.dataset.extraWordsMarker, 80);
     text.className = "tips-text";
     article.append(heading, text);
     item.append(article);
@@ -106,7 +103,7 @@ if (form && list && results && more) {
       status.textContent = "";
     } else {
       const pagefind = await loadPagefind(bundles);
-      const search = await pagefind.search(query || null, { filters: theme ? { [TOPIC_FILTER]: theme } : {} });
+      const search = await pagefind.search(query || null, { filters: theme ? { [form.dataset.topicFilter]: theme } : {} });
       if (run !== generation) return;
       terms = queryTerms(query);
       mayMatch = terms.length ? anyTerm(terms) : null;

@@ -1,0 +1,76 @@
+"""Tips boxed while Markdown converts a case, in the process that reads it.
+
+A Markdown postprocessor boxes the tips (``finding.box_tips``) in the
+finished HTML, after German typography (plugins/german), so the boxes,
+the tips' texts and the case's search text are what the page shows. The
+HTML itself is left as Markdown made it: pages are read with the same
+Markdown and must not be boxed; what was found travels as metadata of
+the source (``FOUND_TIPS``) and is put in place for cases only
+(``plugin.box_case_tips``), without parsing the HTML again.
+"""
+
+import hashlib
+from typing import NamedTuple
+
+from markdown.extensions import Extension
+from markdown.postprocessors import Postprocessor
+from markdown.treeprocessors import Treeprocessor
+
+from .finding import Boxed, box_tips, line_of_heading
+
+FOUND_TIPS = "found_tips"
+# After German typography (-100), which typesets the finished HTML.
+BOXING_PRIORITY = -110
+TREE_DONE_PRIORITY = -1000  # after every other treeprocessor
+
+
+class FoundTips(NamedTuple):
+    source_digest: str  # of the HTML the tips were found in
+    boxed: Boxed  # their sections' ``line``: where the heading is in the source
+
+
+def digest(html):
+    """Tells whether a content's HTML is still the one the tips were found
+    in (Pelican's TYPOGRIFY, for one, changes it after the reader)."""
+    return hashlib.blake2b((html or "").encode("utf-8"), digest_size=16).hexdigest()
+
+
+class _TreeDone(Treeprocessor):
+    """Marks the tree finished: extensions such as toc run the
+    postprocessors over bits of it (a heading's text) before that."""
+
+    def run(self, root):
+        self.md.tips_tree_done = True
+
+
+class _BoxTips(Postprocessor):
+    def __init__(self, md, heading_pattern):
+        super().__init__(md)
+        self.heading_pattern = heading_pattern
+
+    def run(self, text):
+        meta = getattr(self.md, "Meta", None)
+        # Only the body: Pelican converts the summary later, with the same
+        # Markdown, the header forgotten.
+        if meta is None or self.md.tips_found or not self.md.tips_tree_done:
+            return text
+        self.md.tips_found = True
+        html = text.strip()  # as Markdown returns it
+        boxed = box_tips(html, self.heading_pattern)
+        lines = getattr(self.md, "source_lines", None) or []  # plugins/cases keeps them
+        for tip in boxed.tips:
+            tip.line = line_of_heading(lines, tip.heading)
+        # What extensions put in Meta, Pelican's reader returns as metadata.
+        meta[FOUND_TIPS] = [FoundTips(digest(html), boxed)]
+        return text
+
+
+class TipBoxes(Extension):
+    def __init__(self, **kwargs):
+        self.config = {"heading_pattern": ["", "TIPS_HEADING_PATTERN"]}
+        super().__init__(**kwargs)
+
+    def extendMarkdown(self, md):
+        md.tips_found = md.tips_tree_done = False
+        md.treeprocessors.register(_TreeDone(md), "tip_boxes_tree_done", TREE_DONE_PRIORITY)
+        md.postprocessors.register(_BoxTips(md, self.getConfig("heading_pattern")), "tip_boxes", BOXING_PRIORITY)
