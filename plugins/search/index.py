@@ -26,7 +26,7 @@ import tempfile
 import traceback
 
 import background
-from cases.markdown_text import html_to_text as plain_text
+from cases.markdown_text import html_to_text
 from tips.records import tip_title
 
 from .compounds import WORD, extra_search_words
@@ -63,7 +63,7 @@ class RecordMaker:
         return text[:1].upper() + text[1:]
 
     def _case_text(self, case):
-        return self._strip(" ".join((plain_text(case.title), plain_text(case.summary), case.search_text)))
+        return self._strip(" ".join((html_to_text(case.title), html_to_text(case.summary), case.search_text)))
 
     def _tip_text(self, tip):
         return self._strip(" ".join((tip.heading, tip.text)))
@@ -79,7 +79,7 @@ class RecordMaker:
         self.splitter.learn(word for text in texts for word in WORD.findall(text))
 
     def case(self, case):
-        title = plain_text(case.title)
+        title = html_to_text(case.title)
         return {
             "url": "/" + case.url,
             "content": self._content(self._case_text(case)),
@@ -89,7 +89,7 @@ class RecordMaker:
 
     def tip(self, tip):
         heading = self._strip(tip.heading)
-        title = tip_title(tip.case_number, self._strip(plain_text(tip.case.title)), heading if tip.count > 1 and heading else None)
+        title = tip_title(tip.case_number, self._strip(html_to_text(tip.case.title)), heading if tip.count > 1 and heading else None)
         url = "/" + tip.url
         return {
             "url": url,
