@@ -213,37 +213,13 @@ def ship(deploy_settings, dry_run):
 
 @task
 def check(c):
-    """Check all cases and list every problem at once (file, line, what to do)."""
-    import logging
-    import tempfile
+    """Check all cases and pages and list every problem at once (file, line, what to do)."""
+    from cases.checking import check_site
+    from cases.checks import report
 
-    from pelican import Pelican
-    from pelican.settings import read_settings
-
-    from cases.model import CaseError
-
-    class Collect(logging.Handler):
-        def __init__(self):
-            super().__init__(logging.WARNING)
-            self.messages = []
-
-        def emit(self, record):
-            self.messages.append(record.getMessage())
-
-    collect = Collect()
-    logging.getLogger().addHandler(collect)
-    logging.getLogger().setLevel(logging.WARNING)
-    with tempfile.TemporaryDirectory() as output:
-        settings = read_settings(
-            str(PELICANCONF), override={"OUTPUT_PATH": output, "SEARCH_INDEX": False}
-        )
-        try:
-            Pelican(settings).run()
-        except CaseError as error:
-            collect.messages.append(str(error))
-    logging.getLogger().removeHandler(collect)
-    if collect.messages:
-        print("\n".join(collect.messages))
+    problems = check_site(PELICANCONF)
+    if problems:
+        print(report(problems, "den Texten der Website"))
         sys.exit(1)
     print("Alles in Ordnung: keine Probleme in den Fällen.")
 

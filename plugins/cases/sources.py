@@ -214,3 +214,29 @@ def entries_to_skip(content_path, paths, excludes=(), ignores=(), extensions=())
                 walked.append(target)
             stack.append(entry.path)
     return folders, names, problems
+
+
+def source_files(content_path, paths, excludes=(), ignores=(), extensions=()):
+    """The sources below ``paths`` (relative to ``content_path``) that
+    Pelican reads, found the way its Generator.get_files finds them (links
+    to folders followed, ``excludes`` and ``ignores`` left out); absolute.
+    For ``invoke check``, which reads them without a generator."""
+    by_parent = {}
+    for exclude in excludes:
+        parent, name = os.path.split(os.path.join(content_path, exclude))
+        by_parent.setdefault(parent, set()).add(name)
+
+    def included(name):
+        return not any(fnmatch.fnmatch(name, ignore) for ignore in ignores) and os.path.splitext(name)[1][1:] in extensions
+
+    files = set()
+    for path in paths:
+        root = os.path.join(content_path, path) if path else content_path
+        if os.path.isdir(root):
+            for folder, dirs, names in os.walk(root, followlinks=True):
+                excluded = by_parent.get(folder, ())
+                dirs[:] = [d for d in dirs if d not in excluded and not any(fnmatch.fnmatch(d, i) for i in ignores)]
+                files |= {os.path.join(folder, name) for name in names if included(name)}
+        elif os.path.exists(root) and included(os.path.basename(root)):
+            files.add(root)
+    return sorted(files)

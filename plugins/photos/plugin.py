@@ -66,18 +66,21 @@ def plan_photos(generator):
             case.photo = Photo(plan_variants(os.path.join(generator.path, relative), relative, cache_dir))
         except PhotoError as error:
             failed.append(case)
-            problems.append(
-                Problem(
-                    display_path(case.source_path),
-                    f"Das Bild „{image}“ {error.message} {LEFT_OUT}",
-                    error.hint,
-                    getattr(case, "header_lines", {}).get("image"),
-                )
-            )
+            problems.append(photo_problem(case, error))
     leave_out(generator, failed)
     generator.context.setdefault("build_problems", []).extend(problems)
     if problems:
         logger.error("%s", report(problems, "den Fotos"))
+
+
+def photo_problem(case, error):
+    """The Problem of a case whose photo Pillow cannot read (PhotoError)."""
+    return Problem(
+        display_path(case.source_path),
+        f"Das Bild „{case.image}“ {error.message} {LEFT_OUT}",
+        error.hint,
+        getattr(case, "header_lines", {}).get("image"),
+    )
 
 
 class PhotoGenerator(Generator):

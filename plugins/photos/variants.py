@@ -3,6 +3,7 @@
 import hashlib
 import os
 import shutil
+from contextlib import contextmanager
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -52,25 +53,48 @@ def plan_variants(source, relative, cache_dir):
     """
     key = source_key(source)
     stem, _ = os.path.splitext(relative)
+    with _photo_errors(), Image.open(source) as image:
+        original_width, original_height = image.size
+        # Turned by its EXIF orientation, a portrait shot from a camera is
+        # stored lying on its side. Read from the header: decoding the
+        # pixels is only needed for a version not yet in the cache.
+        if image.getexif().get(ExifTags.Base.Orientation, 1) in (5, 6, 7, 8):
+            original_width, original_height = original_height, original_width
+        widths = [w for w in WIDTHS if w < original_width] or [original_width]
+        if original_width > widths[-1] and len(widths) < len(WIDTHS):
+            widths.append(original_width)
+        planned = []
+        for width in widths:
+            height = round(original_height * width / original_width)
+            for extension in FORMATS:
+                variant = Variant(f"{stem}-{width}.{extension}", width, height, extension)
+                planned.append((variant, os.path.join(cache_dir, f"{key}-{width}.{extension}")))
+        missing = [(variant, cached) for variant, cached in planned if not os.path.exists(cached)]
+        upright = ImageOps.exif_transpose(image).convert("RGB") if missing else None
+    for variant, cached in missing:
+        os.makedirs(cache_dir, exist_ok=True)
+        resized = upright.resize((variant.width, variant.height), Image.Resampling.LANCZOS)
+        pil_format, options = FORMATS[variant.format]
+        # A name of this build's own: a second build making the same
+        # version at the same time must not finish ours.
+        part = f"{cached}.{os.getpid()}.part"
+        resized.save(part, pil_format, **options)
+        os.replace(part, cached)
+    return planned
+
+
+def check_photo(source):
+    """Raises PhotoError, as plan_variants would, unless Pillow can read
+    every pixel of ``source``; makes no versions."""
+    with _photo_errors(), Image.open(source) as image:
+        ImageOps.exif_transpose(image).load()
+
+
+@contextmanager
+def _photo_errors():
+    """Pillow's errors as PhotoError, worded for the author."""
     try:
-        with Image.open(source) as image:
-            original_width, original_height = image.size
-            # Turned by its EXIF orientation, a portrait shot from a camera is
-            # stored lying on its side. Read from the header: decoding the
-            # pixels is only needed for a version not yet in the cache.
-            if image.getexif().get(ExifTags.Base.Orientation, 1) in (5, 6, 7, 8):
-                original_width, original_height = original_height, original_width
-            widths = [w for w in WIDTHS if w < original_width] or [original_width]
-            if original_width > widths[-1] and len(widths) < len(WIDTHS):
-                widths.append(original_width)
-            planned = []
-            for width in widths:
-                height = round(original_height * width / original_width)
-                for extension in FORMATS:
-                    variant = Variant(f"{stem}-{width}.{extension}", width, height, extension)
-                    planned.append((variant, os.path.join(cache_dir, f"{key}-{width}.{extension}")))
-            missing = [(variant, cached) for variant, cached in planned if not os.path.exists(cached)]
-            upright = ImageOps.exif_transpose(image).convert("RGB") if missing else None
+        yield
     except Image.DecompressionBombError:
         raise PhotoError(
             f"ist zu groß: mehr als {Image.MAX_IMAGE_PIXELS * 2 // 1_000_000} Millionen Pixel.",
@@ -88,16 +112,6 @@ def plan_variants(source, relative, cache_dir):
             "ist beschädigt oder unvollständig (etwa nur halb kopiert).",
             "Kopieren Sie das Foto noch einmal vom Original.",
         ) from None
-    for variant, cached in missing:
-        os.makedirs(cache_dir, exist_ok=True)
-        resized = upright.resize((variant.width, variant.height), Image.Resampling.LANCZOS)
-        pil_format, options = FORMATS[variant.format]
-        # A name of this build's own: a second build making the same
-        # version at the same time must not finish ours.
-        part = f"{cached}.{os.getpid()}.part"
-        resized.save(part, pil_format, **options)
-        os.replace(part, cached)
-    return planned
 
 
 def copy_variants(planned, output_path):

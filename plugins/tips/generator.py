@@ -25,7 +25,7 @@ class TipsGenerator(Generator):
         problems = []
         for case in self.context.get("articles", []):
             case.tip_records = _tips_of(case)
-            problems += _tip_problems(case)
+            problems += tip_problems(case)
             tips.extend(case.tip_records)
         if problems:
             self.context.setdefault("build_problems", []).extend(problems)
@@ -81,10 +81,13 @@ def _tips_of(case):
     return [Tip(case, section, index, len(sections)) for index, section in enumerate(sections, start=1)]
 
 
-def _tip_problems(case):
+def tip_problems(case):
+    """What is wrong with a published case's tips (``tip_sections``, as
+    found while it was read); ``invoke check`` asks the same."""
     path = display_path(case.source_path)
+    sections = getattr(case, "tip_sections", [])
     problems = []
-    if not case.tip_records:
+    if not sections:
         problems.append(
             Problem(
                 path,
@@ -93,14 +96,14 @@ def _tip_problems(case):
                 "„## Der Tipp des »eingebauten« Kunden“ am Ende des Falls.",
             )
         )
-    for tip in case.tip_records:
-        if tip.section.is_empty:
+    for section in sections:
+        if section.is_empty:
             problems.append(
                 Problem(
                     path,
-                    f"Unter der Überschrift „{tip.heading}“ steht kein Text.",
+                    f"Unter der Überschrift „{section.heading}“ steht kein Text.",
                     "Schreiben Sie den Tipp darunter oder entfernen Sie die Überschrift.",
-                    tip.section.line,
+                    section.line,
                 )
             )
     return problems
