@@ -4,6 +4,8 @@ publishconf.py imports everything from here and changes what differs
 for the published site.
 """
 
+from german import spelling
+
 AUTHOR = "Der »eingebaute« Kunde"
 SITENAME = "Der »eingebaute« Kunde"
 SITESUBTITLE = (
@@ -131,13 +133,11 @@ TRANSLATION_FEED_RSS = None
 FEED_MAX_ITEMS = 50
 RSS_FEED_SUMMARY_ONLY = False
 
-# Slugs spell umlauts the German way: "Wertschätzung" -> "wertschaetzung".
+# Slugs spell umlauts the German way: "Wertschätzung" -> "wertschaetzung"
+# (Pelican substitutes ignoring case, then lowers the slug).
 SLUGIFY_USE_UNICODE = True
 SLUG_REGEX_SUBSTITUTIONS = [
-    ("ä", "ae"),
-    ("ö", "oe"),
-    ("ü", "ue"),
-    ("ß", "ss"),
+    *spelling.lower_case_spellings().items(),
     (r"[^\w\s-]", ""),
     (r"(?u)\A\s*", ""),
     (r"(?u)\s*\Z", ""),

@@ -48,6 +48,7 @@ def check_site(settings_file, overrides=None):
             page_problems.append(error.problem)
             unreadable.append(path)
     problems += page_problems
+    unreadable = set(unreadable)
     readable = [path for path in case_paths + page_paths if path not in unreadable]
     explained = {problem.path for problem in problems}
     contents, reading_problems = _read(readers, settings, readable, set(case_paths), explained)

@@ -4,6 +4,8 @@ import os
 
 from pelican.generators import Generator
 
+from german.spelling import umlaut_spellings_json
+
 from .compounds import CompoundSplitter
 from .index import EXTRA_WORDS_MARKER, TOPIC_FILTER, RecordMaker, SearchIndexProcess, bundle_folders, in_bundles
 
@@ -19,6 +21,7 @@ class SearchGenerator(Generator):
         # What the pages' scripts must know of the records (data attributes).
         self.context["search_extra_words_marker"] = EXTRA_WORDS_MARKER
         self.context["search_topic_filter"] = TOPIC_FILTER
+        self.context["search_umlaut_spellings"] = umlaut_spellings_json()
 
     def start_index(self):
         """Name the bundles (the pages link them) and start writing them:

@@ -18,9 +18,19 @@ export function loadPagefind(bundles) {
   return pagefindLoading;
 }
 
+// How German is spelt without umlauts (ä as ae, ß as ss): the site's own
+// table (plugins/german/spelling.py), which the page's form passes as
+// data-umlaut-spellings; the scripts set it before they search.
+let spellings = [];
+
+export function useUmlautSpellings(json) {
+  spellings = Object.entries(JSON.parse(json || "{}"));
+}
+
 export function fold(text) {
-  return text.toLowerCase()
-    .replaceAll("ä", "ae").replaceAll("ö", "oe").replaceAll("ü", "ue").replaceAll("ß", "ss");
+  let folded = text.toLowerCase();
+  for (const [letter, spelling] of spellings) folded = folded.replaceAll(letter, spelling);
+  return folded;
 }
 
 const WORD = /[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)*/gu;
@@ -44,19 +54,24 @@ function matches(word, terms) {
   return terms.some((term) => folded.includes(term));
 }
 
-const UMLAUT_SPELLINGS = { ae: "(?:ae|ä)", oe: "(?:oe|ö)", ue: "(?:ue|ü)", ss: "(?:ss|ß)" };
+const escaped = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 // A pattern for the raw text that finds every place where the folded text
 // contains the term, including terms that begin or end inside a folded
 // umlaut ("er" in "Bär" → "baer").
 function rawPattern(term) {
-  let pattern = term.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
-    .replace(/ae|oe|ue|ss/g, (pair) => UMLAUT_SPELLINGS[pair]);
+  let pattern = escaped(term);
+  if (spellings.length) {
+    const letters = new Map();
+    for (const [letter, spelling] of spellings) letters.set(spelling, [...(letters.get(spelling) ?? []), letter]);
+    const spelt = new RegExp([...letters.keys()].map(escaped).join("|"), "g");
+    pattern = pattern.replace(spelt, (spelling) => `(?:${[spelling, ...letters.get(spelling)].map(escaped).join("|")})`);
+  }
   const [first, last] = [pattern[0], pattern.at(-1)];
-  if (first === "e") pattern = `(?:[äöü]|e)${pattern.slice(1)}`;
-  else if (first === "s") pattern = `(?:ß|s)${pattern.slice(1)}`;
-  if (last === "s") pattern = `${pattern.slice(0, -1)}(?:s|ß)`;
-  else if ("aou".includes(last)) pattern = `${pattern.slice(0, -1)}(?:${last}|${{ a: "ä", o: "ö", u: "ü" }[last]})`;
+  const endingIn = spellings.filter(([, spelling]) => spelling.length > 1 && spelling.at(-1) === first).map(([letter]) => letter);
+  const startingWith = spellings.filter(([, spelling]) => spelling.length > 1 && spelling[0] === last).map(([letter]) => letter);
+  if (endingIn.length) pattern = `(?:${[...endingIn, first].join("|")})${pattern.slice(1)}`;
+  if (startingWith.length) pattern = `${pattern.slice(0, -1)}(?:${[last, ...startingWith].join("|")})`;
   return pattern;
 }
 

@@ -1,12 +1,13 @@
 // /suche/: search all cases and tips. The header's search field sends
 // ?q=… here, so the query in the address runs as soon as the page opens.
-import { excerpt, loadPagefind, queryTerms, siteUrl } from "./search-core.js";
+import { excerpt, loadPagefind, queryTerms, siteUrl, useUmlautSpellings } from "./search-core.js";
 
 const form = document.getElementById("suche");
 const results = document.getElementById("suche-ergebnisse");
 const status = document.getElementById("suche-status");
 
 if (form && results) {
+  useUmlautSpellings(form.dataset.umlautSpellings);
   const base = form.dataset.searchBase;
   const bundles = form.dataset.searchBundles;
   const input = form.querySelector("input[type=search]");

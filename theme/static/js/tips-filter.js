@@ -4,7 +4,7 @@
 // page is shown as it is here, any other from its search record.
 // The form is in the page from the start (no jump when this script
 // arrives); without JavaScript, css/noscript.css hides it.
-import { excerpt, highlight, anyTerm, loadPagefind, queryTerms, siteUrl } from "./search-core.js";
+import { excerpt, highlight, anyTerm, loadPagefind, queryTerms, siteUrl, useUmlautSpellings } from "./search-core.js";
 
 const form = document.getElementById("tipps-filter");
 const list = document.getElementById("tipps-liste");
@@ -12,6 +12,7 @@ const results = document.getElementById("tipps-treffer");
 const more = document.getElementById("tipps-mehr");
 
 if (form && list && results && more) {
+  useUmlautSpellings(form.dataset.umlautSpellings);
   const bundles = form.dataset.searchBundles;
   const base = form.dataset.searchBase;
   const total = Number(form.dataset.tipsCount);
