@@ -91,4 +91,6 @@ def test_check_lists_what_the_build_reports(checked):
                   "Steuerzeichen", "aus dem Ordner content/ hinaus", "content/pages/markup.md"]:
         assert any(words in " ".join(problem) for problem in built), words
     assert listed_problems(check.stdout) == built
+    # Nothing besides: no English line from Pelican about a file the list explains.
+    assert check.stderr == ""
 

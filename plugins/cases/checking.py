@@ -9,7 +9,9 @@ the later ones do not see. No generator runs, nothing is written, no
 search index, card or booklet is made.
 """
 
+import logging
 import os
+from contextlib import contextmanager
 
 from pelican import Pelican
 from pelican.contents import Article, Page
@@ -100,8 +102,11 @@ def _read(readers, settings, paths, case_paths, explained):
                         "Bitte melden Sie den Fehler mit dieser Meldung.",
                     ))
                 continue
-            if content.is_valid():
-                contents.append(content)
+            # Pelican passes over a source without title or date, and says
+            # so in English; the header's problems have said it already.
+            with _silenced("pelican.contents", display_path(path) in explained):
+                if content.is_valid():
+                    contents.append(content)
     finally:
         for reader in by_reader:
             reader.close()
@@ -160,3 +165,13 @@ def _photo_problems(cases, content_path):
             failed.add(id(case))
             problems.append(photo_problem(case, errors[path]))
     return problems, failed
+
+
+@contextmanager
+def _silenced(name, silenced=True):
+    logger = logging.getLogger(name)
+    disabled, logger.disabled = logger.disabled, logger.disabled or silenced
+    try:
+        yield
+    finally:
+        logger.disabled = disabled
