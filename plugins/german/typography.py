@@ -1,5 +1,6 @@
-"""Typography for German text: typogrify as Pelican runs it, then German
-quotation marks, as part of how Markdown is read.
+"""Typography for German text: typogrify as Pelican runs it (done by
+typogrify_once.py, same output, less work), then German quotation marks,
+as part of how Markdown is read.
 
 A Markdown extension, so it runs wherever a source is converted (in the
 build's process or a worker of plugins/reading) and needs nothing but the
@@ -12,9 +13,9 @@ import smartypants
 from markdown.extensions import Extension
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
-from typogrify.filters import typogrify
 
 from .quotes import germanize_quotes
+from .typogrify_once import typogrify
 
 _DASHES = {"oldschool": smartypants.Attr.set2, "oldschool_inverted": smartypants.Attr.set3}
 # The typogrify settings of Pelican's the extension needs.
@@ -24,9 +25,9 @@ SETTINGS = ("TYPOGRIFY_DASHES", "TYPOGRIFY_IGNORE_TAGS", "TYPOGRIFY_OMIT_FILTERS
 def typeset(text, settings):
     # The smartypants attributes Pelican's reader sets for TYPOGRIFY: dashes
     # as configured, and &quot; educated like a straight quote.
-    smartypants.Attr.default = _DASHES.get(settings["TYPOGRIFY_DASHES"], smartypants.Attr.set1) | smartypants.Attr.w
+    attr = _DASHES.get(settings["TYPOGRIFY_DASHES"], smartypants.Attr.set1) | smartypants.Attr.w
     text = typogrify(
-        text, settings["TYPOGRIFY_IGNORE_TAGS"], **dict.fromkeys(settings["TYPOGRIFY_OMIT_FILTERS"], False)
+        text, settings["TYPOGRIFY_IGNORE_TAGS"], attr, **dict.fromkeys(settings["TYPOGRIFY_OMIT_FILTERS"], False)
     )
     return germanize_quotes(text)
 

@@ -15,6 +15,8 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 
 from cases.model import TIP_HEADING_PATTERN
 
+from . import light_html
+
 DEFAULT_HEADING_PATTERN = TIP_HEADING_PATTERN
 TIP_CLASS = "tipp"
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
@@ -92,8 +94,13 @@ def box_tips(html, heading_pattern=DEFAULT_HEADING_PATTERN):
     """Box the tips of a case's HTML; see Boxed for what comes back.
 
     HTML that was boxed before (e.g. from Pelican's cache) is read as it is.
+    Markdown's own HTML is read by light_html, anything else by
+    BeautifulSoup; both give the same.
     """
     pattern = re.compile(heading_pattern)
+    root = light_html.parse(html or "") if "<aside" not in (html or "") else None
+    if root is not None:
+        return _box_tips_light(html, root, pattern)
     soup = BeautifulSoup(html or "", "html.parser")
     boxes = soup.find_all("aside", class_=TIP_CLASS)
     if not boxes:
@@ -150,3 +157,78 @@ def _section(box):
         body_html=_without_ids(body),
         text=_plain(" ".join(child.get_text() if isinstance(child, Tag) else str(child) for child in body)),
     )
+
+
+# The same on light_html's tree, step by step as above.
+
+
+def _box_tips_light(html, root, pattern):
+    headings = [
+        child for child in root.children
+        if isinstance(child, light_html.Element) and child.name in HEADINGS and _is_tip_heading(child, pattern)
+    ]
+    boxes = [_box_light(heading) for heading in headings]
+    anchors = {tip_anchor(index) for index in range(1, len(boxes) + 1)}
+    for index, box in enumerate(boxes, start=1):
+        box.attrs["id"] = tip_anchor(index)
+        heading = box.find(HEADINGS)
+        if not heading.get("id") or heading.attrs["id"] in anchors:
+            heading.attrs["id"] = f"{box.attrs['id']}-titel"
+        box.attrs["aria-labelledby"] = heading.attrs["id"]
+    tips = [_section_light(box) for box in boxes]
+    return Boxed(root.decode_contents() if boxes else html, tips, _plain(root.get_text()))
+
+
+def _box_light(heading):
+    parent = heading.parent
+    siblings = parent.children
+    start = next(index for index, child in enumerate(siblings) if child is heading)
+    end = start + 1
+    while end < len(siblings):
+        sibling = siblings[end]
+        if isinstance(sibling, light_html.Element) and sibling.name in HEADINGS and _level(sibling) <= _level(heading):
+            break
+        end += 1
+    while end > start + 1 and isinstance(siblings[end - 1], str) and not siblings[end - 1].strip():
+        end -= 1
+    box = light_html.Element("aside", {"class": [TIP_CLASS]}, parent)
+    box.children = siblings[start:end]
+    siblings[start:end] = [box]
+    for member in box.children:
+        if isinstance(member, light_html.Element):
+            member.parent = box
+    classes = [c for c in heading.get("class") or [] if c != TIP_CLASS]
+    if classes:
+        heading.attrs["class"] = classes
+    elif "class" in heading.attrs:
+        del heading.attrs["class"]
+    return box
+
+
+def _section_light(box):
+    heading = box.find(HEADINGS)
+    body = [child for child in box.children if child is not heading]
+    return TipSection(
+        anchor=box.get("id", ""),
+        heading=_plain(heading.get_text()) if heading else "",
+        heading_html=heading.decode_contents() if heading else "",
+        body_html=_without_ids_light(body),
+        text=_plain(" ".join(child if isinstance(child, str) else child.get_text() for child in body)),
+    )
+
+
+def _without_ids_light(nodes):
+    kept = [(element, element.attrs) for node in nodes for element in _elements(node) if "id" in element.attrs]
+    for element, attrs in kept:
+        element.attrs = {name: value for name, value in attrs.items() if name != "id"}
+    html = "".join(node if isinstance(node, str) else node.decode() for node in nodes).strip()
+    for element, attrs in kept:
+        element.attrs = attrs
+    return html
+
+
+def _elements(node):
+    if isinstance(node, light_html.Element):
+        yield node
+        for child in node.children:
+            yield from _elements(child)
