@@ -29,7 +29,11 @@ class SearchGenerator(Generator):
         cases, tips = self.context.get("articles", []), self.context.get("tips", [])
         self.context["search_bundles"] = bundle_folders(self.settings["SEARCH_BUNDLE_DIR"], len(cases), size)
         self.context["tips_search_bundles"] = bundle_folders(self.settings["TIPS_SEARCH_BUNDLE_DIR"], len(tips), size)
-        self.search_index = SearchIndexProcess(self._search_bundles, self.settings["SEARCH_LANGUAGE"], self.settings)
+        cache = self.settings.get("BUILD_CACHE_FOLDER")
+        self.search_index = SearchIndexProcess(
+            self._search_bundles, self.settings["SEARCH_LANGUAGE"], self.settings,
+            kept=cache and os.path.join(cache, "pagefind"), reuse=bool(self.settings["LOAD_CONTENT_CACHE"]),
+        )
         self.search_index.start()
 
     def generate_output(self, writer):

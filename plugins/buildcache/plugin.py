@@ -1,0 +1,109 @@
+import logging
+import os
+import shutil
+
+from pelican import signals
+from pelican.generators import ArticlesGenerator, PagesGenerator
+
+from .key import build_key
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_SETTINGS = {
+    # Content caches of other keys kept aside (the local build's, the
+    # published site's, a preview on another port's, ...).
+    "BUILD_CACHE_KEEP": 4,
+}
+
+# In CACHE_PATH: a folder for each key, with what builds under that key
+# keep (Pelican's content cache while another key's is in use, search
+# bundles); "key" names the key of the content cache in Pelican's place.
+STORE = "build-cache"
+CURRENT = "key"
+ASIDE = "content"
+
+
+def pelican_cache_files():
+    """The names Pelican gives its content cache files in CACHE_PATH."""
+    names = [cls.__name__ for cls in (ArticlesGenerator, PagesGenerator)]
+    return names + [f"{name}-Readers" for name in names]
+
+
+def add_default_settings(pelican):
+    for key, value in DEFAULT_SETTINGS.items():
+        pelican.settings.setdefault(key, value)
+
+
+def use_the_cache_of_this_key(pelican):
+    """Give Pelican the content cache made under this build's key, if any.
+
+    Pelican stamps each source file, but not what reading it depends on;
+    a cache made with other settings, templates, plugins or dependencies
+    is put aside (and in use again when they are back, as when building
+    and publishing take turns). ``BUILD_CACHE_FOLDER`` is where plugins
+    keep what they derive under this key (None when nothing is cached);
+    they reuse it only with ``LOAD_CONTENT_CACHE``.
+    """
+    settings = pelican.settings
+    settings["BUILD_CACHE_FOLDER"] = None
+    if not settings.get("CACHE_CONTENT"):
+        return
+    key = build_key(settings)
+    cache_path = settings["CACHE_PATH"]
+    swap_in(cache_path, key)
+    folder = os.path.join(cache_path, STORE, key)
+    os.makedirs(folder, exist_ok=True)
+    os.utime(folder)  # the newest in use, kept the longest
+    forget_old(os.path.join(cache_path, STORE), folder, settings.get("BUILD_CACHE_KEEP", DEFAULT_SETTINGS["BUILD_CACHE_KEEP"]))
+    settings["BUILD_CACHE_FOLDER"] = folder
+
+
+def swap_in(cache_path, key):
+    """Put Pelican's content cache of ``key`` in its place, and the one
+    there aside under its own key."""
+    store = os.path.join(cache_path, STORE)
+    marker = os.path.join(store, CURRENT)
+    try:
+        with open(marker, encoding="utf-8") as handle:
+            current = handle.read().strip()
+    except OSError:
+        current = None
+    if current == key:
+        return
+    logger.info("Andere Einstellungen, Vorlagen, Plugins oder Pakete als beim letzten Bau: die Fälle werden neu gelesen")
+    os.makedirs(store, exist_ok=True)
+    # Without the marker, files in Pelican's place count as of no key:
+    # a build stopped halfway through leaves nothing to be mistaken.
+    if current is not None:
+        os.unlink(marker)
+    in_place = [name for name in pelican_cache_files() if os.path.exists(os.path.join(cache_path, name))]
+    if current and os.sep not in current and current not in (CURRENT, "..", "."):
+        aside = os.path.join(store, current, ASIDE)
+        os.makedirs(aside, exist_ok=True)
+        for name in in_place:
+            os.replace(os.path.join(cache_path, name), os.path.join(aside, name))
+    else:
+        for name in in_place:
+            os.unlink(os.path.join(cache_path, name))
+    waiting = os.path.join(store, key, ASIDE)
+    if os.path.isdir(waiting):
+        for name in os.listdir(waiting):
+            os.replace(os.path.join(waiting, name), os.path.join(cache_path, name))
+        os.rmdir(waiting)
+    part = f"{marker}.{os.getpid()}.part"
+    with open(part, "w", encoding="utf-8") as handle:
+        handle.write(key)
+    os.replace(part, marker)
+
+
+def forget_old(store, in_use, keep):
+    """Remove the folders of all keys but the ``keep`` used last."""
+    folders = [entry.path for entry in os.scandir(store) if entry.is_dir() and entry.path != in_use]
+    folders.sort(key=os.path.getmtime, reverse=True)
+    for folder in folders[max(0, keep - 1):]:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def register():
+    signals.initialized.connect(add_default_settings)
+    signals.initialized.connect(use_the_cache_of_this_key)
