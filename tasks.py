@@ -239,8 +239,9 @@ def check(c):
     logging.getLogger().addHandler(collect)
     logging.getLogger().setLevel(logging.WARNING)
     with tempfile.TemporaryDirectory() as output:
+        # Every case read: a case taken from the cache says nothing of its problems.
         settings = read_settings(
-            str(PELICANCONF), override={"OUTPUT_PATH": output, "SEARCH_INDEX": False}
+            str(PELICANCONF), override={"OUTPUT_PATH": output, "SEARCH_INDEX": False, "CACHE_CONTENT": False, "LOAD_CONTENT_CACHE": False}
         )
         try:
             Pelican(settings).run()

@@ -195,3 +195,16 @@ def test_invoke_rebuild_uses_nothing_cached(tmp_path):
     invoke(project, "rebuild")
     assert "Aus dem Cache" not in page_text(project / "output", "fall/5/index.html")
     assert "Kein Drama" in page_text(project / "output", "fall/5/index.html")
+
+
+def test_a_cached_case_links_to_where_the_case_it_names_is_now(tmp_path):
+    project = copy_project(tmp_path / "project")
+    link = "([wie im ersten Fall]({filename}fall-01-maler-urlaub.md))"
+    edit(project / "content" / CASE, "Kein Drama, dachte ich", f"Kein Drama, dachte ich {link}")
+    built(project, tmp_path / "before")
+    edit(project / "content" / "faelle" / "fall-01-maler-urlaub.md", "Fall: 1\n", "Fall: 77\n")
+    assert built(project, tmp_path / "warm") == ["faelle/fall-01-maler-urlaub.md"]
+    link = soup(tmp_path / "warm" / "fall/5/index.html").find("a", string="wie im ersten Fall")
+    assert link["href"].endswith("/fall/77/")
+    built(project, tmp_path / "clean", overrides={"LOAD_CONTENT_CACHE": False})
+    assert_same_site(tmp_path / "warm", tmp_path / "clean")

@@ -104,6 +104,24 @@ def forget_old(store, in_use, keep):
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def this_builds_context(generator, contents):
+    """A cached case or page still points to the context of the build
+    that read it, where Pelican looks up the addresses of the files its
+    text links to: point it to this build's."""
+    for content in contents:
+        content._context = generator.context
+
+
+def cases_in_this_build(generator):
+    this_builds_context(generator, generator.articles + generator.drafts + generator.hidden_articles)
+
+
+def pages_in_this_build(generator):
+    this_builds_context(generator, generator.pages + generator.hidden_pages + generator.draft_pages)
+
+
 def register():
     signals.initialized.connect(add_default_settings)
     signals.initialized.connect(use_the_cache_of_this_key)
+    signals.article_generator_pretaxonomy.connect(cases_in_this_build)
+    signals.page_generator_finalized.connect(pages_in_this_build)
