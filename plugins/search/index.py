@@ -292,11 +292,19 @@ def records_digest(records, language):
 
 
 def copy_folder(source, target):
-    """A copy of the folder ``source`` at ``target``, put there in one step."""
+    """A copy of the folder ``source`` at ``target``, put there in one step.
+
+    The files are linked, not copied, where both are on one file system:
+    a bundle's files are only ever replaced, never changed in place.
+    """
     os.makedirs(os.path.dirname(target), exist_ok=True)
     fresh = f"{target}.{os.getpid()}.neu"
     shutil.rmtree(fresh, ignore_errors=True)
-    shutil.copytree(source, fresh)
+    try:
+        shutil.copytree(source, fresh, copy_function=os.link)
+    except OSError:
+        shutil.rmtree(fresh, ignore_errors=True)
+        shutil.copytree(source, fresh)
     put_in_place(fresh, target)
 
 
