@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from buildcache.plugin import seal
 from sitebuild import build, copy_project, one_line, soup, text_of
 
 # Pelican's debug log names every source it reads (a cached one is not read).
@@ -190,6 +191,7 @@ def test_invoke_rebuild_uses_nothing_cached(tmp_path):
     stamp, case = cache[CASE]
     case._content = case._content.replace("Kein Drama", "Aus dem Cache")
     cache_file.write_bytes(pickle.dumps(cache))
+    seal(project / "cache")  # as if Pelican had written it
     invoke(project, "build")
     assert "Aus dem Cache" in page_text(project / "output", "fall/5/index.html")
     invoke(project, "rebuild")
@@ -208,3 +210,14 @@ def test_a_cached_case_links_to_where_the_case_it_names_is_now(tmp_path):
     assert link["href"].endswith("/fall/77/")
     built(project, tmp_path / "clean", overrides={"LOAD_CONTENT_CACHE": False})
     assert_same_site(tmp_path / "warm", tmp_path / "clean")
+
+
+def test_a_cache_file_left_half_written_is_not_used(tmp_path):
+    # As a build stopped while Pelican writes its cache leaves it (the
+    # preview stops its background builds at the next edit).
+    project = copy_project(tmp_path / "project")
+    built(project, tmp_path / "before")
+    cache_file = project / "cache" / "ArticlesGenerator"
+    cache_file.write_bytes(b"")  # opened for writing, then stopped
+    assert built(project, tmp_path / "warm") == all_cases(project)
+    assert built(project, tmp_path / "again") == []

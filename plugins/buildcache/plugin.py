@@ -63,6 +63,7 @@ def swap_in(cache_path, key):
     there aside under its own key."""
     store = os.path.join(cache_path, STORE)
     marker = os.path.join(store, CURRENT)
+    forget_unsealed(cache_path)
     try:
         with open(marker, encoding="utf-8") as handle:
             current = handle.read().strip()
@@ -90,10 +91,53 @@ def swap_in(cache_path, key):
         for name in os.listdir(waiting):
             os.replace(os.path.join(waiting, name), os.path.join(cache_path, name))
         os.rmdir(waiting)
+        seal(cache_path)  # sealed when put aside; moving changed nothing
     part = f"{marker}.{os.getpid()}.part"
     with open(part, "w", encoding="utf-8") as handle:
         handle.write(key)
     os.replace(part, marker)
+
+
+# Pelican writes its cache files in place: one a build stopped while
+# writing it (the preview stops its background builds) would stop every
+# later build. A file counts only if its size and time are those noted
+# once Pelican had written it.
+def _seal_file(cache_path, name):
+    return os.path.join(cache_path, STORE, f"{name}.sealed")
+
+
+def _stamp(path):
+    stat = os.stat(path)
+    return f"{stat.st_size} {stat.st_mtime_ns}"
+
+
+def seal(cache_path):
+    """Note the size and time of each content cache file Pelican has written."""
+    os.makedirs(os.path.join(cache_path, STORE), exist_ok=True)
+    for name in pelican_cache_files():
+        path = os.path.join(cache_path, name)
+        if os.path.exists(path):
+            with open(_seal_file(cache_path, name), "w", encoding="utf-8") as handle:
+                handle.write(_stamp(path))
+
+
+def forget_unsealed(cache_path):
+    for name in pelican_cache_files():
+        path = os.path.join(cache_path, name)
+        try:
+            with open(_seal_file(cache_path, name), encoding="utf-8") as handle:
+                sealed = handle.read()
+        except OSError:
+            sealed = None
+        if os.path.exists(path) and _stamp(path) != sealed:
+            logger.info("Unvollständig geschriebener Cache %s verworfen: die Fälle werden neu gelesen", path)
+            os.unlink(path)
+
+
+def sealed_when_written(generator):
+    """After Pelican has saved its cache (it does so as a generator finishes)."""
+    if generator.settings.get("BUILD_CACHE_FOLDER"):
+        seal(generator.settings["CACHE_PATH"])
 
 
 def forget_old(store, in_use, keep):
@@ -125,3 +169,5 @@ def register():
     signals.initialized.connect(use_the_cache_of_this_key)
     signals.article_generator_pretaxonomy.connect(cases_in_this_build)
     signals.page_generator_finalized.connect(pages_in_this_build)
+    signals.article_generator_finalized.connect(sealed_when_written)
+    signals.page_generator_finalized.connect(sealed_when_written)
