@@ -1,5 +1,6 @@
 import logging
 import os
+import re
 import shutil
 
 from pelican import signals
@@ -78,7 +79,7 @@ def swap_in(cache_path, key):
     if current is not None:
         os.unlink(marker)
     in_place = [name for name in pelican_cache_files() if os.path.exists(os.path.join(cache_path, name))]
-    if current and os.sep not in current and current not in (CURRENT, "..", "."):
+    if current and re.fullmatch("[0-9a-f]{64}", current):
         aside = os.path.join(store, current, ASIDE)
         os.makedirs(aside, exist_ok=True)
         for name in in_place:

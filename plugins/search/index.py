@@ -279,7 +279,7 @@ def write_bundles(bundles, language, kept=None, reuse=False):
                 copy_folder(bundle, os.path.join(kept, digest))
     finally:
         shutil.rmtree(pages, ignore_errors=True)
-    if kept:
+    if kept and os.path.isdir(kept):
         for entry in os.scandir(kept):  # bundles of records no longer there
             if entry.name not in used:
                 shutil.rmtree(entry.path, ignore_errors=True)
