@@ -11,9 +11,10 @@ from .key import build_key
 logger = logging.getLogger(__name__)
 
 DEFAULT_SETTINGS = {
-    # Content caches of other keys kept aside (the local build's, the
-    # published site's, a preview on another port's, ...).
-    "BUILD_CACHE_KEEP": 4,
+    # Keys whose caches are kept, the one in use among them: the local
+    # build's (and the preview's), the published site's, one more. At
+    # 1,000 cases a key's cache takes some 40 MB.
+    "BUILD_CACHE_KEEP": 3,
 }
 
 # In CACHE_PATH: a folder for each key, with what builds under that key
