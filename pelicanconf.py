@@ -41,7 +41,7 @@ JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "extensions": [
 PLUGIN_PATHS = ["plugins"]
 # "reading" converts the Markdown on every core; it must come after
 # "cases", whose Markdown reader it runs.
-PLUGINS = ["german", "cases", "reading", "feeds", "tips", "search", "photos", "cards", "booklet", "pelican.plugins.sitemap"]
+PLUGINS = ["buildcache", "german", "cases", "reading", "feeds", "tips", "search", "photos", "cards", "booklet", "pelican.plugins.sitemap"]
 SITEMAP = {
     "format": "xml",
     # Pages that only repeat others or have nothing to index.
@@ -152,8 +152,16 @@ BOOKLET = False
 # The preview lists the author's mistakes on every page (see base.html).
 SHOW_BUILD_PROBLEMS = True
 
-CACHE_CONTENT = False
-LOAD_CONTENT_CACHE = False
+# Cases are read once and kept in Pelican's content cache (in CACHE_PATH),
+# under a key of everything else the output depends on (plugins/buildcache).
+# `invoke rebuild` (pelican --ignore-cache) reads nothing cached.
+CACHE_CONTENT = True
+LOAD_CONTENT_CACHE = True
+CONTENT_CACHING_LAYER = "generator"
+# By content, not time: a case put back as it was is not read again.
+CHECK_MODIFIED_METHOD = "sha256"
+# Compressing the cache cost more than reading it back uncompressed saves.
+GZIP_CACHE = False
 DELETE_OUTPUT_DIRECTORY = False
 
 # A case without a Summary is introduced by its first paragraph.

@@ -43,12 +43,17 @@ def port_or_exit(port):
         sys.exit(str(error))
 
 
-@task(help={"port": "port the preview will be served on, for absolute feed links (default 8000)"})
-def build(c, port=None):
-    """Build the local version of the site into output/."""
+@task(help={
+    "port": "port the preview will be served on, for absolute feed links (default 8000)",
+    "afresh": "use no cache: read every case again (rebuild also clears output/ first)",
+})
+def build(c, port=None, afresh=False):
+    """Build the local version of the site into output/ (unchanged cases come from the cache)."""
     port = port_or_exit(port)
+    # LOAD_CONTENT_CACHE False is Pelican's --ignore-cache: nothing cached is used.
+    overrides = {**preview_overrides(port), **({"LOAD_CONTENT_CACHE": False} if afresh else {})}
     with build_lock(BUILD_LOCK) as lock:
-        if not build_output(PELICANCONF, lock=lock, overrides=preview_overrides(port))[0]:
+        if not build_output(PELICANCONF, lock=lock, overrides=overrides)[0]:
             sys.exit(1)
 
 
@@ -62,8 +67,8 @@ def clean(c):
 
 @task(pre=[clean])
 def rebuild(c, port=None):
-    """Build the local version of the site from scratch."""
-    build(c, port=port)
+    """Build the local version of the site from scratch, using no cache."""
+    build(c, port=port, afresh=True)
 
 
 @task(help={"port": "port to listen on (default 8000)"})
@@ -101,7 +106,7 @@ def livereload(c, port=None):
     except OSError as error:
         sys.exit(error.strerror)
     builds = PreviewBuilds(port)
-    builds.whole_site_afresh()
+    builds.whole_site()
     threading.Thread(target=watch_sources, args=(builds,), daemon=True).start()
     server = Server()
     server.SFH = preview_file_handler(PREVIEW_PROBLEM)

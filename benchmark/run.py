@@ -53,13 +53,26 @@ def prepare_bare(folder, cases):
 
 
 def pelican_command(settings, output, overrides=None):
-    return building.pelican_command("content", settings, output, overrides=overrides, options=["-q"])
+    # --ignore-cache: a full build reads every case (the build cache's
+    # warm builds are measured by warm_task).
+    return building.pelican_command("content", settings, output, overrides=overrides, options=["-q", "--ignore-cache"])
 
 
 def timed_build(folder, settings, output, siteurl=None):
     command = pelican_command(settings, output, {"SITEURL": siteurl, "FEED_DOMAIN": siteurl} if siteurl else None)
     start = time.perf_counter()
     subprocess.run(command, cwd=folder, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def warm_task(folder, task, round_number):
+    """Seconds of ``invoke TASK`` (build or publish) after one case was
+    edited, the build cache as the task's last run left it."""
+    case = sorted((folder / "content" / "faelle").glob("*.md"))[0]
+    header, _, story = case.read_text(encoding="utf-8").partition("\n\n")  # the story, not a tip
+    case.write_text(f"{header}\n\nEin Satz mehr für die Messung ({task}, Runde {round_number}). {story}", encoding="utf-8")
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "invoke", task], cwd=folder, check=True, stdout=subprocess.DEVNULL)
     return time.perf_counter() - start
 
 
@@ -365,6 +378,19 @@ def run(cases=1000, rounds=3, memory_sizes=(1000, 10000), log=print):
         results["full build (s)"] = spread(full_times)
         results["bare Pelican (s)"] = spread(bare_times)
         results["full/bare"] = spread(ratios)
+
+        for task in ("build", "publish"):
+            log(f"invoke {task} nach einem bearbeiteten Fall …")
+            warm_task(site, task, 0)  # the cache as the task leaves it
+            warm_times, ratios = [], []
+            for index in range(rounds):
+                warm = warm_task(site, task, index + 1)
+                plain = timed_build(bare, "bareconf.py", scratch / "out-bare")
+                warm_times.append(warm)
+                ratios.append(warm / plain)
+                log(f"  Runde {index + 1}: invoke {task} {warm:.2f} s, Pelican pur {plain:.2f} s, Verhältnis {warm / plain:.2f}")
+            results[f"invoke {task}, one case edited (s)"] = spread(warm_times)
+            results[f"invoke {task}, one case edited/bare"] = spread(ratios)
 
         # Before the preview, whose edits bring new words for the compound
         # splitter (and with it its 300 MB model) into the next build.

@@ -15,11 +15,8 @@ from pathlib import Path
 from sitetasks import site
 from sitetasks.output import build_lock, forget_published
 
-PREVIEW_CACHE = site.ROOT / "cache" / "preview"
 # While the last preview build has failed: what went wrong, shown on every page.
 PREVIEW_PROBLEM = site.ROOT / "cache" / "preview-problem.txt"
-# Code and settings shape every cached case; a change to them starts afresh.
-CODE = [site.ROOT / "plugins", site.PELICANCONF, site.PUBLISHCONF]
 
 
 def is_bytecode(path):
@@ -37,14 +34,9 @@ class PreviewBuilds:
 
     def __init__(self, port):
         self.port = port
-        # Cases that did not change come from Pelican's content cache.
-        self.overrides = {
-            **site.preview_overrides(port),
-            "CACHE_CONTENT": True,
-            "LOAD_CONTENT_CACHE": True,
-            "CONTENT_CACHING_LAYER": "generator",
-            "CACHE_PATH": str(PREVIEW_CACHE),
-        }
+        # Cases that did not change come from the build cache, whose key
+        # notices changed code and settings (plugins/buildcache).
+        self.overrides = site.preview_overrides(port)
         self.background = None
         self.case_times = self._case_times()
         # Touched whenever the preview changed: the browser then reloads.
@@ -87,10 +79,6 @@ class PreviewBuilds:
         with build_lock(site.BUILD_LOCK) as lock:
             # Built afresh and swapped in, so pages of deleted cases are gone.
             self._report(*site.build_output(site.PELICANCONF, lock=lock, overrides=self.overrides, keep_lines=12))
-
-    def whole_site_afresh(self):
-        shutil.rmtree(PREVIEW_CACHE, ignore_errors=True)
-        self.whole_site()
 
     def content_changed(self):
         now = self._case_times()
@@ -157,13 +145,10 @@ def watch_sources(builds):
     from watchfiles import watch
 
     sources = [site.CONTENT, site.ROOT / "theme", site.ROOT / "plugins", site.PELICANCONF, site.PUBLISHCONF]
-    code = [str(p) for p in CODE]
     for changes in watch(*sources, debounce=50, step=20, watch_filter=lambda _, p: not is_bytecode(p)):
         changed = [path for _, path in changes]
         try:
-            if any(path.startswith(tuple(code)) for path in changed):
-                builds.whole_site_afresh()
-            elif all(path.startswith(str(site.CONTENT)) for path in changed):
+            if all(path.startswith(str(site.CONTENT)) for path in changed):
                 builds.content_changed()
             else:
                 builds.whole_site()

@@ -20,6 +20,8 @@ PELICANS_WAY = {
 }
 # Sources are converted in two worker processes even for a few files.
 IN_PARALLEL = {"READING_PROCESSES": 2, "READING_MIN_SOURCES": 0}
+# Nothing from the build cache (how many processes read is not in its key).
+EVERY_SOURCE_READ = {"LOAD_CONTENT_CACHE": False}
 # Pagefind's bundles differ from one run to the next anyway (file names
 # are hashes of unordered data); what they index is the pages compared here.
 NOT_COMPARED = re.compile(r"^pagefind(-tipps)?/")
@@ -65,9 +67,9 @@ def built_both_ways(tmp_path, before_overrides, after_overrides):
     """The published site built with ``before_overrides`` and, its sources
     read in two worker processes, with ``after_overrides``."""
     before, after = tmp_path / "before", tmp_path / "after"
-    result = build(before, settings="publishconf.py", strict=True, overrides=before_overrides)
+    result = build(before, settings="publishconf.py", strict=True, overrides={**before_overrides, **EVERY_SOURCE_READ})
     assert result.returncode == 0, result.stderr
-    result = build(after, settings="publishconf.py", strict=True, overrides={**after_overrides, **IN_PARALLEL},
+    result = build(after, settings="publishconf.py", strict=True, overrides={**after_overrides, **IN_PARALLEL, **EVERY_SOURCE_READ},
                    options=["--debug"])
     assert result.returncode == 0, result.stderr
     assert re.search(r"in 2 Prozessen", result.stdout + result.stderr), "the sources were not read in parallel"

@@ -5,6 +5,7 @@
   plugin provide (cases, and the tips' records when the tips plugin runs)
 - index.py: records and the Pagefind bundles, written in a process of
   their own while the pages are written
+- kept.py: the records of unchanged cases, kept from the build before
 - compounds.py: parts of German compounds, so "Notiz" finds
   "Abwesenheitsnotiz"
 """

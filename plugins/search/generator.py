@@ -8,6 +8,7 @@ from german.spelling import umlaut_spellings_json
 
 from .compounds import CompoundSplitter
 from .index import EXTRA_WORDS_MARKER, TOPIC_FILTER, RecordMaker, SearchIndexProcess, bundle_folders, in_bundles
+from .kept import KeptRecords
 
 
 class SearchGenerator(Generator):
@@ -32,7 +33,11 @@ class SearchGenerator(Generator):
         cases, tips = self.context.get("articles", []), self.context.get("tips", [])
         self.context["search_bundles"] = bundle_folders(self.settings["SEARCH_BUNDLE_DIR"], len(cases), size)
         self.context["tips_search_bundles"] = bundle_folders(self.settings["TIPS_SEARCH_BUNDLE_DIR"], len(tips), size)
-        self.search_index = SearchIndexProcess(self._search_bundles, self.settings["SEARCH_LANGUAGE"], self.settings)
+        cache = self.settings.get("BUILD_CACHE_FOLDER")
+        self.search_index = SearchIndexProcess(
+            self._search_bundles, self.settings["SEARCH_LANGUAGE"], self.settings,
+            kept=cache and os.path.join(cache, "pagefind"), reuse=bool(self.settings["LOAD_CONTENT_CACHE"]),
+        )
         self.search_index.start()
 
     def generate_output(self, writer):
@@ -48,17 +53,19 @@ class SearchGenerator(Generator):
         """(folder, records) of each Pagefind bundle, one after another."""
         splitter = CompoundSplitter(os.path.join(self.settings["CACHE_PATH"], "compounds.json"), self.settings)
         make = RecordMaker(splitter, self.settings["SEARCH_IGNORED_PHRASES"])
+        kept = KeptRecords(self.settings.get("BUILD_CACHE_FOLDER"), self.settings["LOAD_CONTENT_CACHE"])
         cases, tips = self.context.get("articles", []), self.context.get("tips", [])
-        make.learn_words(cases, tips)
+        make.learn_words([c for c in cases if not kept.is_kept(c)], [t for t in tips if not kept.is_kept(t.case)])
         size = self.settings["SEARCH_BUNDLE_SIZE"]
         kinds = [
-            (self.context["search_bundles"], cases, make.case),
-            (self.context["tips_search_bundles"], tips, make.tip),
+            (self.context["search_bundles"], cases, lambda case: kept.case(case, make.case)),
+            (self.context["tips_search_bundles"], tips, lambda tip: kept.tip(tip, make.tip)),
         ]
         for folders, items, record in kinds:
             for folder, part in zip(folders, in_bundles(items, size)):
                 yield os.path.join(self.output_path, folder), [record(item) for item in part]
         splitter.save()
+        kept.save()
 
 
 def start_index(generators):

@@ -15,8 +15,10 @@ the search scripts cut the marker and what follows from every excerpt.
 import asyncio
 import collections
 import errno
+import hashlib
 import html
 import itertools
+import json
 import logging
 import math
 import os
@@ -166,7 +168,7 @@ def write_search_index(bundle, folders, language):
 
     # Written next to the bundle under a name of this build's own, then
     # swapped in: a second build writing the same folder cannot mix in.
-    fresh, old = f"{bundle}.{os.getpid()}.neu", f"{bundle}.{os.getpid()}.alt"
+    fresh = f"{bundle}.{os.getpid()}.neu"
 
     async def write():
         config = {"force_language": language, "output_path": fresh}
@@ -175,6 +177,13 @@ def write_search_index(bundle, folders, language):
                 await index.add_directory(pages)
 
     asyncio.run(write())
+    put_in_place(fresh, bundle)
+    logger.info("Search index: %s", bundle)
+
+
+def put_in_place(fresh, bundle):
+    """Move the folder ``fresh`` to ``bundle``, replacing what is there."""
+    old = f"{bundle}.{os.getpid()}.alt"
     while True:
         try:
             os.replace(fresh, bundle)  # only while no (non-empty) bundle is there
@@ -187,7 +196,6 @@ def write_search_index(bundle, folders, language):
         except FileNotFoundError:
             continue  # another build moved it aside first
         shutil.rmtree(old, ignore_errors=True)
-    logger.info("Search index: %s", bundle)
 
 
 class SearchIndexProcess:
@@ -201,11 +209,12 @@ class SearchIndexProcess:
     index is written when it is waited for.
     """
 
-    def __init__(self, make_bundles, language, settings=None):
+    def __init__(self, make_bundles, language, settings=None, kept=None, reuse=False):
         # () -> (bundle folder, records) of each bundle; made one at a time,
         # and indexed one at a time, to keep memory low.
         self._make_bundles = make_bundles
         self._language = language
+        self._kept, self._reuse = kept, reuse  # see write_bundles
         self._settings = settings or {}
         self._process = None
         self._report = None
@@ -219,7 +228,9 @@ class SearchIndexProcess:
             bundles = list(self._make_bundles())
         context = background.start_context(self._settings)
         self._report, child_end = context.Pipe(duplex=False)
-        self._process = context.Process(target=_index_process, args=(bundles, self._language, child_end), name="search-index")
+        self._process = context.Process(
+            target=_index_process, args=(bundles, self._language, child_end, self._kept, self._reuse), name="search-index"
+        )
         self._process.start()
         child_end.close()
 
@@ -227,7 +238,7 @@ class SearchIndexProcess:
         """Wait for the index; a failure fails the build."""
         if self._process is None:
             try:
-                write_bundles(self._make_bundles(), self._language)
+                write_bundles(self._make_bundles(), self._language, self._kept, self._reuse)
             except Exception as error:
                 raise RuntimeError(f"Der Suchindex konnte nicht geschrieben werden:\n{traceback.format_exc()}") from error
             return
@@ -240,25 +251,68 @@ class SearchIndexProcess:
             raise RuntimeError(f"Der Suchindex konnte nicht geschrieben werden (exit code {self._process.exitcode}):\n{failure}")
 
 
-def write_bundles(bundles, language):
-    """Index each (bundle folder, records) with Pagefind, one after another."""
+def write_bundles(bundles, language, kept=None, reuse=False):
+    """Index each (bundle folder, records) with Pagefind, one after another.
+
+    With ``kept`` (a folder of the build cache, see plugins/buildcache)
+    each bundle is also kept there under a digest of its records; with
+    ``reuse``, a bundle whose records were indexed before is copied from
+    there instead (the same records in, the same bundle out: the code and
+    Pagefind's version are in the build cache's key).
+    """
     pages = tempfile.mkdtemp(prefix="pagefind-records-")
+    used = set()
     try:
         for number, (bundle, records) in enumerate(bundles):
+            digest = records_digest(records, language) if kept else None
+            used.add(digest)
+            if digest and reuse and os.path.isdir(os.path.join(kept, digest)):
+                copy_folder(os.path.join(kept, digest), bundle)
+                logger.info("Search index: %s, unchanged", bundle)
+                continue
             folder = os.path.join(pages, str(number))
             folders = write_record_pages(records, folder)
             del records
             write_search_index(bundle, folders, language)
             shutil.rmtree(folder)
+            if digest:
+                copy_folder(bundle, os.path.join(kept, digest))
     finally:
         shutil.rmtree(pages, ignore_errors=True)
+    if kept and os.path.isdir(kept):
+        for entry in os.scandir(kept):  # bundles of records no longer there
+            if entry.name not in used:
+                shutil.rmtree(entry.path, ignore_errors=True)
 
 
-def _index_process(bundles, language, report):
+def records_digest(records, language):
+    digest = hashlib.sha256(language.encode())
+    digest.update(json.dumps(records, ensure_ascii=False, sort_keys=True).encode())
+    return digest.hexdigest()
+
+
+def copy_folder(source, target):
+    """A copy of the folder ``source`` at ``target``, put there in one step.
+
+    The files are linked, not copied, where both are on one file system:
+    a bundle's files are only ever replaced, never changed in place.
+    """
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    fresh = f"{target}.{os.getpid()}.neu"
+    shutil.rmtree(fresh, ignore_errors=True)
+    try:
+        shutil.copytree(source, fresh, copy_function=os.link)
+    except OSError:
+        shutil.rmtree(fresh, ignore_errors=True)
+        shutil.copytree(source, fresh)
+    put_in_place(fresh, target)
+
+
+def _index_process(bundles, language, report, kept, reuse):
     """The search index process: ``bundles`` is the list, or (forked) the
     function that makes them."""
     try:
-        write_bundles(bundles() if callable(bundles) else bundles, language)
+        write_bundles(bundles() if callable(bundles) else bundles, language, kept, reuse)
         report.send(None)
     except BaseException:
         report.send(traceback.format_exc())
