@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sitetasks import site
 from sitetasks.output import build_lock, forget_published
+from sitetasks.warm import WarmPelican
 
 PREVIEW_CACHE = site.ROOT / "cache" / "preview"
 # While the last preview build has failed: what went wrong, shown on every page.
@@ -46,6 +47,8 @@ class PreviewBuilds:
             "CACHE_PATH": str(PREVIEW_CACHE),
         }
         self.background = None
+        # Builds the edited cases; started by warm_up() for the watcher.
+        self.warm = WarmPelican(site.ROOT, site.CONTENT, site.PELICANCONF, self._cases_only())
         self.case_times = self._case_times()
         # Touched whenever the preview changed: the browser then reloads.
         self.reload_marker = site.OUTPUT / ".vorschau-neu"
@@ -81,6 +84,11 @@ class PreviewBuilds:
             os.killpg(self.background.pid, signal.SIGTERM)
             self.background.wait()
 
+    def warm_up(self):
+        """Have a builder for edited cases ready, with the code, settings
+        and theme as they are now."""
+        self.warm.start()
+
     def whole_site(self):
         self.stop()
         self.case_times = self._case_times()
@@ -102,6 +110,10 @@ class PreviewBuilds:
             return
         self._whole_site_in_background()
 
+    def _cases_only(self):
+        """Settings for a build of a few cases on their own."""
+        return {**self.overrides, "CACHE_CONTENT": False, "LOAD_CONTENT_CACHE": False, "SEARCH_INDEX": False}
+
     def _edited_cases_first(self, edited):
         import tempfile
 
@@ -119,14 +131,12 @@ class PreviewBuilds:
         except CaseError:
             return False  # the whole build reports it properly
         with tempfile.TemporaryDirectory(prefix="vorschau-") as scratch, build_lock(site.BUILD_LOCK) as lock:
-            only_these = {
-                **self.overrides,
-                "CACHE_CONTENT": False,
-                "LOAD_CONTENT_CACHE": False,
-                "SEARCH_INDEX": False,
-                "ARTICLE_PATHS": [str(p.relative_to(site.CONTENT)) for p in edited],
-            }
-            if not site.pelican(site.PELICANCONF, scratch, lock=lock, overrides=only_these) or not site.OUTPUT.is_dir():
+            only_these = {**self._cases_only(), "ARTICLE_PATHS": [str(p.relative_to(site.CONTENT)) for p in edited]}
+            built = self.warm.build(scratch, lock=lock, overrides=only_these)
+            if built is None:  # the builder is gone: a build of its own, and a new builder
+                built = site.pelican(site.PELICANCONF, scratch, lock=lock, overrides=only_these)
+                self.warm_up()
+            if not built or not site.OUTPUT.is_dir():
                 return False
             forget_published(site.PUBLISHED_MARKER)
             for page in pages:
@@ -158,14 +168,17 @@ def watch_sources(builds):
 
     sources = [site.CONTENT, site.ROOT / "theme", site.ROOT / "plugins", site.PELICANCONF, site.PUBLISHCONF]
     code = [str(p) for p in CODE]
+    builds.warm_up()
     for changes in watch(*sources, debounce=50, step=20, watch_filter=lambda _, p: not is_bytecode(p)):
         changed = [path for _, path in changes]
         try:
             if any(path.startswith(tuple(code)) for path in changed):
+                builds.warm_up()
                 builds.whole_site_afresh()
             elif all(path.startswith(str(site.CONTENT)) for path in changed):
                 builds.content_changed()
             else:
+                builds.warm_up()
                 builds.whole_site()
         except Exception as error:  # noqa: BLE001 - the preview must keep watching
             traceback.print_exc()
