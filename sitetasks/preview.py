@@ -168,7 +168,6 @@ def watch_sources(builds):
 
     sources = [site.CONTENT, site.ROOT / "theme", site.ROOT / "plugins", site.PELICANCONF, site.PUBLISHCONF]
     code = [str(p) for p in CODE]
-    builds.warm_up()
     for changes in watch(*sources, debounce=50, step=20, watch_filter=lambda _, p: not is_bytecode(p)):
         changed = [path for _, path in changes]
         try:

@@ -20,34 +20,36 @@ or the theme change; the process ends when the preview does.
 import json
 import logging
 import os
+import signal
 import socket
 import subprocess
 import sys
 import traceback
 
+import jinja2
+
 REQUEST_LIMIT = 1 << 20
 
 
-class TemplateCache:
-    """Compiled theme templates kept between builds (a Jinja bytecode
-    cache). Jinja checks each template's source against its checksum, so
-    an edited template is compiled again."""
+class CompiledTemplates(jinja2.BytecodeCache):
+    """The theme's templates, compiled once for all builds (a Jinja bytecode
+    cache in memory). Jinja compares each template's source with what was
+    compiled, so an edited template is compiled again."""
 
     def __init__(self):
-        import jinja2
+        self.compiled = {}
 
-        class InMemory(jinja2.BytecodeCache):
-            def __init__(self):
-                self.compiled = {}
+    def load_bytecode(self, bucket):
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
 
-            def load_bytecode(self, bucket):
-                if bucket.key in self.compiled:
-                    bucket.bytecode_from_string(self.compiled[bucket.key])
+    def dump_bytecode(self, bucket):
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
 
-            def dump_bytecode(self, bucket):
-                self.compiled[bucket.key] = bucket.bytecode_to_string()
-
-        self.cache = InMemory()
+    def __reduce__(self):
+        # The settings go to the build's worker processes; the compiled
+        # templates stay here.
+        return (CompiledTemplates, ())
 
     def compile_theme(self, environment):
         """Compile the templates of the theme of Pelican's ``environment``."""
@@ -66,20 +68,20 @@ def build(content, settings_file, output, overrides, templates):
     # Pelican leaves out messages it has shown before; each build shows its own.
     LimitFilter._raised_messages.clear()
     LimitFilter._group_count.clear()
-    settings = read_settings(settings_file, override={
-        "PATH": os.path.abspath(content),
-        "OUTPUT_PATH": os.path.abspath(output),
-        "DEBUG": False,
-        **overrides,
-    })
-    settings["JINJA_ENVIRONMENT"] = {**settings["JINJA_ENVIRONMENT"], "bytecode_cache": templates.cache}
     try:
+        settings = read_settings(settings_file, override={
+            "PATH": os.path.abspath(content),
+            "OUTPUT_PATH": os.path.abspath(output),
+            "DEBUG": False,
+            **overrides,
+        })
+        settings["JINJA_ENVIRONMENT"] = {**settings["JINJA_ENVIRONMENT"], "bytecode_cache": templates}
         cls = settings["PELICAN_CLASS"]
         if isinstance(cls, str):
             module, name = cls.rsplit(".", 1)
             cls = getattr(__import__(module, fromlist=[name]), name)
         cls(settings).run()
-    except Exception as error:  # noqa: BLE001 - reported like `python -m pelican` does
+    except Exception as error:  # noqa: BLE001 - reported as `python -m pelican` reports it
         logging.getLogger("pelican").critical("%s: %s", type(error).__name__, error, exc_info=True)
         return False
     return True
@@ -118,7 +120,7 @@ def serve(connection, content, settings_file, overrides):
     from pelican.log import init as init_logging
 
     init_logging()
-    templates = TemplateCache()
+    templates = CompiledTemplates()
     warm_up(content, settings_file, overrides, templates)
     pending, lock = b"", None
     while True:
@@ -197,5 +199,8 @@ class WarmPelican:
 
 
 if __name__ == "__main__":
+    # Ctrl+C in the preview's terminal is for the preview: the builder
+    # ends when the preview does.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     with socket.socket(fileno=int(sys.argv[1])) as connection:
         serve(connection, sys.argv[2], sys.argv[3], json.loads(sys.argv[4]))
