@@ -173,12 +173,11 @@ class WarmPelican:
         if self.process is None:
             return
         self.answers.close()
-        self.connection.close()  # the builder ends when it reads the end
-        try:
-            self.process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        self.connection.close()
+        # Never in the middle of a build (builds wait for their answer),
+        # so nothing is lost: ended at once, even while still warming up.
+        self.process.terminate()
+        self.process.wait()
         self.process = None
 
     def build(self, output, *, lock, overrides):

@@ -220,6 +220,30 @@ def test_the_watcher_survives_any_error_and_says_so(monkeypatch, capsys):
     assert "Die Vorschau beobachtet weiter" in capsys.readouterr().out
 
 
+def test_a_new_warm_builder_for_new_code_settings_or_theme(monkeypatch):
+    """The builder of edited cases has imported the plugins and read the
+    settings: after a change to them (or to the theme) a new one is started,
+    before the whole site is built."""
+    import watchfiles
+
+    monkeypatch.syspath_prepend(str(ROOT))
+    import tasks
+
+    changes = [tasks.ROOT / "plugins" / "feeds" / "plugin.py", tasks.ROOT / "pelicanconf.py",
+               tasks.ROOT / "theme" / "templates" / "base.html", tasks.CONTENT / "faelle" / "fall-01.md"]
+    monkeypatch.setattr(watchfiles, "watch", lambda *args, **kwargs: iter(
+        [{(watchfiles.Change.modified, str(path))} for path in changes]))
+    calls = []
+
+    class Builds:
+        def __getattr__(self, name):
+            return lambda: calls.append(name)
+
+    tasks.watch_sources(Builds())
+    assert calls == ["warm_up", "whole_site_afresh", "warm_up", "whole_site_afresh", "warm_up", "whole_site",
+                     "content_changed"]
+
+
 def test_a_second_preview_on_the_same_port_is_a_message(preview_server):
     project, base = preview_server
     port = base.rsplit(":", 1)[1]
@@ -269,11 +293,17 @@ def test_the_warm_builder_writes_what_a_fresh_pelican_writes(tmp_path):
     warm = WarmPelican(project, project / "content", project / "pelicanconf.py", settings)
     warm.start()
     try:
-        edits = [([first], "Spätschicht"), ([first, second], "Wochenendschicht"), ([first], "Frühschicht")]
+        template = project / "theme" / "templates" / "article.html"
+        edits = [([first], "Spätschicht"), ([first, second], "Wochenendschicht"), ([first], "Frühschicht"),
+                 ([second], "Vorlagenschicht")]
         for round_, (cases, word) in enumerate(edits):
             for case in cases:
                 text = case.path.read_text(encoding="utf-8")
                 case.path.write_text(f"{text}\nEin Satz aus der {word}.\n", encoding="utf-8")
+            if word == "Vorlagenschicht":  # the theme changed too (the builder compiled it before)
+                text = template.read_text(encoding="utf-8")
+                template.write_text(text.replace('<nav class="case-nav"', '<p>Vorlagenmarke</p><nav class="case-nav"'),
+                                    encoding="utf-8")
             only_these = {**settings, "ARTICLE_PATHS": [c.path.relative_to(project / "content").as_posix() for c in cases]}
             with build_lock(project / "cache" / "build.lock") as lock:
                 assert warm.build(tmp_path / f"warm-{round_}", lock=lock, overrides=only_these)
@@ -285,6 +315,7 @@ def test_the_warm_builder_writes_what_a_fresh_pelican_writes(tmp_path):
             for case in cases:
                 page = warm_files[f"fall/{case.number}/index.html"].decode("utf-8")
                 assert word in BeautifulSoup(page, "html.parser").main.get_text()
+                assert ("Vorlagenmarke" in page) == (word == "Vorlagenschicht")
     finally:
         warm.stop()
 
