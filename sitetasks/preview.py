@@ -14,7 +14,6 @@ from pathlib import Path
 
 from sitetasks import site
 from sitetasks.output import build_lock, forget_published
-from sitetasks.warm import WarmPelican
 
 PREVIEW_CACHE = site.ROOT / "cache" / "preview"
 # While the last preview build has failed: what went wrong, shown on every page.
@@ -47,6 +46,8 @@ class PreviewBuilds:
             "CACHE_PATH": str(PREVIEW_CACHE),
         }
         self.background = None
+        from sitetasks.warm import WarmPelican
+
         # Builds the edited cases; started by warm_up() for the watcher.
         self.warm = WarmPelican(site.ROOT, site.CONTENT, site.PELICANCONF, self._cases_only())
         self.case_times = self._case_times()
