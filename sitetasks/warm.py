@@ -2,9 +2,10 @@
 
 Starting Python, importing Pelican, Markdown, the plugins (Pillow,
 ReportLab, …) and compiling the theme's templates take longer than
-building one case. ``python -m sitetasks.warm FD`` pays for them once and
-then builds on request: each request is a line of JSON on the socket
-``FD`` (settings file, output folder, settings overrides) and comes with
+building one case. ``python -m sitetasks.warm FD CONTENT SETTINGS
+OVERRIDES`` pays for them once and then builds CONTENT with the settings
+file SETTINGS on request: each request is a line of JSON on the socket
+``FD`` (output folder, settings overrides as JSON values) and comes with
 the build lock's file, which the builder holds until it has answered — a
 build left running by a preview that was killed still keeps the next
 build waiting, as with a build in a process of its own. The answer is a
@@ -28,13 +29,14 @@ import traceback
 
 import jinja2
 
-REQUEST_LIMIT = 1 << 20
+RECEIVE_BYTES = 1 << 20
 
 
 class CompiledTemplates(jinja2.BytecodeCache):
     """The theme's templates, compiled once for all builds (a Jinja bytecode
     cache in memory). Jinja compares each template's source with what was
-    compiled, so an edited template is compiled again."""
+    compiled, so an edited template is compiled again; the Jinja options
+    (``JINJA_ENVIRONMENT``) are settings, which a builder never sees change."""
 
     def __init__(self):
         self.compiled = {}
@@ -124,7 +126,7 @@ def serve(connection, content, settings_file, overrides):
     warm_up(content, settings_file, overrides, templates)
     pending, lock = b"", None
     while True:
-        data, fds, _, _ = socket.recv_fds(connection, REQUEST_LIMIT, 1)
+        data, fds, _, _ = socket.recv_fds(connection, RECEIVE_BYTES, 1)
         if not data:
             return
         lock = fds[0] if fds else lock
