@@ -3,7 +3,8 @@
 Starting Python, importing Pelican, Markdown, the plugins (Pillow,
 ReportLab, …) and compiling the theme's templates take longer than
 building one case. ``python -m sitetasks.warm FD CONTENT SETTINGS
-OVERRIDES`` pays for them once and then builds CONTENT with the settings
+OVERRIDES ARTICLES`` pays for them once (building the ARTICLES, a JSON
+list, into a scratch folder) and then builds CONTENT with the settings
 file SETTINGS on request: each request is a line of JSON on the socket
 ``FD`` (output folder, settings overrides as JSON values) and comes with
 the build lock's file, which the builder holds until it has answered — a
@@ -89,10 +90,10 @@ def build(content, settings_file, output, overrides, templates):
     return True
 
 
-def warm_up(content, settings_file, overrides, templates):
-    """A build of the site without its cases, in a folder of its own: it
-    imports what a build imports and compiles the theme's templates (the
-    case page's too: Pelican compiles it only for a case)."""
+def warm_up(content, settings_file, overrides, templates, articles):
+    """A build of the site with only ``articles`` (paths in ``content``) in
+    a folder of its own, caches included: it imports and runs once what a
+    build of an edited case does, and compiles the theme's templates."""
     import tempfile
 
     from pelican import signals
@@ -103,7 +104,7 @@ def warm_up(content, settings_file, overrides, templates):
         tempfile.TemporaryDirectory(prefix="vorschau-warm-") as scratch,
         signals.generator_init.connected_to(lambda generator: environments.append(generator.env)),
     ):
-        overrides = {**overrides, "ARTICLE_PATHS": [], "CACHE_PATH": os.path.join(scratch, "cache")}
+        overrides = {**overrides, "ARTICLE_PATHS": articles, "CACHE_PATH": os.path.join(scratch, "cache")}
         # Nobody asked for this build: it says nothing.
         logging.disable(logging.CRITICAL)
         console.quiet = True
@@ -118,12 +119,12 @@ def warm_up(content, settings_file, overrides, templates):
             console.quiet = False
 
 
-def serve(connection, content, settings_file, overrides):
+def serve(connection, content, settings_file, overrides, articles):
     from pelican.log import init as init_logging
 
     init_logging()
     templates = CompiledTemplates()
-    warm_up(content, settings_file, overrides, templates)
+    warm_up(content, settings_file, overrides, templates, articles)
     pending, lock = b"", None
     while True:
         data, fds, _, _ = socket.recv_fds(connection, RECEIVE_BYTES, 1)
@@ -158,14 +159,14 @@ class WarmPelican:
         self.process = None
         self.connection = None
 
-    def start(self):
+    def start(self, articles):
         """Start a new builder (ending the one before); it gets ready while
-        the author still edits."""
+        the author still edits, with a build of ``articles``."""
         self.stop()
         ours, theirs = socket.socketpair()
         with theirs:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "sitetasks.warm", str(theirs.fileno()), *self.arguments],
+                [sys.executable, "-m", "sitetasks.warm", str(theirs.fileno()), *self.arguments, json.dumps(articles)],
                 cwd=self.cwd, stdin=subprocess.DEVNULL, pass_fds=(theirs.fileno(),),
             )
         self.connection = ours
@@ -204,4 +205,4 @@ if __name__ == "__main__":
     # ends when the preview does.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     with socket.socket(fileno=int(sys.argv[1])) as connection:
-        serve(connection, sys.argv[2], sys.argv[3], json.loads(sys.argv[4]))
+        serve(connection, sys.argv[2], sys.argv[3], json.loads(sys.argv[4]), json.loads(sys.argv[5]))

@@ -291,7 +291,7 @@ def test_the_warm_builder_writes_what_a_fresh_pelican_writes(tmp_path):
         "BACKGROUND_START_METHOD": "spawn", "READING_MIN_SOURCES": 1, "READING_PROCESSES": 2,
     }
     warm = WarmPelican(project, project / "content", project / "pelicanconf.py", settings)
-    warm.start()
+    warm.start([first.path.relative_to(project / "content").as_posix()])
     try:
         template = project / "theme" / "templates" / "article.html"
         edits = [([first], "Spätschicht"), ([first, second], "Wochenendschicht"), ([first], "Frühschicht"),
@@ -326,7 +326,7 @@ def test_the_warm_builder_reports_a_failed_build_and_builds_the_next(tmp_path):
     settings = {"CACHE_PATH": str(project / "cache"), "SEARCH_INDEX": False,
                 "ARTICLE_PATHS": [case.path.relative_to(project / "content").as_posix()]}
     warm = WarmPelican(project, project / "content", project / "pelicanconf.py", settings)
-    warm.start()
+    warm.start([])
     try:
         with build_lock(project / "cache" / "build.lock") as lock:
             assert warm.build(tmp_path / "broken", lock=lock, overrides={**settings, "THEME": "gibt-es-nicht"}) is False
