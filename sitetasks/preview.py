@@ -62,10 +62,10 @@ class PreviewBuilds:
         if ok:
             PREVIEW_PROBLEM.unlink(missing_ok=True)
             print(f"Neu gebaut: {site.local_url(self.port)}/", flush=True)
+            self._reload()
         else:
-            self.failed(textwrap.dedent("\n".join(lines)))
+            self.failed(textwrap.dedent("\n".join(lines)))  # reloads too: once is enough
             print("Der Bau ist fehlgeschlagen; die Meldungen stehen oben.", flush=True)
-        self._reload()
 
     def _reload(self):
         if site.OUTPUT.is_dir():
