@@ -12,6 +12,7 @@ FIGURES = [
     "bare Pelican (s)",
     "full/bare",
     "preview edit to served (s)",
+    "preview edit to shown in Chromium (s)",
     "peak memory at N=30 (MB)",
     "output at N=30 (MB)",
     "case page with CSS (bytes)",
