@@ -30,9 +30,10 @@ class PreviewBuilds:
     """The builds behind the live preview.
 
     A whole build takes seconds on a large site, so when only cases were
-    edited, those case pages are built on their own first (into a scratch
-    folder, then moved into output/) and served at once; the whole site
-    follows in the background and the browser reloads again when it is done.
+    edited, those case pages are built on their own first (by a Pelican
+    kept warm for it, see sitetasks.warm; into a scratch folder, then moved
+    into output/) and served at once; the whole site follows in the
+    background and the browser reloads again when it is done.
     """
 
     def __init__(self, port):

@@ -146,7 +146,10 @@ def serve(connection, content, settings_file, overrides, articles):
             if lock is not None:
                 os.close(lock)
                 lock = None
-        connection.sendall(json.dumps({"ok": ok}).encode() + b"\n")
+        try:
+            connection.sendall(json.dumps({"ok": ok}).encode() + b"\n")
+        except OSError:
+            return  # the preview has ended
 
 
 class WarmPelican:
