@@ -98,7 +98,7 @@ def livereload(c, port=None):
 
     from livereload import Server
 
-    from sitetasks.serving import check_port_free, preview_file_handler
+    from sitetasks.serving import check_port_free, preview_file_handler, preview_watcher
 
     port = port_or_exit(port)
     try:
@@ -106,9 +106,10 @@ def livereload(c, port=None):
     except OSError as error:
         sys.exit(error.strerror)
     builds = PreviewBuilds(port)
+    builds.warm_up()  # gets ready while the site is built
     builds.whole_site()
     threading.Thread(target=watch_sources, args=(builds,), daemon=True).start()
-    server = Server()
+    server = Server(watcher=preview_watcher())
     server.SFH = preview_file_handler(PREVIEW_PROBLEM)
     server.watch(str(builds.reload_marker))  # only reloads the browser
     print(f"Vorschau: {local_url(port)}/ (Strg+C beendet)", flush=True)

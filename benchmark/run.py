@@ -132,7 +132,10 @@ def fetch(url):
 
 
 def preview_latency(folder, rounds):
-    """Seconds from saving an edited case to the preview serving the change."""
+    """Seconds from saving an edited case to the preview serving the change,
+    and to the page open in Chromium showing it (livereload.js reloads it)."""
+    from playwright.sync_api import Error, sync_playwright
+
     port = free_port()
     log = open(folder / "livereload.log", "w")
     server = subprocess.Popen(
@@ -142,27 +145,50 @@ def preview_latency(folder, rounds):
     base = f"http://127.0.0.1:{port}"
     case = sorted((folder / "content" / "faelle").glob("*.md"))[0]
     number = re.search(r"^Fall: (\d+)$", case.read_text(encoding="utf-8"), re.M).group(1)
-    times = []
+    times, shown = [], []
     try:
         deadline = time.monotonic() + 600
         while not fetch(base + "/") and time.monotonic() < deadline:
             time.sleep(0.2)
-        for index in range(rounds):
-            marker = f"Messpunkt{index}x{int(time.time())}"
-            with open(case, "a", encoding="utf-8") as handle:
-                handle.write(f"\n{marker}\n")
-            start = time.perf_counter()
-            while marker not in fetch(f"{base}/fall/{number}/"):
-                if time.perf_counter() - start > 300:
-                    raise RuntimeError("the preview never served the change")
-                time.sleep(0.02)
-            times.append(time.perf_counter() - start)
-            time.sleep(1.5)  # let the server settle before the next edit
+        with sync_playwright() as playwright:
+            browser = launch_chromium(playwright)
+            page = browser.new_page()
+            frames = []
+            page.on("websocket", lambda socket: socket.on("framereceived", lambda frame: frames.append(frame)))
+            page.goto(f"{base}/fall/{number}/")
+            while not any("hello" in str(frame) for frame in frames):  # livereload.js listens
+                if time.monotonic() > deadline:
+                    raise RuntimeError("livereload.js never connected")
+                page.wait_for_timeout(20)
+            for index in range(rounds):
+                marker = f"Messpunkt{index}x{int(time.time())}"
+                with open(case, "a", encoding="utf-8") as handle:
+                    handle.write(f"\n{marker}\n")
+                saved, start = time.time(), time.perf_counter()
+                while marker not in fetch(f"{base}/fall/{number}/"):
+                    if time.perf_counter() - start > 300:
+                        raise RuntimeError("the preview never served the change")
+                    time.sleep(0.02)
+                times.append(time.perf_counter() - start)
+                while True:  # the reloaded page: when its content was there
+                    try:
+                        if marker in page.evaluate("document.body ? document.body.textContent : ''"):
+                            break
+                    except Error:
+                        pass  # between two documents
+                    if time.perf_counter() - start > 300:
+                        raise RuntimeError("the browser never showed the change")
+                    page.wait_for_timeout(20)
+                ready = page.evaluate("performance.timeOrigin + performance.getEntriesByType('navigation')[0]"
+                                      ".domContentLoadedEventEnd")
+                shown.append(ready / 1000 - saved)
+                time.sleep(1.5)  # let the server settle before the next edit
+            browser.close()
     finally:
         os.killpg(server.pid, 15)
         server.wait(timeout=30)
         log.close()
-    return times
+    return times, shown
 
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -420,7 +446,9 @@ def run(cases=1000, rounds=3, memory_sizes=(1000, 10000), log=print):
             shutil.rmtree(output)
 
         log("Vorschau: Fall bearbeiten, bis der Server die Änderung liefert …")
-        results["preview edit to served (s)"] = spread(preview_latency(site, rounds))
+        served, shown = preview_latency(site, rounds)
+        results["preview edit to served (s)"] = spread(served)
+        results["preview edit to shown in Chromium (s)"] = spread(shown)
 
         log("Leserseite in Chromium …")
         timed_build(site, "pelicanconf.py", scratch / "out-reader")

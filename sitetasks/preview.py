@@ -27,9 +27,10 @@ class PreviewBuilds:
     """The builds behind the live preview.
 
     A whole build takes seconds on a large site, so when only cases were
-    edited, those case pages are built on their own first (into a scratch
-    folder, then moved into output/) and served at once; the whole site
-    follows in the background and the browser reloads again when it is done.
+    edited, those case pages are built on their own first (by a Pelican
+    kept warm for it, see sitetasks.warm; into a scratch folder, then moved
+    into output/) and served at once; the whole site follows in the
+    background and the browser reloads again when it is done.
     """
 
     def __init__(self, port):
@@ -38,6 +39,10 @@ class PreviewBuilds:
         # notices changed code and settings (plugins/buildcache).
         self.overrides = site.preview_overrides(port)
         self.background = None
+        from sitetasks.warm import WarmPelican
+
+        # Builds the edited cases; started by warm_up() for the watcher.
+        self.warm = WarmPelican(site.ROOT, site.CONTENT, site.PELICANCONF, self._cases_only())
         self.case_times = self._case_times()
         # Touched whenever the preview changed: the browser then reloads.
         self.reload_marker = site.OUTPUT / ".vorschau-neu"
@@ -50,10 +55,10 @@ class PreviewBuilds:
         if ok:
             PREVIEW_PROBLEM.unlink(missing_ok=True)
             print(f"Neu gebaut: {site.local_url(self.port)}/", flush=True)
+            self._reload()
         else:
-            self.failed(textwrap.dedent("\n".join(lines)))
+            self.failed(textwrap.dedent("\n".join(lines)))  # reloads too: once is enough
             print("Der Bau ist fehlgeschlagen; die Meldungen stehen oben.", flush=True)
-        self._reload()
 
     def _reload(self):
         if site.OUTPUT.is_dir():
@@ -73,6 +78,12 @@ class PreviewBuilds:
             os.killpg(self.background.pid, signal.SIGTERM)
             self.background.wait()
 
+    def warm_up(self):
+        """Have a builder for edited cases ready, with the code, settings
+        and theme as they are now."""
+        a_case = sorted((site.CONTENT / "faelle").glob("*.md"))[:1]
+        self.warm.start([str(p.relative_to(site.CONTENT)) for p in a_case])
+
     def whole_site(self):
         self.stop()
         self.case_times = self._case_times()
@@ -89,6 +100,10 @@ class PreviewBuilds:
             self.whole_site()
             return
         self._whole_site_in_background()
+
+    def _cases_only(self):
+        """Settings for a build of a few cases on their own."""
+        return {**self.overrides, "CACHE_CONTENT": False, "LOAD_CONTENT_CACHE": False, "SEARCH_INDEX": False}
 
     def _edited_cases_first(self, edited):
         import tempfile
@@ -107,14 +122,12 @@ class PreviewBuilds:
         except CaseError:
             return False  # the whole build reports it properly
         with tempfile.TemporaryDirectory(prefix="vorschau-") as scratch, build_lock(site.BUILD_LOCK) as lock:
-            only_these = {
-                **self.overrides,
-                "CACHE_CONTENT": False,
-                "LOAD_CONTENT_CACHE": False,
-                "SEARCH_INDEX": False,
-                "ARTICLE_PATHS": [str(p.relative_to(site.CONTENT)) for p in edited],
-            }
-            if not site.pelican(site.PELICANCONF, scratch, lock=lock, overrides=only_these) or not site.OUTPUT.is_dir():
+            only_these = {**self._cases_only(), "ARTICLE_PATHS": [str(p.relative_to(site.CONTENT)) for p in edited]}
+            built = self.warm.build(scratch, lock=lock, overrides=only_these)
+            if built is None:  # the builder is gone: a build of its own, and a new builder
+                built = site.pelican(site.PELICANCONF, scratch, lock=lock, overrides=only_these)
+                self.warm_up()
+            if not built or not site.OUTPUT.is_dir():
                 return False
             forget_published(site.PUBLISHED_MARKER)
             for page in pages:
@@ -151,6 +164,7 @@ def watch_sources(builds):
             if all(path.startswith(str(site.CONTENT)) for path in changed):
                 builds.content_changed()
             else:
+                builds.warm_up()
                 builds.whole_site()
         except Exception as error:  # noqa: BLE001 - the preview must keep watching
             traceback.print_exc()

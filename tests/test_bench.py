@@ -16,6 +16,7 @@ FIGURES = [
     "invoke publish, one case edited (s)",
     "invoke publish, one case edited/bare",
     "preview edit to served (s)",
+    "preview edit to shown in Chromium (s)",
     "peak memory at N=30 (MB)",
     "output at N=30 (MB)",
     "case page with CSS (bytes)",

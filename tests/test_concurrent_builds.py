@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from sitebuild import PROJECT_FILES, ROOT, copy_project, one_line, published_cases
+from sitebuild import PROJECT_FILES, copy_project, one_line, published_cases
 
 WAITING = "Ein anderer Bau dieser Website läuft gerade; dieser wartet, bis er fertig ist."
 
@@ -110,8 +110,7 @@ def test_a_leftover_publish_folder_is_cleared(project):
     assert "Überbleibsel" not in (project / "output" / "fall" / "1" / "index.html").read_text(encoding="utf-8")
 
 
-def test_replacing_output_swaps_whole_folders(tmp_path, monkeypatch):
-    monkeypatch.syspath_prepend(str(ROOT))  # where tasks.py finds sitetasks
+def test_replacing_output_swaps_whole_folders(tmp_path):
     from sitetasks.output import replace_output
 
     output, new = tmp_path / "output", tmp_path / "new"

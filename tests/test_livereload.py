@@ -11,7 +11,9 @@ import urllib.request
 import pytest
 from bs4 import BeautifulSoup
 
-from sitebuild import LOOPBACK, ROOT, copy_project, free_port, listening_addresses, published_cases
+from sitebuild import LOOPBACK, build, copy_project, free_port, listening_addresses, published_cases
+from sitetasks.output import build_lock
+from sitetasks.warm import WarmPelican
 
 
 def fetch(url):
@@ -72,6 +74,30 @@ def test_editing_a_case_is_served_without_restart(preview_server):
     feed = f"{base}/feeds/alle.atom.xml"
     _, atom = wait_for(feed, lambda status, _: status == 200)
     assert f'href="{base}/fall/{case.number}/"' in atom
+
+
+def test_the_open_page_reloads_itself_after_each_edit(preview_server, page):
+    """livereload.js in the page reloads it when an edited case is built."""
+    from playwright.sync_api import expect
+
+    project, base = preview_server
+    case = published_cases(project / "content")[0]
+    frames = []
+    page.on("websocket", lambda socket: socket.on("framereceived", lambda frame: frames.append(frame)))
+    page.goto(f"{base}/fall/{case.number}/")
+    for _ in range(600):
+        if any("hello" in str(frame) for frame in frames):  # livereload.js is listening
+            break
+        page.wait_for_timeout(100)
+    else:
+        raise AssertionError("livereload.js never connected")
+    navigations = []
+    page.on("framenavigated", lambda frame: navigations.append(frame.url))
+    for word in ("Nachtschicht", "Frühschicht"):
+        text = case.path.read_text(encoding="utf-8")
+        case.path.write_text(f"{text}\nEin Satz aus der {word}.\n", encoding="utf-8")
+        expect(page.locator("main")).to_contain_text(word, timeout=60_000)
+    assert navigations  # reloaded by the page itself, never by the test
 
 
 def test_theme_and_plugin_changes_rebuild_too(preview_server):
@@ -170,10 +196,9 @@ def test_the_watcher_survives_any_error_and_says_so(monkeypatch, capsys):
     """Whatever a rebuild raises, the preview reports it and keeps watching."""
     import watchfiles
 
-    monkeypatch.syspath_prepend(str(ROOT))
-    import tasks  # the names the task module shows (sitetasks.preview)
+    from sitetasks import preview, site
 
-    edit = {(watchfiles.Change.modified, str(tasks.CONTENT / "faelle" / "fall-01.md"))}
+    edit = {(watchfiles.Change.modified, str(site.CONTENT / "faelle" / "fall-01.md"))}
     monkeypatch.setattr(watchfiles, "watch", lambda *args, **kwargs: iter([edit, edit]))
 
     class Builds:
@@ -188,10 +213,32 @@ def test_the_watcher_survives_any_error_and_says_so(monkeypatch, capsys):
             self.shown = text
 
     builds = Builds()
-    tasks.watch_sources(builds)
+    preview.watch_sources(builds)
     assert builds.calls == 2
     assert builds.shown == "ValueError: invalid literal for int() with base 10: '²'"
     assert "Die Vorschau beobachtet weiter" in capsys.readouterr().out
+
+
+def test_a_new_warm_builder_for_new_code_settings_or_theme(monkeypatch):
+    """The builder of edited cases has imported the plugins and read the
+    settings: after a change to them (or to the theme) a new one is started,
+    before the whole site is built."""
+    import watchfiles
+
+    from sitetasks import preview, site
+
+    changes = [site.ROOT / "plugins" / "feeds" / "plugin.py", site.PELICANCONF,
+               site.ROOT / "theme" / "templates" / "base.html", site.CONTENT / "faelle" / "fall-01.md"]
+    monkeypatch.setattr(watchfiles, "watch", lambda *args, **kwargs: iter(
+        [{(watchfiles.Change.modified, str(path))} for path in changes]))
+    calls = []
+
+    class Builds:
+        def __getattr__(self, name):
+            return lambda: calls.append(name)
+
+    preview.watch_sources(Builds())
+    assert calls == ["warm_up", "whole_site", "warm_up", "whole_site", "warm_up", "whole_site", "content_changed"]
 
 
 def test_a_second_preview_on_the_same_port_is_a_message(preview_server):
@@ -221,3 +268,71 @@ def test_a_build_that_does_not_finish_is_shown_on_the_last_good_pages(preview_se
 
     settings.write_text(original, encoding="utf-8")
     served_throughout(f"{base}/fall/{case.number}/", lambda body: "build-problems" not in body)
+
+
+def built_files(folder):
+    # The sitemap's dates are the time of the build.
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*")
+            if p.is_file() and p.name != "sitemap.xml"}
+
+
+def test_the_warm_builder_writes_what_a_fresh_pelican_writes(tmp_path):
+    """The preview builds edited cases in a Pelican kept warm between edits
+    (plugin modules, compiled templates); each build, one after another,
+    writes the same files as Pelican started afresh for the same sources."""
+    project = copy_project(tmp_path / "site")
+    first, second = published_cases(project / "content")[:2]
+    settings = {
+        "SITEURL": "http://127.0.0.1:8000", "CACHE_PATH": str(project / "cache"), "SEARCH_INDEX": False,
+        # Markdown workers started as on macOS and Windows, where there is no fork.
+        "BACKGROUND_START_METHOD": "spawn", "READING_MIN_SOURCES": 1, "READING_PROCESSES": 2,
+    }
+    warm = WarmPelican(project, project / "content", project / "pelicanconf.py", settings)
+    warm.start([first.path.relative_to(project / "content").as_posix()])
+    try:
+        template = project / "theme" / "templates" / "article.html"
+        edits = [([first], "Spätschicht"), ([first, second], "Wochenendschicht"), ([first], "Frühschicht"),
+                 ([second], "Vorlagenschicht")]
+        for round_, (cases, word) in enumerate(edits):
+            for case in cases:
+                text = case.path.read_text(encoding="utf-8")
+                case.path.write_text(f"{text}\nEin Satz aus der {word}.\n", encoding="utf-8")
+            if word == "Vorlagenschicht":  # the theme changed too (the builder compiled it before)
+                text = template.read_text(encoding="utf-8")
+                template.write_text(text.replace('<nav class="case-nav"', '<p>Vorlagenmarke</p><nav class="case-nav"'),
+                                    encoding="utf-8")
+            only_these = {**settings, "ARTICLE_PATHS": [c.path.relative_to(project / "content").as_posix() for c in cases]}
+            with build_lock(project / "cache" / "build.lock") as lock:
+                assert warm.build(tmp_path / f"warm-{round_}", lock=lock, overrides=only_these)
+            fresh = build(tmp_path / f"fresh-{round_}", project=project, overrides=only_these)
+            assert fresh.returncode == 0, fresh.stdout + fresh.stderr
+            warm_files, fresh_files = built_files(tmp_path / f"warm-{round_}"), built_files(tmp_path / f"fresh-{round_}")
+            assert warm_files.keys() == fresh_files.keys()
+            assert [name for name in fresh_files if warm_files[name] != fresh_files[name]] == []
+            for case in cases:
+                page = warm_files[f"fall/{case.number}/index.html"].decode("utf-8")
+                assert word in BeautifulSoup(page, "html.parser").main.get_text()
+                assert ("Vorlagenmarke" in page) == (word == "Vorlagenschicht")
+    finally:
+        warm.stop()
+
+
+def test_the_warm_builder_reports_a_failed_build_and_builds_the_next(tmp_path):
+    project = copy_project(tmp_path / "site")
+    case = published_cases(project / "content")[0]
+    settings = {"CACHE_PATH": str(project / "cache"), "SEARCH_INDEX": False,
+                "ARTICLE_PATHS": [case.path.relative_to(project / "content").as_posix()]}
+    warm = WarmPelican(project, project / "content", project / "pelicanconf.py", settings)
+    warm.start([])
+    try:
+        with build_lock(project / "cache" / "build.lock") as lock:
+            assert warm.build(tmp_path / "broken", lock=lock, overrides={**settings, "THEME": "gibt-es-nicht"}) is False
+        with build_lock(project / "cache" / "build.lock") as lock:
+            assert warm.build(tmp_path / "good", lock=lock, overrides=settings) is True
+        assert (tmp_path / "good" / "fall" / str(case.number) / "index.html").is_file()
+        warm.process.kill()
+        with build_lock(project / "cache" / "build.lock") as lock:
+            # Gone: the preview then builds in a process of its own.
+            assert warm.build(tmp_path / "gone", lock=lock, overrides=settings) is None
+    finally:
+        warm.stop()
