@@ -3,6 +3,7 @@ setting, the theme, a plugin or an installed package, a build that uses
 the cache is the same, byte for byte, as one that uses none, and shows the
 change; ``invoke rebuild`` uses nothing cached."""
 
+import json
 import pickle
 import re
 import subprocess
@@ -221,3 +222,21 @@ def test_a_cache_file_left_half_written_is_not_used(tmp_path):
     cache_file.write_bytes(b"")  # opened for writing, then stopped
     assert built(project, tmp_path / "warm") == all_cases(project)
     assert built(project, tmp_path / "again") == []
+
+
+def test_a_search_bundle_kept_incomplete_is_made_again(tmp_path):
+    # As Pagefind has left one, rarely: an empty entry file; the search
+    # would fail in the browser ("Failed to load Pagefind metadata").
+    project = copy_project(tmp_path / "project")
+    built(project, tmp_path / "before")
+    entries = list((project / "cache" / "build-cache").glob("*/pagefind/*/pagefind-entry.json"))
+    assert entries
+    for entry in entries:
+        entry.unlink()  # the cache's file is linked to the output's: not truncated in place
+        entry.write_bytes(b"")
+    built(project, tmp_path / "warm")
+    for entry in (tmp_path / "warm").glob("pagefind*/pagefind-entry.json"):
+        languages = json.loads(entry.read_text(encoding="utf-8"))["languages"]
+        assert languages["de"]["page_count"] > 0
+    built(project, tmp_path / "clean", overrides={"LOAD_CONTENT_CACHE": False})
+    assert_same_site(tmp_path / "warm", tmp_path / "clean")

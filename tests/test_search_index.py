@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from search.index import SearchIndexProcess
+from search.index import SearchIndexProcess, is_whole_bundle
 
 
 def test_records_become_a_bundle(tmp_path):
@@ -49,3 +49,17 @@ def test_each_record_is_found_at_the_page_it_stands_for(tmp_path):
     # Pagefind's own address has no anchor: a tip is found at its case.
     assert found == [("/fall/1/", "/fall/1/"), ("/fall/1/", "/fall/1/#tipp"), ("/fall/1/", "/fall/1/#tipp-2"),
                      ("/fall/2/", "/fall/2/#tipp")]
+
+
+def test_only_a_whole_bundle_counts_as_one(tmp_path):
+    records = [{"url": f"/fall/{n}/", "content": f"Beschwerde Nummer {n}", "meta": {"title": f"Fall {n}"},
+                "filters": {"typ": ["Fall"]}} for n in (1, 2, 3)]
+    bundle = tmp_path / "pagefind"
+    index = SearchIndexProcess(lambda: [(str(bundle), records)], "de")
+    index.start()
+    index.finish()
+    assert is_whole_bundle(bundle, 3)
+    assert not is_whole_bundle(bundle, 2)  # not the records it was given
+    (bundle / "pagefind-entry.json").write_bytes(b"")
+    assert not is_whole_bundle(bundle, 3)
+    assert not is_whole_bundle(tmp_path / "nirgends", 3)

@@ -161,9 +161,9 @@ def write_record_pages(records, folder):
     return folders
 
 
-def write_search_index(bundle, folders, language):
-    """Run Pagefind on folders of record pages; an earlier build's bundle
-    is replaced, not mixed with."""
+def write_search_index(bundle, folders, language, count):
+    """Run Pagefind on folders of ``count`` record pages; an earlier build's
+    bundle is replaced, not mixed with, and only by a whole one."""
     from pagefind.index import PagefindIndex
 
     # Written next to the bundle under a name of this build's own, then
@@ -176,9 +176,43 @@ def write_search_index(bundle, folders, language):
             for pages in folders:
                 await index.add_directory(pages)
 
-    asyncio.run(write())
+    # Pagefind has been seen, rarely and under load, to leave an empty
+    # pagefind-entry.json behind (the search then fails in the browser
+    # with "Failed to load Pagefind metadata"): such a bundle is made
+    # again, and never put in place.
+    for _attempt in range(2):
+        shutil.rmtree(fresh, ignore_errors=True)
+        asyncio.run(write())
+        if is_whole_bundle(fresh, count):
+            break
+        logger.info("Search index: %s came out incomplete, written again", bundle)
+    else:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise RuntimeError(
+            f"Pagefind hat den Suchindex {bundle} zweimal unvollständig geschrieben "
+            "(pagefind-entry.json leer oder ohne die Datensätze); die Website bleibt, wie sie war. "
+            "Bitte den Bau wiederholen."
+        )
     put_in_place(fresh, bundle)
     logger.info("Search index: %s", bundle)
+
+
+def is_whole_bundle(bundle, count):
+    """Whether Pagefind's entry file can be read, and names an index of
+    ``count`` pages whose metadata file is there and not empty."""
+    try:
+        with open(os.path.join(bundle, "pagefind-entry.json"), encoding="utf-8") as handle:
+            languages = json.load(handle)["languages"]
+        if count == 0:
+            return True
+        pages = 0
+        for index in languages.values():
+            if os.path.getsize(os.path.join(bundle, f"pagefind.{index['hash']}.pf_meta")) == 0:
+                return False
+            pages += index["page_count"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    return pages == count
 
 
 def put_in_place(fresh, bundle):
@@ -266,14 +300,15 @@ def write_bundles(bundles, language, kept=None, reuse=False):
         for number, (bundle, records) in enumerate(bundles):
             digest = records_digest(records, language) if kept else None
             used.add(digest)
-            if digest and reuse and os.path.isdir(os.path.join(kept, digest)):
+            if digest and reuse and is_whole_bundle(os.path.join(kept, digest), len(records)):
                 copy_folder(os.path.join(kept, digest), bundle)
                 logger.info("Search index: %s, unchanged", bundle)
                 continue
             folder = os.path.join(pages, str(number))
             folders = write_record_pages(records, folder)
+            count = len(records)
             del records
-            write_search_index(bundle, folders, language)
+            write_search_index(bundle, folders, language, count)
             shutil.rmtree(folder)
             if digest:
                 copy_folder(bundle, os.path.join(kept, digest))
