@@ -161,9 +161,9 @@ def write_record_pages(records, folder):
     return folders
 
 
-def write_search_index(bundle, folders, language, count):
-    """Run Pagefind on folders of ``count`` record pages; an earlier build's
-    bundle is replaced, not mixed with, and only by a whole one."""
+def write_search_index(bundle, folders, language):
+    """Run Pagefind on folders of record pages; an earlier build's bundle
+    is replaced, not mixed with, and only by a whole one."""
     from pagefind.index import PagefindIndex
 
     # Written next to the bundle under a name of this build's own, then
@@ -183,36 +183,33 @@ def write_search_index(bundle, folders, language, count):
     for _attempt in range(2):
         shutil.rmtree(fresh, ignore_errors=True)
         asyncio.run(write())
-        if is_whole_bundle(fresh, count):
+        if is_whole_bundle(fresh):
             break
         logger.info("Search index: %s came out incomplete, written again", bundle)
     else:
         shutil.rmtree(fresh, ignore_errors=True)
         raise RuntimeError(
             f"Pagefind hat den Suchindex {bundle} zweimal unvollständig geschrieben "
-            "(pagefind-entry.json leer oder ohne die Datensätze); die Website bleibt, wie sie war. "
+            "(pagefind-entry.json leer oder unlesbar); die Website bleibt, wie sie war. "
             "Bitte den Bau wiederholen."
         )
     put_in_place(fresh, bundle)
     logger.info("Search index: %s", bundle)
 
 
-def is_whole_bundle(bundle, count):
-    """Whether Pagefind's entry file can be read, and names an index of
-    ``count`` pages whose metadata file is there and not empty."""
+def is_whole_bundle(bundle):
+    """Whether Pagefind's entry file can be read and the metadata file of
+    each index it names is there and not empty. (Its page count may be
+    below the records given: Pagefind leaves out records without text.)"""
     try:
         with open(os.path.join(bundle, "pagefind-entry.json"), encoding="utf-8") as handle:
             languages = json.load(handle)["languages"]
-        if count == 0:
-            return True
-        pages = 0
-        for index in languages.values():
-            if os.path.getsize(os.path.join(bundle, f"pagefind.{index['hash']}.pf_meta")) == 0:
-                return False
-            pages += index["page_count"]
-    except (OSError, ValueError, KeyError, TypeError):
+        return all(
+            os.path.getsize(os.path.join(bundle, f"pagefind.{index['hash']}.pf_meta")) > 0
+            for index in languages.values()
+        )
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return False
-    return pages == count
 
 
 def put_in_place(fresh, bundle):
@@ -300,15 +297,14 @@ def write_bundles(bundles, language, kept=None, reuse=False):
         for number, (bundle, records) in enumerate(bundles):
             digest = records_digest(records, language) if kept else None
             used.add(digest)
-            if digest and reuse and is_whole_bundle(os.path.join(kept, digest), len(records)):
+            if digest and reuse and is_whole_bundle(os.path.join(kept, digest)):
                 copy_folder(os.path.join(kept, digest), bundle)
                 logger.info("Search index: %s, unchanged", bundle)
                 continue
             folder = os.path.join(pages, str(number))
             folders = write_record_pages(records, folder)
-            count = len(records)
             del records
-            write_search_index(bundle, folders, language, count)
+            write_search_index(bundle, folders, language)
             shutil.rmtree(folder)
             if digest:
                 copy_folder(bundle, os.path.join(kept, digest))
