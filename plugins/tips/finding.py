@@ -147,15 +147,17 @@ def _box(soup, heading):
     return box
 
 
-def _section(box):
+def _section(box, without_ids=_without_ids):
+    """The tip in ``box``, a BeautifulSoup tag or a light_html element
+    (which answer the same calls; text nodes are strings in both)."""
     heading = box.find(HEADINGS)
     body = [child for child in box.children if child is not heading]
     return TipSection(
         anchor=box.get("id", ""),
         heading=_plain(heading.get_text()) if heading else "",
         heading_html=heading.decode_contents() if heading else "",
-        body_html=_without_ids(body),
-        text=_plain(" ".join(child.get_text() if isinstance(child, Tag) else str(child) for child in body)),
+        body_html=without_ids(body),
+        text=_plain(" ".join(child if isinstance(child, str) else child.get_text() for child in body)),
     )
 
 
@@ -175,7 +177,7 @@ def _box_tips_light(html, root, pattern):
         if not heading.get("id") or heading.attrs["id"] in anchors:
             heading.attrs["id"] = f"{box.attrs['id']}-titel"
         box.attrs["aria-labelledby"] = heading.attrs["id"]
-    tips = [_section_light(box) for box in boxes]
+    tips = [_section(box, _without_ids_light) for box in boxes]
     return Boxed(root.decode_contents() if boxes else html, tips, _plain(root.get_text()))
 
 
@@ -203,18 +205,6 @@ def _box_light(heading):
     elif "class" in heading.attrs:
         del heading.attrs["class"]
     return box
-
-
-def _section_light(box):
-    heading = box.find(HEADINGS)
-    body = [child for child in box.children if child is not heading]
-    return TipSection(
-        anchor=box.get("id", ""),
-        heading=_plain(heading.get_text()) if heading else "",
-        heading_html=heading.decode_contents() if heading else "",
-        body_html=_without_ids_light(body),
-        text=_plain(" ".join(child if isinstance(child, str) else child.get_text() for child in body)),
-    )
 
 
 def _without_ids_light(nodes):
