@@ -227,7 +227,7 @@ def check(c):
     if problems:
         print(report(problems, "den Texten der Website"))
         sys.exit(1)
-    print("Alles in Ordnung: keine Probleme in den Fällen.")
+    print("Alles in Ordnung: keine Probleme in den Texten der Website.")
 
 
 CASE_SKELETON = """\

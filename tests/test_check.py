@@ -10,7 +10,7 @@ import sys
 import pytest
 from test_content_faults import IN_PARALLEL, STRICT_TERMINAL, case_text, make_faults, output_folder, write
 
-from sitebuild import build, one_line, soup, text_of
+from sitebuild import build, copy_project, one_line, soup, text_of
 
 # Faults beyond those of test_content_faults: the header, the tips, the
 # numbers, the encoding, refused markup in cases and in pages.
@@ -94,3 +94,12 @@ def test_check_lists_what_the_build_reports(checked):
     # Nothing besides: no English line from Pelican about a file the list explains.
     assert check.stderr == ""
 
+
+
+def test_check_of_the_demo_site_says_all_is_well(tmp_path):
+    # The cases and pages as shipped (a draft among them) have no problem.
+    project = copy_project(tmp_path / "project")
+    result = subprocess.run([sys.executable, "-m", "invoke", "check"], cwd=project, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip() == "Alles in Ordnung: keine Probleme in den Texten der Website."
+    assert result.stderr == ""
