@@ -1,5 +1,5 @@
 """Helpers shared by the tests: build the site through Pelican itself,
-read the demo cases' sources, parse what was built."""
+read the fixture site's cases, parse what was built."""
 
 import atexit
 import os
@@ -17,7 +17,10 @@ from sitetasks import building
 from sitetasks.building import PROJECT_FILES, free_port  # noqa: F401 (the tests import them from here)
 
 ROOT = Path(__file__).resolve().parent.parent
-CONTENT = ROOT / "content"
+# The tests' own content: demo-like cases written for the tests. The
+# project's content/ is the author's (the demo today, the imported archive
+# or nothing tomorrow), so no test reads or builds it.
+CONTENT = ROOT / "tests" / "fixtures" / "site"
 # Builds in one test session share one cache, so the German compound
 # splitter's model is loaded once rather than for every build. A new
 # session starts empty: what an earlier run (or older code) left behind
@@ -41,19 +44,44 @@ def listening_addresses(port):
     return listening
 
 
+def _project_with_fixture_content(target):
+    """The project's code, settings and theme in ``target``, with the
+    fixture site in its content/ folder."""
+    target = building.copy_project(ROOT, target, names=[name for name in PROJECT_FILES if name != "content"])
+    shutil.copytree(CONTENT, target / "content")
+    return target
+
+
 def copy_project(target):
     """A private copy of the project, for tests that change files."""
-    target = building.copy_project(ROOT, target)
+    target = _project_with_fixture_content(target)
     if SHARED_CACHE.is_dir():
         shutil.copytree(SHARED_CACHE, target / "cache")
     return target
 
 
-def build(output, *, project=ROOT, settings="pelicanconf.py", strict=False, siteurl=None, env=None,
+_fixture_project = None
+
+
+def fixture_project():
+    """The project holding the fixture site, made once per test process
+    and only read: what build() builds unless given a project."""
+    global _fixture_project
+    if _fixture_project is None:
+        folder = Path(tempfile.mkdtemp(prefix="eingebauter-kunde-test-site-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        _fixture_project = _project_with_fixture_content(folder / "site")
+    return _fixture_project
+
+
+def build(output, *, project=None, settings="pelicanconf.py", strict=False, siteurl=None, env=None,
           overrides=None, options=()):
     """Run Pelican as the tasks do; return the finished process.
+    ``project`` defaults to the fixture site (fixture_project()), never
+    the repository's own content/.
     ``overrides`` are settings given on the command line, as JSON values;
     ``options`` more command-line options (e.g. ``--debug``)."""
+    project = project or fixture_project()
     settings_given = {"CACHE_PATH": str(SHARED_CACHE), **({"SITEURL": siteurl, "FEED_DOMAIN": siteurl} if siteurl else {}),
                       **(overrides or {})}
     command = building.pelican_command(Path(project) / "content", Path(project) / settings, output, strict=strict,

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from sitebuild import CONTENT, build, copy_project, demo_cases, html_files, published_cases, soup, text_of
+from sitebuild import CONTENT, ROOT, build, copy_project, demo_cases, fixture_project, html_files, published_cases, soup, text_of
 
 MONTHS = [
     "Januar", "Februar", "März", "April", "Mai", "Juni", "Juli",
@@ -21,6 +21,17 @@ def german_date(iso):
 
 def case_page(site, number):
     return site / "fall" / str(number) / "index.html"
+
+
+def test_the_tests_build_their_own_site_not_the_authors_content(tmp_path):
+    # content/ is the author's (the demo, the imported archive or nothing):
+    # what build() and copy_project() give the tests is the fixture site.
+    assert not CONTENT.resolve().is_relative_to((ROOT / "content").resolve())
+    fixture_files = sorted(p.relative_to(CONTENT) for p in CONTENT.rglob("*"))
+    for project in [fixture_project(), copy_project(tmp_path / "copy")]:
+        content = project / "content"
+        assert not content.resolve().is_relative_to(ROOT.resolve())
+        assert sorted(p.relative_to(content) for p in content.rglob("*")) == fixture_files
 
 
 def test_the_demo_content_has_what_the_tests_rely_on():
