@@ -9,6 +9,7 @@ import sys
 
 import pytest
 from pypdf import PdfReader
+from test_site import german_date
 
 from booklet import layout
 from cards.drawing import Fonts
@@ -97,6 +98,15 @@ def test_the_booklet_is_a4_with_a_title_page_and_bookmarks(booklet):
     assert printed == [reader.get_destination_page_number(entry) + 1 for entry in flat(reader.outline)]
     nested = [entry for entry in reader.outline if isinstance(entry, list)]
     assert [len(tips) for tips in nested] == [c.tip_sections for c in cases if c.tip_sections > 1]
+
+
+def test_the_title_page_is_dated_by_the_newest_published_case(booklet):
+    reader, _ = booklet
+    title_page = " ".join(reader.pages[0].extract_text().replace("\xa0", " ").split())
+    published = sorted(c.metadata["date"] for c in published_cases())
+    # The fixture's dates differ, and a draft is newer than every published case.
+    assert published[0] < published[-1] < max(c.metadata["date"] for c in demo_cases())
+    assert f"Stand: {german_date(published[-1])}" in title_page
 
 
 def test_tips_page_links_the_booklet(published_site):

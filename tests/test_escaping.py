@@ -276,3 +276,28 @@ def test_search_shows_the_text_as_written(hostile_site, page):
     visible = page.locator("#tipps-treffer > li")
     assert any(shown(HOSTILE) in shown(visible.nth(i).inner_text()) for i in range(visible.count()))
     assert page.evaluate("window.pwned") is None
+
+
+# A "<" with neither ">" nor "&" in the same text: Markdown writes it as
+# &lt;, and a tip's text must come out of the tip boxing escaped again.
+BARE_LESS_THAN = ["a <b c", "<img src=x onerror=alert(1)//"]
+
+
+def test_a_bare_less_than_in_a_tip_is_shown_as_written(tmp_path):
+    project = copy_project(tmp_path / "site")
+    (project / "content" / "faelle" / "fall-78-kleiner.md").write_text(
+        "Title: Der »eingebaute« Kunde und das Kleinerzeichen\nFall: 78\nDate: 2024-08-02 09:00\n\n"
+        "Eine Geschichte.\n\n## Was ist passiert?\n\nNichts.\n\n## Der Tipp des »eingebauten« Kunden\n\n"
+        f"Schreiben Sie {BARE_LESS_THAN[0]} ohne Folgen\n\nund {BARE_LESS_THAN[1]}\n",
+        encoding="utf-8",
+    )
+    output = tmp_path / "out"
+    result = build(output, project=project, strict=True, overrides={"SEARCH_INDEX": False})
+    assert result.returncode == 0, result.stdout + result.stderr
+    for path, tip_class in [("fall/78/index.html", "tipp"), ("tipps/index.html", "tips-item")]:
+        tip = next(t for t in soup(output / path).find_all(class_=tip_class) if "Schreiben Sie" in shown(t.get_text()))
+        paragraphs = {shown(p.get_text()): p for p in tip.find_all("p")}
+        for written in [f"Schreiben Sie {BARE_LESS_THAN[0]} ohne Folgen", f"und {BARE_LESS_THAN[1]}"]:
+            assert written in paragraphs, (path, list(paragraphs))
+            assert not paragraphs[written].find(True), path  # text only, no element made from it
+        assert not soup(output / path).find(attrs={"onerror": True}), path
