@@ -756,3 +756,23 @@ def test_odd_links_and_photo_addresses(project, tmp_path):
     (result,) = import_paths(str(export), project / "content", date="2024-01-01").results
     assert result.status == "neu" and result.photo == ""
     assert any(m.startswith("Das Foto „assets/images/%00.jpg“ fehlt im Export") for m in result.messages)
+
+
+def test_a_photo_right_after_the_title_line_is_the_cases_photo(project, tmp_path):
+    export = tmp_path / "export"
+    shutil.copytree(EXPORT, export)
+    page = export / "fall-9.html"
+    title_line = "Kostenvoranschlag •</strong></h2>"
+    text = page.read_text(encoding="utf-8")
+    assert text.count(title_line) == 1
+    page.write_text(text.replace(title_line, f"{title_line}<img src='assets/images/paket-tuer.jpg' "
+                                 "alt='Zwei Kostenvoranschläge auf einem Schreibtisch'>"), encoding="utf-8")
+    result = run_task(project, str(page), "--date", "2023-04-11")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "    Foto content/images/fall-09.jpg (aus assets/images/paket-tuer.jpg)\n" in result.stdout
+    assert "Bild" not in result.stdout + result.stderr, result.stdout  # no note on a dropped or extra photo
+    output = tmp_path / "out"
+    built = build(output, project=project, strict=True, overrides={"SEARCH_INDEX": False})
+    assert built.returncode == 0, built.stdout + built.stderr
+    article = soup(output / "fall" / "9" / "index.html").find("article")
+    assert [img["alt"] for img in article.find_all("img")] == ["Zwei Kostenvoranschläge auf einem Schreibtisch"]
