@@ -89,8 +89,12 @@ def test_a_killed_publish_leaves_nothing_in_the_way_of_the_next(project):
     deadline = time.monotonic() + 120
     while not staging.exists() and killed.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
+    # Killed mid-build, or the test proves nothing: a publish that ended on
+    # its own leaves no staging folder behind anyway.
+    assert staging.exists() and killed.poll() is None, "the publish was not caught while it built"
     killed.send_signal(signal.SIGKILL)  # only the task: its build goes on
     killed.communicate()
+    assert killed.returncode == -signal.SIGKILL
 
     result = subprocess.run([sys.executable, "-m", "invoke", "publish"], cwd=project, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
