@@ -3,12 +3,13 @@
 import hashlib
 import os
 import re
+import signal
 import subprocess
 import sys
 
 import pytest
 
-from sitebuild import copy_project, published_cases
+from sitebuild import copy_project, free_port, published_cases
 
 
 def invoke(project, *args):
@@ -112,3 +113,71 @@ def test_deploy_without_rsync_is_a_message(published):
     assert result.returncode != 0
     assert "„rsync“ ist nicht installiert" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+# Makes the preview's background build of the whole site wait while the
+# file named by HOLD_WHOLE_PREVIEW_BUILD exists: the moment after an edited
+# case is shown and before the whole site follows is then as long as the
+# test needs, not a race it might lose. Started through the environment
+# (sitecustomize runs in every Python process the preview starts); it
+# changes no code of the project.
+HOLD = """
+import os
+import time
+
+if b"sitetasks.preview" in open("/proc/self/cmdline", "rb").read().split(b"\\0"):
+    while os.path.exists(os.environ.get("HOLD_WHOLE_PREVIEW_BUILD", "")):
+        time.sleep(0.05)
+"""
+
+
+def test_an_edit_in_the_running_preview_never_reaches_what_deploy_ships(tmp_path):
+    from test_livereload import wait_for
+
+    project = copy_project(tmp_path / "site")
+    hold, hook = tmp_path / "halten", tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(HOLD, encoding="utf-8")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    log = open(tmp_path / "livereload.log", "w")
+    preview = subprocess.Popen(
+        [sys.executable, "-m", "invoke", "livereload", "--port", str(port)], cwd=project, stdout=log,
+        stderr=subprocess.STDOUT, start_new_session=True,
+        env={**os.environ, "PYTHONPATH": str(hook), "HOLD_WHOLE_PREVIEW_BUILD": str(hold)},
+    )
+    try:
+        wait_for(base + "/", lambda status, _: status == 200)
+        result = invoke(project, "publish")
+        assert result.returncode == 0, result.stdout + result.stderr
+        published_tree = snapshot(project / "output")
+        shipped = invoke(project, "deploy", "--dry-run")
+        assert shipped.returncode == 0, shipped.stderr  # what publish built is shipped
+
+        hold.touch()
+        case = published_cases(project / "content")[0]
+        case.path.write_text(case.path.read_text(encoding="utf-8") + "\nEin Satz aus der Nachtschicht.\n",
+                             encoding="utf-8")
+        wait_for(f"{base}/fall/{case.number}/", lambda status, body: status == 200 and "Nachtschicht" in body)
+        assert_deploy_ships_the_published_tree(project, published_tree)
+        hold.unlink()  # and after the whole site has followed
+        # The feeds carry whole cases; only the build of the whole site writes them.
+        wait_for(f"{base}/feeds/alle.atom.xml", lambda status, body: status == 200 and "Nachtschicht" in body)
+        assert_deploy_ships_the_published_tree(project, published_tree)
+    finally:
+        hold.unlink(missing_ok=True)
+        os.killpg(preview.pid, signal.SIGTERM)
+        preview.wait(timeout=30)
+        log.close()
+        print((tmp_path / "livereload.log").read_text())
+
+
+def assert_deploy_ships_the_published_tree(project, published_tree):
+    """deploy refuses, or what it would ship is what publish built."""
+    result = invoke(project, "deploy", "--dry-run")
+    if result.returncode != 0:
+        assert "invoke publish" in result.stderr and "Traceback" not in result.stderr, result.stderr
+        return
+    output = project / "output"
+    assert snapshot(output) == published_tree
+    assert not [p for p in output.rglob("*") if p.is_file() and b"Nachtschicht" in p.read_bytes()]
