@@ -45,6 +45,12 @@ BLOCKS = [
     "| A | B |\n|---|---|\n| 1 | 2 |", "Begriff\n: Erklärung", "Fußnote[^1]\n\n[^1]: Die Notiz.",
     "![Bild](bild.jpg \"Titel\")", "Ein &amp; zwei &copy; drei &nbsp; vier &#8364; fünf", "Text mit <b>Tag</b> & < >",
     "*[ABC]: Abkürzung\n\nABC im Text", "---", "Tipp: kein Titel", "## ", "## Tipp",
+    # A bare "<", ">" or "&" alone in a text or an attribute: escaping must
+    # not hang on the others being there too.
+    "Ein a <b c ohne Ende", "<img src=x onerror=alert(1)//", "nur > hier", "nur & hier", "x<y und z>w",
+    "Absatz {: title=\"a <b c\" }", "Absatz {: title=\"a > b\" }", "Absatz {: title=\"Q & A\" }",
+    "[Link](https://example.org/ \"a <b c\")", "![a <b c](bild.jpg)", "![a & b](bild.jpg \"x > y\")",
+    "## Tipp: a <b c", "## Tipp {: title=\"<img src=x onerror=alert(1)//\" }",
 ]
 
 
