@@ -144,7 +144,8 @@ def test_an_edit_in_the_running_preview_never_reaches_what_deploy_ships(tmp_path
     preview = subprocess.Popen(
         [sys.executable, "-m", "invoke", "livereload", "--port", str(port)], cwd=project, stdout=log,
         stderr=subprocess.STDOUT, start_new_session=True,
-        env={**os.environ, "PYTHONPATH": str(hook), "HOLD_WHOLE_PREVIEW_BUILD": str(hold)},
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(hook), os.environ.get("PYTHONPATH")])),
+             "HOLD_WHOLE_PREVIEW_BUILD": str(hold)},
     )
     try:
         wait_for(base + "/", lambda status, _: status == 200)
