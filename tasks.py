@@ -5,15 +5,13 @@ environment). The names follow pelican-quickstart's tasks.py.
 """
 
 import re
-import shutil
 import signal
 import subprocess
 import sys
-from pathlib import Path
 
 from invoke import task
 
-from sitetasks.output import build_lock, clear, forget_published, is_published
+from sitetasks.output import build_lock, clear, forget_published, is_published, published_differences
 from sitetasks.preview import PREVIEW_PROBLEM, PreviewBuilds, watch_sources
 from sitetasks.serving import port_number
 from sitetasks.site import (
@@ -28,7 +26,6 @@ from sitetasks.site import (
     ROOT,
     build_output,
     local_url,
-    pelican,
     preview_overrides,
 )
 
@@ -145,23 +142,18 @@ def publish(c):
 
 @task
 def booklet(c):
-    """Write all published tips as a PDF booklet into output/tipps/, as publish does."""
-    import tempfile
-
+    """Publish the site strictly, the tips booklet with it (output/tipps/)."""
     from booklet.plugin import DEFAULT_SETTINGS
 
-    save_as = DEFAULT_SETTINGS["BOOKLET_SAVE_AS"]
-    # A build with the published settings: the booklet names the cases'
-    # real addresses and holds no draft. The search index is not needed.
-    with build_lock(BUILD_LOCK) as lock, tempfile.TemporaryDirectory(prefix="tipp-heft-") as scratch:
-        built = Path(scratch) / save_as
-        if not pelican(PUBLISHCONF, scratch, lock=lock, overrides={"SEARCH_INDEX": False}) or not built.is_file():
-            print("Kein Tipp-Heft: der Bau meldet die Fehler oben.", file=sys.stderr)
-            sys.exit(1)
-        target = OUTPUT / save_as
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(built, target)
-    print(f"Fertig: das Tipp-Heft liegt in {target.relative_to(ROOT)}")
+    # The booklet is part of the published site: written on its own into
+    # output/, it could list a case the last publish refused, or change a
+    # site deploy would then ship unpublished.
+    publish(c)
+    target = OUTPUT / DEFAULT_SETTINGS["BOOKLET_SAVE_AS"]
+    if target.is_file():
+        print(f"Das Tipp-Heft liegt in {target.relative_to(ROOT)}")
+    else:
+        print("Kein Tipp-Heft: publishconf.py schaltet es ab (BOOKLET = False).", file=sys.stderr)
 
 
 def published_settings():
@@ -175,12 +167,27 @@ def deploy(c, dry_run=False):
     """Copy the published site in output/ to its host (DEPLOY in publishconf.py)."""
     with build_lock(BUILD_LOCK):  # no build replaces output/ while it is copied
         if not is_published(OUTPUT, PUBLISHED_MARKER):
-            sys.exit(
-                "output/ ist nicht die veröffentlichte Fassung (ein anderer Bau hat sie seit dem "
-                "letzten gelungenen „invoke publish“ ersetzt, oder es gab keins). "
-                "Führen Sie zuerst „invoke publish“ aus."
-            )
+            sys.exit(not_published_message(published_differences(OUTPUT, PUBLISHED_MARKER)))
         ship(published_settings().get("DEPLOY") or {}, dry_run)
+
+
+def not_published_message(differences, named=5):
+    """Why deploy refuses output/: no publish to compare with, or the files
+    that changed since it (the first few by name)."""
+    if not differences:
+        return (
+            "output/ ist nicht die veröffentlichte Fassung (ein anderer Bau hat sie seit dem "
+            "letzten gelungenen „invoke publish“ ersetzt, oder es gab keins). "
+            "Führen Sie zuerst „invoke publish“ aus."
+        )
+    words = {"neu": "neu hinzugekommen", "fehlt": "fehlt", "geändert": "geändert"}
+    listed = "; ".join(f"output/{path} ({words[how]})" for path, how in differences[:named])
+    more = f" und {len(differences) - named} weitere" if len(differences) > named else ""
+    return (
+        f"output/ ist nicht mehr die veröffentlichte Fassung, seit dem letzten „invoke publish“ "
+        f"hat sich etwas geändert: {listed}{more}. Nichts wurde hochgeladen. "
+        "Führen Sie „invoke publish“ aus und dann wieder „invoke deploy“."
+    )
 
 
 def ship(deploy_settings, dry_run):

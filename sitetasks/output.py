@@ -5,6 +5,7 @@ import contextlib
 import ctypes
 import errno
 import fcntl
+import hashlib
 import json
 import os
 import shutil
@@ -106,17 +107,35 @@ def replace_output(new, output):
     clear(new)
 
 
-def _identity(folder):
-    stat = os.stat(folder)
-    return {"device": stat.st_dev, "inode": stat.st_ino}
+def manifest(output):
+    """Every file under ``output`` (the folder a link there points to) by
+    its path, with the sha256 of its bytes; a link inside by its target."""
+    output = os.path.realpath(output)
+    files = {}
+    for root, dirs, names in os.walk(output):
+        dirs.sort()
+        for name in [*sorted(names), *(d for d in dirs if os.path.islink(os.path.join(root, d)))]:
+            path = os.path.join(root, name)
+            relative = os.path.relpath(path, output).replace(os.sep, "/")
+            relative = relative.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            if os.path.islink(path):
+                files[relative] = "link:" + os.fsdecode(os.readlink(path))
+                continue
+            digest = hashlib.sha256()
+            with open(path, "rb") as handle:
+                for block in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(block)
+            files[relative] = digest.hexdigest()
+    return files
 
 
 def mark_published(output, marker):
-    """Note that ``output`` is what a successful strict publish built."""
+    """Note what a successful strict publish built: the manifest of
+    ``output``, kept outside it (deploy compares the two)."""
     marker = Path(marker)
     marker.parent.mkdir(parents=True, exist_ok=True)
     part = marker.with_name(f"{marker.name}.{os.getpid()}.part")
-    part.write_text(json.dumps(_identity(output)), encoding="utf-8")
+    part.write_text(json.dumps({"files": manifest(output)}, ensure_ascii=False, sort_keys=True), encoding="utf-8")
     os.replace(part, marker)
 
 
@@ -125,8 +144,26 @@ def forget_published(marker):
     Path(marker).unlink(missing_ok=True)
 
 
-def is_published(output, marker):
+def published_differences(output, marker):
+    """What in ``output`` differs from what the last strict publish built:
+    [(path, "neu" | "fehlt" | "geändert")], or None without a publish to
+    compare with."""
     try:
-        return json.loads(Path(marker).read_text(encoding="utf-8")) == _identity(output)
-    except (OSError, ValueError):
-        return False
+        noted = json.loads(Path(marker).read_bytes().decode("utf-8"))["files"]
+        if not isinstance(noted, dict):
+            return None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    try:
+        present = manifest(output)
+    except OSError:
+        present = {}
+    differences = [(path, "neu") for path in present if path not in noted]
+    differences += [(path, "fehlt") for path in noted if path not in present]
+    differences += [(path, "geändert") for path in present if path in noted and present[path] != noted[path]]
+    return sorted(differences)
+
+
+def is_published(output, marker):
+    """True if ``output`` holds exactly, file by file, what the last strict publish built."""
+    return published_differences(output, marker) == []
