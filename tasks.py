@@ -11,7 +11,7 @@ import sys
 
 from invoke import task
 
-from sitetasks.output import build_lock, clear, forget_published, is_published, published_differences
+from sitetasks.output import build_lock, clear, clear_site, forget_published, is_published, published_differences
 from sitetasks.preview import PREVIEW_PROBLEM, PreviewBuilds, watch_sources
 from sitetasks.serving import port_number
 from sitetasks.site import (
@@ -59,7 +59,7 @@ def clean(c):
     """Remove the generated site."""
     with build_lock(BUILD_LOCK):
         forget_published(PUBLISHED_MARKER)
-        clear(OUTPUT)
+        clear_site(OUTPUT)
 
 
 @task(pre=[clean])
@@ -137,7 +137,8 @@ def publish(c):
                 file=sys.stderr,
             )
             sys.exit(1)
-    print(f"Fertig: die veröffentlichte Fassung liegt in {OUTPUT.relative_to(ROOT)}/")
+    link = f" (ein Link auf {OUTPUT.resolve()})" if OUTPUT.is_symlink() else ""
+    print(f"Fertig: die veröffentlichte Fassung liegt in {OUTPUT.relative_to(ROOT)}/{link}")
 
 
 @task

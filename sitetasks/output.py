@@ -8,6 +8,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -58,6 +59,18 @@ def run(command, *, lock, cwd, keep_lines=0):
     return process.returncode, list(tail)
 
 
+def clear_site(output):
+    """Remove the site in ``output``; a link and the folder it points to,
+    or a mount point, stay (empty)."""
+    output = Path(output)
+    if not (output.is_symlink() or output_problem(output)):
+        clear(output)
+        return
+    real = Path(os.path.realpath(output))
+    for entry in real.iterdir() if real.is_dir() else ():
+        clear(entry)
+
+
 def clear(folder):
     """Remove what a killed build left in a staging folder."""
     folder = Path(folder)
@@ -81,10 +94,57 @@ def _exchange(first, second):
         raise OSError(code, os.strerror(code), str(first))
 
 
+def mount_points(mountinfo="/proc/self/mountinfo"):
+    """Every folder something is mounted on (Linux; elsewhere none known)."""
+    try:
+        lines = Path(mountinfo).read_text(encoding="utf-8", errors="surrogateescape").splitlines()
+    except OSError:
+        return set()
+    # The fifth field, with space, tab, newline and backslash as octal escapes.
+    fields = (line.split() for line in lines)
+    return {re.sub(r"\\([0-7]{3})", _octal, field[4]) for field in fields if len(field) > 4}
+
+
+def _octal(match):
+    return chr(int(match.group(1), 8))
+
+
+def output_problem(output, mounts=None):
+    """Why a new site cannot replace ``output`` in one step (a German
+    message), or None. A mount point cannot be renamed: the build would
+    end in "Device or resource busy" after all its work."""
+    output = Path(output)
+    real = os.path.realpath(output)
+    mounted = real in (mount_points() if mounts is None else mounts) or os.path.ismount(real)
+    if not mounted:
+        return None
+    where = "output/" if real == os.path.abspath(output) else f"output/ (ein Link auf {real})"
+    return (
+        f"{where} ist ein Einhängepunkt (mount point): dort lässt sich die Website nicht in einem "
+        "Schritt austauschen, nichts wurde gebaut. Machen Sie output/ zu einem symbolischen Link auf "
+        f"einen Ordner darin, z. B. mkdir {real}/website && rmdir output && ln -s {real}/website output "
+        "(und lassen Sie den Webserver auf diesen Ordner zeigen)."
+    )
+
+
 def replace_output(new, output):
     """Put the folder ``new`` in the place of ``output`` without a moment
-    in which ``output`` is missing or half there; the old site is removed."""
+    in which ``output`` is missing or half there; the old site is removed.
+
+    If ``output`` is a symbolic link (say to a web server's folder), the
+    link stays and the folder it points to is replaced; the new site is
+    moved next to it first if it was built on another file system.
+    """
     new, output = Path(new), Path(output)
+    if output.is_symlink():
+        output = Path(os.path.realpath(output))
+        output.parent.mkdir(parents=True, exist_ok=True)
+        if os.stat(new).st_dev != os.stat(output.parent).st_dev:
+            beside = output.with_name(f".{output.name}-neu")
+            clear(beside)
+            shutil.copytree(new, beside, symlinks=True)
+            clear(new)
+            new = beside
     if not output.exists():
         os.replace(new, output)
         return

@@ -2,10 +2,11 @@
 them: Pelican in a process of its own, one build at a time, output/
 replaced in one step."""
 
+import sys
 from pathlib import Path
 
 from sitetasks import building
-from sitetasks.output import clear, forget_published, mark_published, replace_output, run
+from sitetasks.output import clear, forget_published, mark_published, output_problem, replace_output, run
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
@@ -45,6 +46,10 @@ def build_output(settings, *, lock, strict=False, overrides=None, publishing=Fal
     failed build leaves output/ as it was; a folder left by a killed build
     is cleared first (the lock says no build is using it).
     """
+    problem = output_problem(OUTPUT)
+    if problem:
+        print(problem, file=sys.stderr, flush=True)
+        return False, [problem]
     staging = PUBLISH_STAGING if publishing else BUILD_STAGING
     clear(staging)
     if not publishing:
