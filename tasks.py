@@ -48,7 +48,9 @@ def build(c, port=None, afresh=False):
     """Build the local version of the site into output/ (unchanged cases come from the cache)."""
     port = port_or_exit(port)
     # LOAD_CONTENT_CACHE False is Pelican's --ignore-cache: nothing cached is used.
-    overrides = {**preview_overrides(port), **({"LOAD_CONTENT_CACHE": False} if afresh else {})}
+    # BUILD_CACHE_REUSE False: nor the cache's key, cards, photos (plugins/buildcache).
+    afresh_settings = {"LOAD_CONTENT_CACHE": False, "BUILD_CACHE_REUSE": False}
+    overrides = {**preview_overrides(port), **(afresh_settings if afresh else {})}
     with build_lock(BUILD_LOCK) as lock:
         if not build_output(PELICANCONF, lock=lock, overrides=overrides)[0]:
             sys.exit(1)
