@@ -77,11 +77,18 @@ class SiteRequestHandler(SimpleHTTPRequestHandler):
         pass
 
 
+class SiteServer(ThreadingHTTPServer):
+    # Connections waiting to be accepted. socketserver's 5 dropped all but
+    # a few of a burst (a browser opens several at once, a link checker
+    # hundreds), each dropped one tried again only after a second.
+    request_queue_size = 1024
+
+
 def site_server(folder, host, port):
     """A server for ``folder`` that answers each connection in a thread of
     its own, so one slow or idle client never holds up the others."""
     handler = partial(SiteRequestHandler, directory=os.fspath(folder))
-    return ThreadingHTTPServer((host, port), handler)
+    return SiteServer((host, port), handler)
 
 
 def problem_banner(text):
