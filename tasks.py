@@ -11,9 +11,9 @@ import sys
 
 from invoke import task
 
-from sitetasks.output import build_lock, clear, clear_site, forget_published, is_published, published_differences
+from sitetasks.output import be_verbose, build_lock, clear, clear_site, forget_published, is_published, published_differences
 from sitetasks.preview import PREVIEW_PROBLEM, PreviewBuilds, watch_sources
-from sitetasks.serving import port_number
+from sitetasks.serving import port_number, quiet_preview_server
 from sitetasks.site import (
     BUILD_LOCK,
     CONTENT,
@@ -40,12 +40,17 @@ def port_or_exit(port):
         sys.exit(str(error))
 
 
+VERBOSE_HELP = "also show Pelican's and livereload's own (English) lines"
+
+
 @task(help={
     "port": "port the preview will be served on, for absolute feed links (default 8000)",
     "afresh": "use no cache: read every case again (rebuild also clears output/ first)",
+    "verbose": VERBOSE_HELP,
 })
-def build(c, port=None, afresh=False):
+def build(c, port=None, afresh=False, verbose=False):
     """Build the local version of the site into output/ (unchanged cases come from the cache)."""
+    be_verbose(verbose)
     port = port_or_exit(port)
     # LOAD_CONTENT_CACHE False is Pelican's --ignore-cache: nothing cached is used.
     # BUILD_CACHE_REUSE False: nor the cache's key, cards, photos (plugins/buildcache).
@@ -64,10 +69,10 @@ def clean(c):
         clear_site(OUTPUT)
 
 
-@task(pre=[clean])
-def rebuild(c, port=None):
+@task(pre=[clean], help={"verbose": VERBOSE_HELP})
+def rebuild(c, port=None, verbose=False):
     """Build the local version of the site from scratch, using no cache."""
-    build(c, port=port, afresh=True)
+    build(c, port=port, afresh=True, verbose=verbose)
 
 
 @task(help={"port": "port to listen on (default 8000)"})
@@ -90,8 +95,8 @@ def serve(c, port=None):
         server.server_close()
 
 
-@task(help={"port": "port to listen on (default 8000)"})
-def livereload(c, port=None):
+@task(help={"port": "port to listen on (default 8000)", "verbose": VERBOSE_HELP})
+def livereload(c, port=None, verbose=False):
     """Build, serve on 127.0.0.1 and rebuild and reload the browser on every change."""
     import threading
 
@@ -99,11 +104,14 @@ def livereload(c, port=None):
 
     from sitetasks.serving import check_port_free, preview_file_handler, preview_watcher
 
+    be_verbose(verbose)
     port = port_or_exit(port)
     try:
         check_port_free(HOST, port)
     except OSError as error:
         sys.exit(error.strerror)
+    if not verbose:
+        quiet_preview_server()
     builds = PreviewBuilds(port)
     builds.warm_up()  # gets ready while the site is built
     builds.whole_site()
@@ -119,17 +127,19 @@ def livereload(c, port=None):
         builds.stop()
 
 
-@task
-def preview(c):
+@task(help={"verbose": VERBOSE_HELP})
+def preview(c, verbose=False):
     """Build the site with the published settings (publishconf.py) into output/."""
+    be_verbose(verbose)
     with build_lock(BUILD_LOCK) as lock:
         if not build_output(PUBLISHCONF, lock=lock)[0]:
             sys.exit(1)
 
 
-@task
-def publish(c):
+@task(help={"verbose": VERBOSE_HELP})
+def publish(c, verbose=False):
     """Build the published site strictly; replace output/ only if it all succeeds."""
+    be_verbose(verbose)
     with build_lock(BUILD_LOCK) as lock:
         clear(ROOT / ".publish-old")  # left by earlier versions of this task
         if not build_output(PUBLISHCONF, lock=lock, strict=True, publishing=True)[0]:
@@ -143,15 +153,15 @@ def publish(c):
     print(f"Fertig: die veröffentlichte Fassung liegt in {OUTPUT.relative_to(ROOT)}/{link}")
 
 
-@task
-def booklet(c):
+@task(help={"verbose": VERBOSE_HELP})
+def booklet(c, verbose=False):
     """Publish the site strictly, the tips booklet with it (output/tipps/)."""
     from booklet.plugin import DEFAULT_SETTINGS
 
     # The booklet is part of the published site: written on its own into
     # output/, it could list a case the last publish refused, or change a
     # site deploy would then ship unpublished.
-    publish(c)
+    publish(c, verbose=verbose)
     target = OUTPUT / DEFAULT_SETTINGS["BOOKLET_SAVE_AS"]
     if target.is_file():
         print(f"Das Tipp-Heft liegt in {target.relative_to(ROOT)}")

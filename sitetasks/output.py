@@ -38,12 +38,49 @@ def build_lock(path):
         yield handle
 
 
+# Set (to "1") by the tasks' --verbose, for their builds and the
+# processes those start: Pelican's and livereload's own lines as they are.
+VERBOSE = "EINGEBAUT_AUSFUEHRLICH"
+
+
+def verbose():
+    return os.environ.get(VERBOSE) == "1"
+
+
+def be_verbose(flag):
+    if flag:
+        os.environ[VERBOSE] = "1"
+
+
+_DONE = re.compile(
+    r"Done: Processed (\d+) articles?, (\d+) drafts?, (\d+) hidden articles?, (\d+) pages?, "
+    r"(\d+) hidden pages? and (\d+) draft pages? in ([\d.]+) seconds\."
+)
+
+
+def _count(number, one, many):
+    return f"{number} {one if number == '1' else many}"
+
+
+def terminal_line(line):
+    """Pelican's summary of a build in German; every other line as it is."""
+    done = _DONE.fullmatch(line.strip())
+    if not done:
+        return line
+    cases, drafts, _, pages, _, _, seconds = done.groups()
+    return (
+        f"Gebaut: {_count(cases, 'Fall', 'Fälle')}, {_count(drafts, 'Entwurf', 'Entwürfe')}, "
+        f"{_count(pages, 'Seite', 'Seiten')} in {float(seconds):.1f} s".replace(".", ",") + "."
+    )
+
+
 def run(command, *, lock, cwd, keep_lines=0):
     """Run a build command that holds ``lock`` with us; return its exit code
-    and, if asked, its last lines of output (also passed on to ours)."""
-    if not keep_lines:
+    and, if asked, its last lines of output (also passed on to ours, in
+    German where Pelican's are English unless --verbose)."""
+    if not keep_lines and verbose():
         return subprocess.run(command, cwd=cwd, pass_fds=(lock.fileno(),)).returncode, []
-    tail = deque(maxlen=keep_lines)
+    tail = deque(maxlen=keep_lines or 1)
     with subprocess.Popen(
         command, cwd=cwd, pass_fds=(lock.fileno(),), stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT, text=True, errors="replace",
@@ -52,11 +89,11 @@ def run(command, *, lock, cwd, keep_lines=0):
         env={**os.environ, "COLUMNS": "200"},
     ) as process:
         for line in process.stdout:
-            line = line.rstrip()
+            line = line.rstrip() if verbose() else terminal_line(line.rstrip())
             print(line, flush=True)
             if line:
                 tail.append(line)
-    return process.returncode, list(tail)
+    return process.returncode, list(tail) if keep_lines else []
 
 
 def clear_site(output):

@@ -177,3 +177,18 @@ def preview_watcher(interval_ms=50):
                 LiveReloadHandler.reload_waiters()
 
     return PreviewWatcher()
+
+
+def quiet_preview_server():
+    """livereload's and tornado's own lines ("Serving on …", "Reload 0
+    waiters", every request) left out of the author's terminal; their
+    warnings and errors stay. livereload sets its logger's level when it
+    starts serving, so a filter, which stays."""
+    import logging
+
+    def serious(record):
+        return record.levelno >= logging.WARNING
+
+    for name in ("livereload", "tornado.general", "tornado.application"):
+        logging.getLogger(name).addFilter(serious)
+    logging.getLogger("tornado.access").addFilter(lambda record: False)  # 404s are normal while editing

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from sitetasks import building
-from sitetasks.output import clear, forget_published, mark_published, output_problem, replace_output, run
+from sitetasks.output import clear, forget_published, mark_published, output_problem, replace_output, run, verbose
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
@@ -66,7 +66,10 @@ def build_output(settings, *, lock, strict=False, overrides=None, publishing=Fal
 
 
 def pelican_command(settings, output, *, strict=False, overrides=None):
-    return building.pelican_command(CONTENT, settings, output, strict=strict, overrides=overrides)
+    # Plain log lines: the author's messages without Pelican's columns
+    # (time, "ERROR", the plugin's file and line) around them.
+    options = () if verbose() else ("--log-handler", "plain")
+    return building.pelican_command(CONTENT, settings, output, strict=strict, overrides=overrides, options=options)
 
 
 def preview_overrides(port):

@@ -86,5 +86,5 @@ def test_publish_on_a_mount_point_says_so_before_building(tmp_path):
     assert result.returncode != 0
     assert "output/ ist ein Einhängepunkt (mount point)" in messages, messages
     assert "Traceback" not in messages and "Device or resource busy" not in messages
-    assert "Done: Processed" not in messages and "Verarbeitet" not in messages  # nothing was built
+    assert "Done: Processed" not in messages and "Gebaut:" not in messages  # nothing was built
     assert (disk / "alt.html").is_file() and not (disk / "index.html").exists()
