@@ -2,6 +2,7 @@
 never copied into the site: share cards, photo versions, the booklet,
 Pelican's content cache, the cache's key."""
 
+import gzip
 import os
 import random
 import subprocess
@@ -57,6 +58,16 @@ def test_damaged_cached_files_are_made_again(published, how):
     assert len(damaged) > 3 and all(p.is_file() for p in damaged)
     for path in damaged:
         damage(path, how)
+    # The search bundles kept: their files are linked into output/, so a
+    # damaged one is a new file in the cache (as a disk error or a copy
+    # tool would leave it), not a change to the published site.
+    fragments = list((cache / "build-cache").glob("*/pagefind/*/fragment/*.pf_fragment"))
+    assert fragments
+    for path in fragments:
+        data = path.read_bytes()
+        path.unlink()
+        path.write_bytes(data)
+        damage(path, how)
 
     result = invoke(published, "publish")
     assert result.returncode == 0, one_line(result)
@@ -69,6 +80,8 @@ def test_damaged_cached_files_are_made_again(published, how):
         with Image.open(path) as image:
             image.load()  # every pixel there
     assert len(PdfReader(output / "tipps/alle-tipps.pdf").pages) > 1
+    for fragment in output.glob("pagefind*/fragment/*.pf_fragment"):
+        gzip.decompress(fragment.read_bytes())  # Pagefind's fragments are gzipped
     for case in published_cases(published / "content"):
         assert (output / "fall" / str(case.number) / "index.html").is_file()
     assert invoke(published, "deploy", "--dry-run").returncode == 0

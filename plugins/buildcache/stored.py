@@ -9,6 +9,7 @@ damaged cache is no fault of the author's.
 """
 
 import hashlib
+import json
 import os
 import sys
 
@@ -56,3 +57,36 @@ def keep(path, write):
     # not match and makes the file again, never a damaged file as good.
     os.replace(part, path)
     os.replace(part + SUFFIX, path + SUFFIX)
+
+
+def _folder_digests(folder):
+    found = {}
+    for root, dirs, names in os.walk(folder):
+        dirs.sort()
+        for name in sorted(names):
+            path = os.path.join(root, name)
+            found[os.path.relpath(path, folder)] = file_digest(path)
+    return found
+
+
+def note_folder(folder):
+    """Note the digest of every file in ``folder``, kept in the cache (the
+    note beside it, so copies of the folder do not carry it)."""
+    part = f"{folder}.{os.getpid()}.part"
+    with open(part, "w", encoding="utf-8") as handle:
+        json.dump(_folder_digests(folder), handle, sort_keys=True)
+    os.replace(part, folder + SUFFIX)
+
+
+def folder_reusable(folder, reuse=True):
+    """True if every file in ``folder`` is as noted (``note_folder``), and no file more or less."""
+    if not reuse or not os.path.isdir(folder):
+        return False
+    try:
+        with open(folder + SUFFIX, "rb") as handle:
+            intact = json.loads(handle.read().decode("utf-8")) == _folder_digests(folder)
+    except (OSError, ValueError):
+        intact = False
+    if not intact:
+        note(f"Der Ordner {folder} im Cache ist beschädigt oder unvollständig; er wird neu erzeugt.")
+    return intact
