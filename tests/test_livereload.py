@@ -215,8 +215,12 @@ def test_the_watcher_survives_any_error_and_says_so(monkeypatch, capsys):
     builds = Builds()
     preview.watch_sources(builds)
     assert builds.calls == 2
-    assert builds.shown == "ValueError: invalid literal for int() with base 10: '²'"
-    assert "Die Vorschau beobachtet weiter" in capsys.readouterr().out
+    assert builds.shown.startswith(
+        "Die Vorschau ist auf einen unerwarteten Fehler gestoßen (ValueError: invalid literal for int() with base 10: '²')."
+    )
+    terminal = capsys.readouterr()
+    assert "Die Vorschau beobachtet weiter" in terminal.out
+    assert "Traceback" not in terminal.out + terminal.err  # the details with --verbose
 
 
 def test_a_new_warm_builder_for_new_code_settings_or_theme(monkeypatch):
