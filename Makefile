@@ -18,7 +18,7 @@ PROJECT_STAMP := $(VENV)/.project-installed
 # Debian 12's own python3; soupsieve and friends are pinned for it.
 MIN_PYTHON := 3.11.2
 
-.PHONY: venv test-venv serve test check-python lock check-lock clean-venv
+.PHONY: venv test-venv serve test system-packages check-python lock check-lock clean-venv
 
 venv: $(RUNTIME_STAMP) $(PROJECT_STAMP)
 
@@ -63,8 +63,13 @@ check-python:
 serve: venv
 	$(BIN)/invoke livereload --port $(PORT)
 
-test: test-venv
+# Chromium, fonts and Java first: installed through apt where this may
+# (root, sudo without a password), else one line says what to install.
+test: system-packages test-venv
 	$(BIN)/invoke test
+
+system-packages:
+	@sh requirements/system-packages.sh
 
 # Regenerate both lock files from requirements/*.in (needs uv, e.g.
 # `pipx install uv`); the pins must install on Python 3.11.2 and newer.

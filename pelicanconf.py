@@ -41,7 +41,8 @@ JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "extensions": [
 PLUGIN_PATHS = ["plugins"]
 # "reading" converts the Markdown on every core; it must come after
 # "cases", whose Markdown reader it runs.
-PLUGINS = ["buildcache", "german", "cases", "reading", "feeds", "tips", "search", "photos", "cards", "booklet", "pelican.plugins.sitemap"]
+PLUGINS = ["buildcache", "german", "cases", "reading", "feeds", "tips", "search", "photos", "cards", "booklet", "pelican.plugins.sitemap",
+           "sitemapdates"]
 SITEMAP = {
     "format": "xml",
     # Pages that only repeat others or have nothing to index.

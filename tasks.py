@@ -5,17 +5,15 @@ environment). The names follow pelican-quickstart's tasks.py.
 """
 
 import re
-import shutil
 import signal
 import subprocess
 import sys
-from pathlib import Path
 
 from invoke import task
 
-from sitetasks.output import build_lock, clear, forget_published, is_published
+from sitetasks.output import be_verbose, build_lock, clear, clear_site, forget_published, is_published, published_differences
 from sitetasks.preview import PREVIEW_PROBLEM, PreviewBuilds, watch_sources
-from sitetasks.serving import port_number
+from sitetasks.serving import port_number, quiet_preview_server
 from sitetasks.site import (
     BUILD_LOCK,
     CONTENT,
@@ -28,7 +26,6 @@ from sitetasks.site import (
     ROOT,
     build_output,
     local_url,
-    pelican,
     preview_overrides,
 )
 
@@ -43,15 +40,22 @@ def port_or_exit(port):
         sys.exit(str(error))
 
 
+VERBOSE_HELP = "also show Pelican's and livereload's own (English) lines"
+
+
 @task(help={
     "port": "port the preview will be served on, for absolute feed links (default 8000)",
     "afresh": "use no cache: read every case again (rebuild also clears output/ first)",
+    "verbose": VERBOSE_HELP,
 })
-def build(c, port=None, afresh=False):
+def build(c, port=None, afresh=False, verbose=False):
     """Build the local version of the site into output/ (unchanged cases come from the cache)."""
+    be_verbose(verbose)
     port = port_or_exit(port)
     # LOAD_CONTENT_CACHE False is Pelican's --ignore-cache: nothing cached is used.
-    overrides = {**preview_overrides(port), **({"LOAD_CONTENT_CACHE": False} if afresh else {})}
+    # BUILD_CACHE_REUSE False: nor the cache's key, cards, photos (plugins/buildcache).
+    afresh_settings = {"LOAD_CONTENT_CACHE": False, "BUILD_CACHE_REUSE": False}
+    overrides = {**preview_overrides(port), **(afresh_settings if afresh else {})}
     with build_lock(BUILD_LOCK) as lock:
         if not build_output(PELICANCONF, lock=lock, overrides=overrides)[0]:
             sys.exit(1)
@@ -62,13 +66,13 @@ def clean(c):
     """Remove the generated site."""
     with build_lock(BUILD_LOCK):
         forget_published(PUBLISHED_MARKER)
-        clear(OUTPUT)
+        clear_site(OUTPUT)
 
 
-@task(pre=[clean])
-def rebuild(c, port=None):
+@task(pre=[clean], help={"verbose": VERBOSE_HELP})
+def rebuild(c, port=None, verbose=False):
     """Build the local version of the site from scratch, using no cache."""
-    build(c, port=port, afresh=True)
+    build(c, port=port, afresh=True, verbose=verbose)
 
 
 @task(help={"port": "port to listen on (default 8000)"})
@@ -91,8 +95,8 @@ def serve(c, port=None):
         server.server_close()
 
 
-@task(help={"port": "port to listen on (default 8000)"})
-def livereload(c, port=None):
+@task(help={"port": "port to listen on (default 8000)", "verbose": VERBOSE_HELP})
+def livereload(c, port=None, verbose=False):
     """Build, serve on 127.0.0.1 and rebuild and reload the browser on every change."""
     import threading
 
@@ -100,11 +104,14 @@ def livereload(c, port=None):
 
     from sitetasks.serving import check_port_free, preview_file_handler, preview_watcher
 
+    be_verbose(verbose)
     port = port_or_exit(port)
     try:
         check_port_free(HOST, port)
     except OSError as error:
         sys.exit(error.strerror)
+    if not verbose:
+        quiet_preview_server()
     builds = PreviewBuilds(port)
     builds.warm_up()  # gets ready while the site is built
     builds.whole_site()
@@ -120,17 +127,19 @@ def livereload(c, port=None):
         builds.stop()
 
 
-@task
-def preview(c):
+@task(help={"verbose": VERBOSE_HELP})
+def preview(c, verbose=False):
     """Build the site with the published settings (publishconf.py) into output/."""
+    be_verbose(verbose)
     with build_lock(BUILD_LOCK) as lock:
         if not build_output(PUBLISHCONF, lock=lock)[0]:
             sys.exit(1)
 
 
-@task
-def publish(c):
+@task(help={"verbose": VERBOSE_HELP})
+def publish(c, verbose=False):
     """Build the published site strictly; replace output/ only if it all succeeds."""
+    be_verbose(verbose)
     with build_lock(BUILD_LOCK) as lock:
         clear(ROOT / ".publish-old")  # left by earlier versions of this task
         if not build_output(PUBLISHCONF, lock=lock, strict=True, publishing=True)[0]:
@@ -140,28 +149,24 @@ def publish(c):
                 file=sys.stderr,
             )
             sys.exit(1)
-    print(f"Fertig: die veröffentlichte Fassung liegt in {OUTPUT.relative_to(ROOT)}/")
+    link = f" (ein Link auf {OUTPUT.resolve()})" if OUTPUT.is_symlink() else ""
+    print(f"Fertig: die veröffentlichte Fassung liegt in {OUTPUT.relative_to(ROOT)}/{link}")
 
 
-@task
-def booklet(c):
-    """Write all published tips as a PDF booklet into output/tipps/, as publish does."""
-    import tempfile
-
+@task(help={"verbose": VERBOSE_HELP})
+def booklet(c, verbose=False):
+    """Publish the site strictly, the tips booklet with it (output/tipps/)."""
     from booklet.plugin import DEFAULT_SETTINGS
 
-    save_as = DEFAULT_SETTINGS["BOOKLET_SAVE_AS"]
-    # A build with the published settings: the booklet names the cases'
-    # real addresses and holds no draft. The search index is not needed.
-    with build_lock(BUILD_LOCK) as lock, tempfile.TemporaryDirectory(prefix="tipp-heft-") as scratch:
-        built = Path(scratch) / save_as
-        if not pelican(PUBLISHCONF, scratch, lock=lock, overrides={"SEARCH_INDEX": False}) or not built.is_file():
-            print("Kein Tipp-Heft: der Bau meldet die Fehler oben.", file=sys.stderr)
-            sys.exit(1)
-        target = OUTPUT / save_as
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(built, target)
-    print(f"Fertig: das Tipp-Heft liegt in {target.relative_to(ROOT)}")
+    # The booklet is part of the published site: written on its own into
+    # output/, it could list a case the last publish refused, or change a
+    # site deploy would then ship unpublished.
+    publish(c, verbose=verbose)
+    target = OUTPUT / DEFAULT_SETTINGS["BOOKLET_SAVE_AS"]
+    if target.is_file():
+        print(f"Das Tipp-Heft liegt in {target.relative_to(ROOT)}")
+    else:
+        print("Kein Tipp-Heft: publishconf.py schaltet es ab (BOOKLET = False).", file=sys.stderr)
 
 
 def published_settings():
@@ -175,12 +180,27 @@ def deploy(c, dry_run=False):
     """Copy the published site in output/ to its host (DEPLOY in publishconf.py)."""
     with build_lock(BUILD_LOCK):  # no build replaces output/ while it is copied
         if not is_published(OUTPUT, PUBLISHED_MARKER):
-            sys.exit(
-                "output/ ist nicht die veröffentlichte Fassung (ein anderer Bau hat sie seit dem "
-                "letzten gelungenen „invoke publish“ ersetzt, oder es gab keins). "
-                "Führen Sie zuerst „invoke publish“ aus."
-            )
+            sys.exit(not_published_message(published_differences(OUTPUT, PUBLISHED_MARKER)))
         ship(published_settings().get("DEPLOY") or {}, dry_run)
+
+
+def not_published_message(differences, named=5):
+    """Why deploy refuses output/: no publish to compare with, or the files
+    that changed since it (the first few by name)."""
+    if not differences:
+        return (
+            "output/ ist nicht die veröffentlichte Fassung (ein anderer Bau hat sie seit dem "
+            "letzten gelungenen „invoke publish“ ersetzt, oder es gab keins). "
+            "Führen Sie zuerst „invoke publish“ aus."
+        )
+    words = {"neu": "neu hinzugekommen", "fehlt": "fehlt", "geändert": "geändert"}
+    listed = "; ".join(f"output/{path} ({words[how]})" for path, how in differences[:named])
+    more = f" und {len(differences) - named} weitere" if len(differences) > named else ""
+    return (
+        f"output/ ist nicht mehr die veröffentlichte Fassung, seit dem letzten „invoke publish“ "
+        f"hat sich etwas geändert: {listed}{more}. Nichts wurde hochgeladen. "
+        "Führen Sie „invoke publish“ aus und dann wieder „invoke deploy“."
+    )
 
 
 def ship(deploy_settings, dry_run):

@@ -5,8 +5,10 @@ import contextlib
 import ctypes
 import errno
 import fcntl
+import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -36,12 +38,49 @@ def build_lock(path):
         yield handle
 
 
+# Set (to "1") by the tasks' --verbose, for their builds and the
+# processes those start: Pelican's and livereload's own lines as they are.
+VERBOSE = "EINGEBAUT_AUSFUEHRLICH"
+
+
+def verbose():
+    return os.environ.get(VERBOSE) == "1"
+
+
+def be_verbose(flag):
+    if flag:
+        os.environ[VERBOSE] = "1"
+
+
+_DONE = re.compile(
+    r"Done: Processed (\d+) articles?, (\d+) drafts?, (\d+) hidden articles?, (\d+) pages?, "
+    r"(\d+) hidden pages? and (\d+) draft pages? in ([\d.]+) seconds\."
+)
+
+
+def _count(number, one, many):
+    return f"{number} {one if number == '1' else many}"
+
+
+def terminal_line(line):
+    """Pelican's summary of a build in German; every other line as it is."""
+    done = _DONE.fullmatch(line.strip())
+    if not done:
+        return line
+    cases, drafts, _, pages, _, _, seconds = done.groups()
+    return (
+        f"Gebaut: {_count(cases, 'Fall', 'Fälle')}, {_count(drafts, 'Entwurf', 'Entwürfe')}, "
+        f"{_count(pages, 'Seite', 'Seiten')} in {float(seconds):.1f} s".replace(".", ",") + "."
+    )
+
+
 def run(command, *, lock, cwd, keep_lines=0):
     """Run a build command that holds ``lock`` with us; return its exit code
-    and, if asked, its last lines of output (also passed on to ours)."""
-    if not keep_lines:
+    and, if asked, its last lines of output (also passed on to ours, in
+    German where Pelican's are English unless --verbose)."""
+    if not keep_lines and verbose():
         return subprocess.run(command, cwd=cwd, pass_fds=(lock.fileno(),)).returncode, []
-    tail = deque(maxlen=keep_lines)
+    tail = deque(maxlen=keep_lines or 1)
     with subprocess.Popen(
         command, cwd=cwd, pass_fds=(lock.fileno(),), stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT, text=True, errors="replace",
@@ -50,11 +89,23 @@ def run(command, *, lock, cwd, keep_lines=0):
         env={**os.environ, "COLUMNS": "200"},
     ) as process:
         for line in process.stdout:
-            line = line.rstrip()
+            line = line.rstrip() if verbose() else terminal_line(line.rstrip())
             print(line, flush=True)
             if line:
                 tail.append(line)
-    return process.returncode, list(tail)
+    return process.returncode, list(tail) if keep_lines else []
+
+
+def clear_site(output):
+    """Remove the site in ``output``; a link and the folder it points to,
+    or a mount point, stay (empty)."""
+    output = Path(output)
+    if not (output.is_symlink() or output_problem(output)):
+        clear(output)
+        return
+    real = Path(os.path.realpath(output))
+    for entry in real.iterdir() if real.is_dir() else ():
+        clear(entry)
 
 
 def clear(folder):
@@ -80,10 +131,57 @@ def _exchange(first, second):
         raise OSError(code, os.strerror(code), str(first))
 
 
+def mount_points(mountinfo="/proc/self/mountinfo"):
+    """Every folder something is mounted on (Linux; elsewhere none known)."""
+    try:
+        lines = Path(mountinfo).read_text(encoding="utf-8", errors="surrogateescape").splitlines()
+    except OSError:
+        return set()
+    # The fifth field, with space, tab, newline and backslash as octal escapes.
+    fields = (line.split() for line in lines)
+    return {re.sub(r"\\([0-7]{3})", _octal, field[4]) for field in fields if len(field) > 4}
+
+
+def _octal(match):
+    return chr(int(match.group(1), 8))
+
+
+def output_problem(output, mounts=None):
+    """Why a new site cannot replace ``output`` in one step (a German
+    message), or None. A mount point cannot be renamed: the build would
+    end in "Device or resource busy" after all its work."""
+    output = Path(output)
+    real = os.path.realpath(output)
+    mounted = real in (mount_points() if mounts is None else mounts) or os.path.ismount(real)
+    if not mounted:
+        return None
+    where = "output/" if real == os.path.abspath(output) else f"output/ (ein Link auf {real})"
+    return (
+        f"{where} ist ein Einhängepunkt (mount point): dort lässt sich die Website nicht in einem "
+        "Schritt austauschen, nichts wurde gebaut. Machen Sie output/ zu einem symbolischen Link auf "
+        f"einen Ordner darin, z. B. mkdir {real}/website && rmdir output && ln -s {real}/website output "
+        "(und lassen Sie den Webserver auf diesen Ordner zeigen)."
+    )
+
+
 def replace_output(new, output):
     """Put the folder ``new`` in the place of ``output`` without a moment
-    in which ``output`` is missing or half there; the old site is removed."""
+    in which ``output`` is missing or half there; the old site is removed.
+
+    If ``output`` is a symbolic link (say to a web server's folder), the
+    link stays and the folder it points to is replaced; the new site is
+    moved next to it first if it was built on another file system.
+    """
     new, output = Path(new), Path(output)
+    if output.is_symlink():
+        output = Path(os.path.realpath(output))
+        output.parent.mkdir(parents=True, exist_ok=True)
+        if os.stat(new).st_dev != os.stat(output.parent).st_dev:
+            beside = output.with_name(f".{output.name}-neu")
+            clear(beside)
+            shutil.copytree(new, beside, symlinks=True)
+            clear(new)
+            new = beside
     if not output.exists():
         os.replace(new, output)
         return
@@ -106,17 +204,35 @@ def replace_output(new, output):
     clear(new)
 
 
-def _identity(folder):
-    stat = os.stat(folder)
-    return {"device": stat.st_dev, "inode": stat.st_ino}
+def manifest(output):
+    """Every file under ``output`` (the folder a link there points to) by
+    its path, with the sha256 of its bytes; a link inside by its target."""
+    output = os.path.realpath(output)
+    files = {}
+    for root, dirs, names in os.walk(output):
+        dirs.sort()
+        for name in [*sorted(names), *(d for d in dirs if os.path.islink(os.path.join(root, d)))]:
+            path = os.path.join(root, name)
+            relative = os.path.relpath(path, output).replace(os.sep, "/")
+            relative = relative.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            if os.path.islink(path):
+                files[relative] = "link:" + os.fsdecode(os.readlink(path))
+                continue
+            digest = hashlib.sha256()
+            with open(path, "rb") as handle:
+                for block in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(block)
+            files[relative] = digest.hexdigest()
+    return files
 
 
 def mark_published(output, marker):
-    """Note that ``output`` is what a successful strict publish built."""
+    """Note what a successful strict publish built: the manifest of
+    ``output``, kept outside it (deploy compares the two)."""
     marker = Path(marker)
     marker.parent.mkdir(parents=True, exist_ok=True)
     part = marker.with_name(f"{marker.name}.{os.getpid()}.part")
-    part.write_text(json.dumps(_identity(output)), encoding="utf-8")
+    part.write_text(json.dumps({"files": manifest(output)}, ensure_ascii=False, sort_keys=True), encoding="utf-8")
     os.replace(part, marker)
 
 
@@ -125,8 +241,26 @@ def forget_published(marker):
     Path(marker).unlink(missing_ok=True)
 
 
-def is_published(output, marker):
+def published_differences(output, marker):
+    """What in ``output`` differs from what the last strict publish built:
+    [(path, "neu" | "fehlt" | "geändert")], or None without a publish to
+    compare with."""
     try:
-        return json.loads(Path(marker).read_text(encoding="utf-8")) == _identity(output)
-    except (OSError, ValueError):
-        return False
+        noted = json.loads(Path(marker).read_bytes().decode("utf-8"))["files"]
+        if not isinstance(noted, dict):
+            return None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    try:
+        present = manifest(output)
+    except OSError:
+        present = {}
+    differences = [(path, "neu") for path in present if path not in noted]
+    differences += [(path, "fehlt") for path in noted if path not in present]
+    differences += [(path, "geändert") for path in present if path in noted and present[path] != noted[path]]
+    return sorted(differences)
+
+
+def is_published(output, marker):
+    """True if ``output`` holds exactly, file by file, what the last strict publish built."""
+    return published_differences(output, marker) == []

@@ -13,7 +13,7 @@ import textwrap
 from pathlib import Path
 
 from sitetasks import site
-from sitetasks.output import build_lock, forget_published
+from sitetasks.output import build_lock, forget_published, verbose
 
 # While the last preview build has failed: what went wrong, shown on every page.
 PREVIEW_PROBLEM = site.ROOT / "cache" / "preview-problem.txt"
@@ -129,6 +129,8 @@ class PreviewBuilds:
                 self.warm_up()
             if not built or not site.OUTPUT.is_dir():
                 return False
+            if not all((Path(scratch) / page).is_file() for page in pages):
+                return False  # a case left out for its problems: the whole build shows them on every page
             forget_published(site.PUBLISHED_MARKER)
             for page in pages:
                 built = Path(scratch) / page
@@ -167,8 +169,15 @@ def watch_sources(builds):
                 builds.warm_up()
                 builds.whole_site()
         except Exception as error:  # noqa: BLE001 - the preview must keep watching
-            traceback.print_exc()
-            builds.failed("".join(traceback.format_exception_only(error)).strip())
+            if verbose():
+                traceback.print_exc()
+            message = (
+                f"Die Vorschau ist auf einen unerwarteten Fehler gestoßen ({type(error).__name__}: {error}). "
+                "Speichern Sie noch einmal; hilft das nicht, beenden Sie die Vorschau (Strg+C) und starten "
+                "Sie sie neu (make serve). Mit „invoke livereload --verbose“ zeigt sie die Einzelheiten."
+            )
+            print(message, flush=True)
+            builds.failed(message)
             print("Die Vorschau beobachtet weiter; nach dem nächsten Speichern baut sie neu.", flush=True)
 
 

@@ -77,11 +77,18 @@ class SiteRequestHandler(SimpleHTTPRequestHandler):
         pass
 
 
+class SiteServer(ThreadingHTTPServer):
+    # Connections waiting to be accepted. socketserver's 5 dropped all but
+    # a few of a burst (a browser opens several at once, a link checker
+    # hundreds), each dropped one tried again only after a second.
+    request_queue_size = 1024
+
+
 def site_server(folder, host, port):
     """A server for ``folder`` that answers each connection in a thread of
     its own, so one slow or idle client never holds up the others."""
     handler = partial(SiteRequestHandler, directory=os.fspath(folder))
-    return ThreadingHTTPServer((host, port), handler)
+    return SiteServer((host, port), handler)
 
 
 def problem_banner(text):
@@ -170,3 +177,18 @@ def preview_watcher(interval_ms=50):
                 LiveReloadHandler.reload_waiters()
 
     return PreviewWatcher()
+
+
+def quiet_preview_server():
+    """livereload's and tornado's own lines ("Serving on …", "Reload 0
+    waiters", every request) left out of the author's terminal; their
+    warnings and errors stay. livereload sets its logger's level when it
+    starts serving, so a filter, which stays."""
+    import logging
+
+    def serious(record):
+        return record.levelno >= logging.WARNING
+
+    for name in ("livereload", "tornado.general", "tornado.application"):
+        logging.getLogger(name).addFilter(serious)
+    logging.getLogger("tornado.access").addFilter(lambda record: False)  # 404s are normal while editing

@@ -2,10 +2,11 @@
 them: Pelican in a process of its own, one build at a time, output/
 replaced in one step."""
 
+import sys
 from pathlib import Path
 
 from sitetasks import building
-from sitetasks.output import clear, forget_published, mark_published, replace_output, run
+from sitetasks.output import clear, forget_published, mark_published, output_problem, replace_output, run, verbose
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
@@ -45,6 +46,10 @@ def build_output(settings, *, lock, strict=False, overrides=None, publishing=Fal
     failed build leaves output/ as it was; a folder left by a killed build
     is cleared first (the lock says no build is using it).
     """
+    problem = output_problem(OUTPUT)
+    if problem:
+        print(problem, file=sys.stderr, flush=True)
+        return False, [problem]
     staging = PUBLISH_STAGING if publishing else BUILD_STAGING
     clear(staging)
     if not publishing:
@@ -61,7 +66,10 @@ def build_output(settings, *, lock, strict=False, overrides=None, publishing=Fal
 
 
 def pelican_command(settings, output, *, strict=False, overrides=None):
-    return building.pelican_command(CONTENT, settings, output, strict=strict, overrides=overrides)
+    # Plain log lines: the author's messages without Pelican's columns
+    # (time, "ERROR", the plugin's file and line) around them.
+    options = () if verbose() else ("--log-handler", "plain")
+    return building.pelican_command(CONTENT, settings, output, strict=strict, overrides=overrides, options=options)
 
 
 def preview_overrides(port):

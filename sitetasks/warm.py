@@ -107,7 +107,7 @@ def warm_up(content, settings_file, overrides, templates, articles):
         overrides = {**overrides, "ARTICLE_PATHS": articles, "CACHE_PATH": os.path.join(scratch, "cache")}
         # Nobody asked for this build: it says nothing.
         logging.disable(logging.CRITICAL)
-        console.quiet = True
+        quiet, console.quiet = console.quiet, True
         try:
             build(content, settings_file, os.path.join(scratch, "output"), overrides, templates)
             if environments:
@@ -116,13 +116,20 @@ def warm_up(content, settings_file, overrides, templates, articles):
             pass
         finally:
             logging.disable(logging.NOTSET)
-            console.quiet = False
+            console.quiet = quiet
 
 
 def serve(connection, content, settings_file, overrides, articles):
-    from pelican.log import init as init_logging
+    from pelican.log import console, init as init_logging
 
-    init_logging()
+    from sitetasks.output import verbose
+
+    if verbose():
+        init_logging()
+    else:
+        # Plain messages, no "Done: Processed …": the preview says in German what it built.
+        init_logging(handler=None)
+        console.quiet = True
     templates = CompiledTemplates()
     warm_up(content, settings_file, overrides, templates, articles)
     pending, lock = b"", None

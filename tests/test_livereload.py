@@ -215,8 +215,12 @@ def test_the_watcher_survives_any_error_and_says_so(monkeypatch, capsys):
     builds = Builds()
     preview.watch_sources(builds)
     assert builds.calls == 2
-    assert builds.shown == "ValueError: invalid literal for int() with base 10: '²'"
-    assert "Die Vorschau beobachtet weiter" in capsys.readouterr().out
+    assert builds.shown.startswith(
+        "Die Vorschau ist auf einen unerwarteten Fehler gestoßen (ValueError: invalid literal for int() with base 10: '²')."
+    )
+    terminal = capsys.readouterr()
+    assert "Die Vorschau beobachtet weiter" in terminal.out
+    assert "Traceback" not in terminal.out + terminal.err  # the details with --verbose
 
 
 def test_a_new_warm_builder_for_new_code_settings_or_theme(monkeypatch):
@@ -336,3 +340,27 @@ def test_the_warm_builder_reports_a_failed_build_and_builds_the_next(tmp_path):
             assert warm.build(tmp_path / "gone", lock=lock, overrides=settings) is None
     finally:
         warm.stop()
+
+
+@pytest.mark.browser
+def test_a_missing_photo_in_the_edited_case_is_a_german_message_and_the_site_follows(preview_server, page):
+    from playwright.sync_api import expect
+
+    project, base = preview_server
+    case = next(c for c in published_cases(project / "content") if "image" not in c.metadata)
+    other = next(c for c in published_cases(project / "content") if c.number != case.number)
+    text = case.path.read_text(encoding="utf-8")
+    case.path.write_text(text.replace("\nTags:", "\nImage: images/gibtsnicht.jpg\nImage_alt: Ein Foto\nTags:", 1),
+                         encoding="utf-8")
+    where = case.path.relative_to(project).as_posix()
+    wait_for(base + "/faelle/", lambda status, body: status == 200 and where in body)
+
+    # Every page of the site, built again after the edit, names the file,
+    # what is missing and what to do.
+    for address in ("/", "/faelle/", f"/fall/{other.number}/", "/tipps/"):
+        page.goto(base + address)
+        box = page.get_by_role("alert")
+        expect(box).to_contain_text(where)
+        expect(box).to_contain_text("Das Bild „images/gibtsnicht.jpg“ gibt es nicht")
+        expect(box).to_contain_text("Legen Sie die Datei unter content/images/gibtsnicht.jpg ab")
+        assert "Error" not in box.inner_text() and "Traceback" not in box.inner_text()

@@ -78,3 +78,85 @@ def test_this_python_passes_the_check(project):
     result = make(project, "check-python", sys.executable)
     assert result.returncode == 0, result.stderr
     assert result.stdout == result.stderr == ""
+
+
+# apt, dpkg, id and sudo as the make targets see them: no real package is
+# installed, apt-get notes what it was asked and "installs" it.
+FAKES = {
+    "dpkg": '[ -e "$FAKE/installed-$2" ]\n',
+    "apt-get": (
+        'echo "$*" >> "$FAKE/apt.log"\n'
+        '[ "$1" = install ] || exit 0\n'
+        'for package in "$@"; do\n'
+        '  : > "$FAKE/installed-$package"\n'
+        '  case "$package" in chromium) tool=chromium;; default-jre-headless) tool=java;; *) continue;; esac\n'
+        '  printf "#!/bin/sh\\n" > "$FAKE/bin/$tool"; chmod +x "$FAKE/bin/$tool"\n'
+        'done\n'
+    ),
+    "id": 'echo "$FAKE_UID"\n',
+    "sudo": '[ -e "$FAKE/sudo-ok" ] || exit 1\n[ "$1" = -n ] && shift\necho "sudo $*" >> "$FAKE/sudo.log"\nexec "$@"\n',
+}
+
+
+@pytest.fixture
+def machine(tmp_path):
+    """A fresh Debian machine: no Chromium, no fonts, no Java (only what make needs)."""
+    fake = tmp_path / "maschine"
+    (fake / "bin").mkdir(parents=True)
+    for name in ("sh", "env", "make", "chmod", "cat", "true"):
+        (fake / "bin" / name).symlink_to(shutil.which(name))
+    for name, script in FAKES.items():
+        (fake / "bin" / name).write_text("#!/bin/sh\n" + script)
+        (fake / "bin" / name).chmod(0o755)
+    return fake
+
+
+def make_on(machine, project, target, uid):
+    env = {"PATH": str(machine / "bin"), "FAKE": str(machine), "FAKE_UID": str(uid), "HOME": str(machine)}
+    return subprocess.run(["make", "--no-print-directory", target, f"PYTHON={sys.executable}"],
+                          cwd=project, capture_output=True, text=True, env=env)
+
+
+def apt_calls(machine):
+    log = machine / "apt.log"
+    return log.read_text().splitlines() if log.exists() else []
+
+
+WHAT_THE_TESTS_NEED = "chromium fonts-dejavu-core default-jre-headless"
+
+
+def test_as_root_make_installs_what_the_tests_need(project, machine):
+    result = make_on(machine, project, "system-packages", uid=0)
+    assert result.returncode == 0, result.stderr
+    assert apt_calls(machine) == ["update -qq", f"install -y -qq --no-install-recommends {WHAT_THE_TESTS_NEED}"]
+    assert f"Für die Tests werden installiert: {WHAT_THE_TESTS_NEED}" in result.stdout
+    again = make_on(machine, project, "system-packages", uid=0)
+    assert again.returncode == 0 and len(apt_calls(machine)) == 2  # all there now: apt is not asked again
+
+
+def test_with_sudo_without_a_password_make_installs_through_sudo(project, machine):
+    (machine / "sudo-ok").touch()
+    result = make_on(machine, project, "system-packages", uid=1000)
+    assert result.returncode == 0, result.stderr
+    assert apt_calls(machine)[-1] == f"install -y -qq --no-install-recommends {WHAT_THE_TESTS_NEED}"
+    through_sudo = [line for line in (machine / "sudo.log").read_text().splitlines() if "apt-get" in line]
+    assert len(through_sudo) == 2
+    assert all(line.startswith("sudo env DEBIAN_FRONTEND=noninteractive apt-get") for line in through_sudo)
+
+
+def test_otherwise_make_test_stops_before_any_test_with_what_to_install(project, machine):
+    # A user without root and whose sudo asks for a password.
+    result = make_on(machine, project, "test", uid=1000)
+    message = one_message(result)
+    assert message == (
+        f"Für die Tests fehlen Pakete: sudo apt-get install {WHAT_THE_TESTS_NEED} – "
+        "danach make test noch einmal aufrufen."
+    )
+    assert apt_calls(machine) == []
+    assert not (project / ".venv").exists()  # nothing made before
+
+
+def test_ci_only_calls_make_test():
+    lines = [line for line in (ROOT / ".ci" / "run").read_text().splitlines() if line and not line.startswith("#")]
+    assert lines[-1] == "make test PYTHON=/usr/bin/python3"
+    assert not any("apt" in line for line in lines)

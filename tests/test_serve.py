@@ -88,3 +88,53 @@ def test_serving_before_building_is_a_message(tmp_path):
     )
     assert result.returncode != 0
     assert "In output/ ist noch keine Website. Bauen Sie sie zuerst: invoke build" in one_line(result.stderr)
+
+
+def test_a_burst_of_300_connections_is_held_and_answered(site):
+    """The listen backlog holds a burst of connections while the server
+    is busy (here: stopped), where the default of 5 dropped all but a few."""
+    import select
+    import time
+
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "invoke", "serve", "--port", str(port)],
+        cwd=site, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+    )
+    connections = []
+    try:
+        wait_for(f"http://127.0.0.1:{port}/", lambda status, _: status == 200)
+        os.kill(process.pid, signal.SIGSTOP)
+        pending = set()
+        for _ in range(300):
+            connection = socket.socket()
+            connection.setblocking(False)
+            connection.connect_ex(("127.0.0.1", port))
+            connections.append(connection)
+            pending.add(connection)
+        # A bound, not a measurement: a connection the kernel dropped is
+        # only tried again after a second, and then dropped again.
+        deadline = time.monotonic() + 10
+        while pending and time.monotonic() < deadline:
+            _, ready, _ = select.select([], list(pending), [], 0.5)
+            pending -= set(ready)
+        refused = [c for c in connections if c not in pending and c.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)]
+        assert not pending and not refused, f"{len(pending)} nicht verbunden, {len(refused)} abgewiesen"
+        os.kill(process.pid, signal.SIGCONT)
+        answers = []
+        for connection in connections:
+            connection.setblocking(True)
+            connection.settimeout(60)
+            connection.sendall(f"GET /faelle/ HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+        for connection in connections:
+            received = b""
+            while chunk := connection.recv(65536):
+                received += chunk
+            answers.append(received)
+        assert all(answer.startswith(b"HTTP/1.0 200") and b"</html>" in answer for answer in answers)
+    finally:
+        os.kill(process.pid, signal.SIGCONT)
+        for connection in connections:
+            connection.close()
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=10)

@@ -7,6 +7,7 @@ from pathlib import Path
 from pelican import signals
 from pelican.generators import Generator
 
+from buildcache import stored
 from cards.drawing import theme_colours
 from cards.plugin import theme_fonts
 from german.dates import german_date
@@ -58,9 +59,7 @@ class BookletGenerator(Generator):
         key = _key(entries, site_name, siteurl, fonts, colours, stand)
         cache_dir = os.path.join(self.settings["CACHE_PATH"], "booklet")
         cached = os.path.join(cache_dir, f"{key}.pdf")
-        if not os.path.exists(cached):
-            os.makedirs(cache_dir, exist_ok=True)
-            partial = f"{cached}.{os.getpid()}.part"
+        if not stored.reusable(cached, self.settings.get("BUILD_CACHE_REUSE", True)):
             try:
                 pdf = layout.write(entries, site_name, siteurl, fonts, colours, stand)
             except Exception as error:  # noqa: BLE001 - whatever fails, the site is built
@@ -69,8 +68,7 @@ class BookletGenerator(Generator):
                     "bitte melden Sie den Fehler mit dieser Meldung.", save_as, type(error).__name__, error,
                 )
                 return
-            Path(partial).write_bytes(pdf)
-            os.replace(partial, cached)
+            stored.keep(cached, lambda part: Path(part).write_bytes(pdf))
         target = os.path.join(self.output_path, save_as)
         os.makedirs(os.path.dirname(target), exist_ok=True)
         shutil.copyfile(cached, target)

@@ -7,6 +7,7 @@ from pelican import signals
 from pelican.generators import ArticlesGenerator, PagesGenerator
 
 from .key import build_key
+from .stored import file_digest, note
 
 logger = logging.getLogger(__name__)
 
@@ -15,6 +16,9 @@ DEFAULT_SETTINGS = {
     # build's (and the preview's), the published site's, one more. At
     # 1,000 cases a key's cache takes some 40 MB.
     "BUILD_CACHE_KEEP": 3,
+    # False (``invoke rebuild``): nothing in the cache is read, not even
+    # its key; what the build makes is kept for the next one.
+    "BUILD_CACHE_REUSE": True,
 }
 
 # In CACHE_PATH: a folder for each key, with what builds under that key
@@ -52,7 +56,10 @@ def use_the_cache_of_this_key(pelican):
         return
     key = build_key(settings)
     cache_path = settings["CACHE_PATH"]
-    swap_in(cache_path, key)
+    if settings.get("BUILD_CACHE_REUSE", True):
+        swap_in(cache_path, key)
+    else:
+        start_afresh(cache_path, key)
     folder = os.path.join(cache_path, STORE, key)
     os.makedirs(folder, exist_ok=True)
     os.utime(folder)  # the newest in use, kept the longest
@@ -67,10 +74,15 @@ def swap_in(cache_path, key):
     marker = os.path.join(store, CURRENT)
     forget_unsealed(cache_path)
     try:
-        with open(marker, encoding="utf-8") as handle:
-            current = handle.read().strip()
-    except OSError:
+        with open(marker, "rb") as handle:
+            current = handle.read(200).decode("ascii").strip()
+    except FileNotFoundError:
         current = None
+    except (OSError, UnicodeDecodeError):
+        current = ""  # damaged: what is in Pelican's place counts as of no key
+    if current is not None and not re.fullmatch("[0-9a-f]{64}", current):
+        note(f"Der Schlüssel des Caches ({marker}) ist beschädigt; die Fälle werden neu gelesen.")
+        current = ""
     if current == key:
         return
     logger.info("Andere Einstellungen, Vorlagen, Plugins oder Pakete als beim letzten Bau: die Fälle werden neu gelesen")
@@ -85,19 +97,38 @@ def swap_in(cache_path, key):
         os.makedirs(aside, exist_ok=True)
         for name in in_place:
             os.replace(os.path.join(cache_path, name), os.path.join(aside, name))
+            if os.path.exists(_seal_file(cache_path, name)):
+                os.replace(_seal_file(cache_path, name), os.path.join(aside, f"{name}.sealed"))
     else:
         for name in in_place:
             os.unlink(os.path.join(cache_path, name))
     waiting = os.path.join(store, key, ASIDE)
     if os.path.isdir(waiting):
         for name in os.listdir(waiting):
-            os.replace(os.path.join(waiting, name), os.path.join(cache_path, name))
+            sealed = name.endswith(".sealed")
+            target = _seal_file(cache_path, name.removesuffix(".sealed")) if sealed else os.path.join(cache_path, name)
+            os.replace(os.path.join(waiting, name), target)
         os.rmdir(waiting)
-        seal(cache_path)  # sealed when put aside; moving changed nothing
+        forget_unsealed(cache_path)  # as they were when put aside, or read again
+    write_key(marker, key)
+
+
+def write_key(marker, key):
     part = f"{marker}.{os.getpid()}.part"
     with open(part, "w", encoding="utf-8") as handle:
         handle.write(key)
     os.replace(part, marker)
+
+
+def start_afresh(cache_path, key):
+    """For a build that reads nothing cached: Pelican's content cache and
+    the key it was made under are removed unread; this build's takes their place."""
+    store = os.path.join(cache_path, STORE)
+    os.makedirs(store, exist_ok=True)
+    for path in [os.path.join(store, CURRENT), *(os.path.join(cache_path, name) for name in pelican_cache_files())]:
+        if os.path.lexists(path):
+            os.unlink(path)
+    write_key(os.path.join(store, CURRENT), key)
 
 
 # Pelican writes its cache files in place: one a build stopped while
@@ -110,7 +141,7 @@ def _seal_file(cache_path, name):
 
 def _stamp(path):
     stat = os.stat(path)
-    return f"{stat.st_size} {stat.st_mtime_ns}"
+    return f"{stat.st_size} {stat.st_mtime_ns} {file_digest(path)}"
 
 
 def seal(cache_path):
@@ -127,12 +158,12 @@ def forget_unsealed(cache_path):
     for name in pelican_cache_files():
         path = os.path.join(cache_path, name)
         try:
-            with open(_seal_file(cache_path, name), encoding="utf-8") as handle:
-                sealed = handle.read()
-        except OSError:
+            with open(_seal_file(cache_path, name), "rb") as handle:
+                sealed = handle.read(200).decode("ascii")
+        except (OSError, UnicodeDecodeError):
             sealed = None
         if os.path.exists(path) and _stamp(path) != sealed:
-            logger.info("Unvollständig geschriebener Cache %s verworfen: die Fälle werden neu gelesen", path)
+            note(f"Die Datei {path} im Cache ist beschädigt oder unvollständig; die Fälle werden neu gelesen.")
             os.unlink(path)
 
 

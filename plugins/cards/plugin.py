@@ -8,6 +8,7 @@ from pathlib import Path
 from pelican import signals
 from pelican.generators import Generator
 
+from buildcache import stored
 from cases.markdown_text import html_to_text
 
 from . import drawing
@@ -61,12 +62,9 @@ class CardGenerator(Generator):
             title = html_to_text(case.title)
             key = hashlib.sha256(f"{design}\0{number}\0{title}".encode()).hexdigest()[:12]
             cached = os.path.join(cache_dir, f"{key}.png")
-            if not os.path.exists(cached):
-                os.makedirs(cache_dir, exist_ok=True)
-                partial = f"{cached}.{os.getpid()}.part"
-                with open(partial, "wb") as handle:
-                    handle.write(drawing.draw(number, title, site_name, fonts, colours))
-                os.replace(partial, cached)
+            if not stored.reusable(cached, self.settings.get("BUILD_CACHE_REUSE", True)):
+                card = drawing.draw(number, title, site_name, fonts, colours)
+                stored.keep(cached, lambda part, card=card: Path(part).write_bytes(card))
             case.card = Card(save_as.format(fall=number, key=key), f"Der {number}. Fall: {title}")
             self.planned.append((case.card, cached))
 

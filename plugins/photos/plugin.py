@@ -63,7 +63,8 @@ def plan_photos(generator):
             failed.append(case)  # reported by the cases plugin's checks
             continue
         try:
-            case.photo = Photo(plan_variants(os.path.join(generator.path, relative), relative, cache_dir))
+            case.photo = Photo(plan_variants(os.path.join(generator.path, relative), relative, cache_dir,
+                                             generator.settings.get("BUILD_CACHE_REUSE", True)))
         except PhotoError as error:
             failed.append(case)
             problems.append(photo_problem(case, error))

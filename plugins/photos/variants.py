@@ -9,6 +9,8 @@ from urllib.parse import quote
 
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
+from buildcache import stored
+
 WIDTHS = (480, 800, 1200)
 FORMATS = {"webp": ("WEBP", {"quality": 72, "method": 6}), "jpg": ("JPEG", {"quality": 78, "optimize": True, "progressive": True})}
 
@@ -45,8 +47,9 @@ def source_key(path):
     return digest.hexdigest()[:16]
 
 
-def plan_variants(source, relative, cache_dir):
-    """The versions of ``source`` (at ``relative`` in content), made if not cached.
+def plan_variants(source, relative, cache_dir, reuse=True):
+    """The versions of ``source`` (at ``relative`` in content), made if not
+    cached intact (or ``reuse`` is False: all made again).
 
     Returns [(Variant, cached file)]; widths above the original's are left
     out. Raises PhotoError if ``source`` is no photo Pillow can read whole.
@@ -69,17 +72,15 @@ def plan_variants(source, relative, cache_dir):
             for extension in FORMATS:
                 variant = Variant(f"{stem}-{width}.{extension}", width, height, extension)
                 planned.append((variant, os.path.join(cache_dir, f"{key}-{width}.{extension}")))
-        missing = [(variant, cached) for variant, cached in planned if not os.path.exists(cached)]
+        missing = [(variant, cached) for variant, cached in planned if not stored.reusable(cached, reuse)]
         upright = ImageOps.exif_transpose(image).convert("RGB") if missing else None
     for variant, cached in missing:
-        os.makedirs(cache_dir, exist_ok=True)
         resized = upright.resize((variant.width, variant.height), Image.Resampling.LANCZOS)
         pil_format, options = FORMATS[variant.format]
-        # A name of this build's own: a second build making the same
-        # version at the same time must not finish ours.
-        part = f"{cached}.{os.getpid()}.part"
-        resized.save(part, pil_format, **options)
-        os.replace(part, cached)
+        # Written under a name of this build's own: a second build making
+        # the same version at the same time must not finish ours.
+        stored.keep(cached, lambda part, resized=resized, pil_format=pil_format, options=options:
+                    resized.save(part, pil_format, **options))
     return planned
 
 

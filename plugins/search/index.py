@@ -28,6 +28,7 @@ import tempfile
 import traceback
 
 import background
+from buildcache.stored import SUFFIX as STORED_SUFFIX, folder_reusable, note_folder
 from cases.markdown_text import html_to_text
 from tips.records import tip_title
 
@@ -297,7 +298,7 @@ def write_bundles(bundles, language, kept=None, reuse=False):
         for number, (bundle, records) in enumerate(bundles):
             digest = records_digest(records, language) if kept else None
             used.add(digest)
-            if digest and reuse and is_whole_bundle(os.path.join(kept, digest)):
+            if digest and reuse and is_whole_bundle(os.path.join(kept, digest)) and folder_reusable(os.path.join(kept, digest)):
                 copy_folder(os.path.join(kept, digest), bundle)
                 logger.info("Search index: %s, unchanged", bundle)
                 continue
@@ -308,12 +309,17 @@ def write_bundles(bundles, language, kept=None, reuse=False):
             shutil.rmtree(folder)
             if digest:
                 copy_folder(bundle, os.path.join(kept, digest))
+                note_folder(os.path.join(kept, digest))
     finally:
         shutil.rmtree(pages, ignore_errors=True)
     if kept and os.path.isdir(kept):
         for entry in os.scandir(kept):  # bundles of records no longer there
-            if entry.name not in used:
+            if entry.name.removesuffix(STORED_SUFFIX) in used:
+                continue
+            if entry.is_dir():
                 shutil.rmtree(entry.path, ignore_errors=True)
+            else:  # the note of a bundle's digests (buildcache.stored)
+                os.unlink(entry.path)
 
 
 def records_digest(records, language):

@@ -1,0 +1,23 @@
+"""The sitemap's dates with their real offset.
+
+pelican-sitemap dates a page without a date of its own (the overviews,
+tag and tips pages) with the time of the build, taken as naive local
+time and labelled "-00:00" (offset unknown): an hour or two off in
+Berlin, 14 hours with TZ=Pacific/Kiritimati. Its build time is set here
+to the same moment in UTC, which it writes with "+00:00". Cases and
+pages carry their own dates, with the site's TIMEZONE.
+"""
+
+from datetime import datetime, timezone
+
+from pelican import signals
+
+
+def build_time_in_utc(pelican):
+    from pelican.plugins.sitemap import sitemap
+
+    sitemap.generator.now = datetime.now(timezone.utc)
+
+
+def register():
+    signals.initialized.connect(build_time_in_utc)
