@@ -116,6 +116,9 @@ def header_site(tmp_path_factory):
         (project / "content" / "faelle" / name).write_text(text, encoding="utf-8")
     for name, (text, _, _) in PAGE_FAULTS.items():
         (project / "content" / "pages" / name).write_text(text, encoding="utf-8")
+    (project / "content" / "pages" / "seite.html").write_text(
+        '<html><head><title>HTML-Seite</title><meta name="save_as" content="index.html"></head>'
+        "<body>Ersetzt die Startseite</body></html>\n", encoding="utf-8")
     lenient = pelican(project, root / "lenient")
     return {"project": project, "root": root, "lenient": lenient, "output": root / "lenient",
             "check": check(project), "strict": pelican(project, root / "strict", settings="publishconf.py", strict=True)}
@@ -156,6 +159,7 @@ def test_no_header_line_chooses_an_output_path_or_template(header_site):
     output, project = header_site["output"], header_site["project"]
     home = soup(output / "index.html")
     assert home.select(".build-problems li"), "the home page is the site's own, with its banner"
+    assert not [path for path in output.rglob("*.html") if "Ersetzt die Startseite" in path.read_text(encoding="utf-8")]
     # Every case is at its number; fall/1 and robots.txt are what the site wrote.
     first = next(c for c in published_cases(project / "content") if c.number == 1)
     assert first.metadata["title"].split()[-1] in text_of(soup(output / "fall" / "1" / "index.html").h1)

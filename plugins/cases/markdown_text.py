@@ -209,3 +209,8 @@ def use_plain_text_markdown(pelican):
 def register_reader(readers):
     for extension in PlainTextMarkdownReader.file_extensions:
         readers.reader_classes[extension] = PlainTextMarkdownReader
+    # Cases and pages are Markdown. An HTML (or reST) source would bring
+    # markup of its own and Pelican's fields (<meta name="save_as">) past
+    # the header checks; such files are not read at all.
+    for extension in ("html", "htm", "rst"):
+        readers.reader_classes[extension] = None
