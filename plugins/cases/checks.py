@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pelican.utils import get_date
 
-from .limits import header_value_problems, markdown_problem
+from .limits import header_value_problems, markdown_problem, shortened
 from .model import CaseError, Problem, display_path, parse_case_number
 from .sources import NotInContent, content_file, control_character, read_source
 
@@ -134,13 +134,13 @@ def field_problems(header, fields):
     shown = display_path(header.path)
     problems = []
     for key, (line, value) in header.fields.items():
-        name = key.capitalize()
+        name = shortened(key.capitalize())
         if key == "status" and key in fields and value.strip().lower() not in STATUSES:
             problems.append(Problem(
                 shown,
-                f"Den Status „{value.strip()}“ kennt die Website nicht; der Fall wird wie ein Entwurf behandelt."
+                f"Den Status „{shortened(value.strip())}“ kennt die Website nicht; der Fall wird wie ein Entwurf behandelt."
                 if fields is CASE_FIELDS else
-                f"Den Status „{value.strip()}“ kennt die Website nicht; die Seite wird wie ein Entwurf behandelt.",
+                f"Den Status „{shortened(value.strip())}“ kennt die Website nicht; die Seite wird wie ein Entwurf behandelt.",
                 "Schreiben Sie „Status: draft“ für einen Entwurf, oder löschen Sie die Zeile, "
                 "damit veröffentlicht wird.",
                 line,
@@ -148,7 +148,7 @@ def field_problems(header, fields):
         elif key == "slug" and key in fields and not (PAGE_SLUG.fullmatch(value.strip()) or not value.strip()):
             problems.append(Problem(
                 shown,
-                f"Die Adresse „Slug: {value.strip()[:60]}“ ist kein einfacher Name; sie wird nicht beachtet.",
+                f"Die Adresse „Slug: {shortened(value.strip(), 60)}“ ist kein einfacher Name; sie wird nicht beachtet.",
                 "Schreiben Sie nur Kleinbuchstaben a–z, Ziffern und Bindestriche, z. B. „Slug: impressum“; "
                 "die Seite steht dann unter /impressum/.",
                 line,
@@ -165,8 +165,8 @@ def _unknown_field(shown, key, name, fields, line):
         spelled = guess[0].capitalize()
         hint = f"Meinten Sie „{spelled}“? Schreiben Sie „{spelled}: …“."
     elif key in ("save_as", "url", "slug", "template", "lang", "translation", "path", "category"):
-        hint = ("Löschen Sie die Zeile: Adresse, Vorlage und Sprache bestimmt die Website selbst "
-                f"(ein Fall steht immer unter /fall/Nummer/). Erlaubt sind {allowed}.")
+        where = "ein Fall steht immer unter /fall/Nummer/" if fields is CASE_FIELDS else "eine Seite unter /Slug/"
+        hint = f"Löschen Sie die Zeile: Adresse, Vorlage und Sprache bestimmt die Website selbst ({where}). Erlaubt sind {allowed}."
     else:
         hint = f"Löschen Sie die Zeile oder schreiben Sie eines der Felder {allowed}."
     return Problem(shown, f"Das Feld „{name}“ kennt die Website nicht. Sie beachtet die Zeile nicht.", hint, line)
