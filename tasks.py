@@ -278,6 +278,7 @@ def new_case(c, title):
     from zoneinfo import ZoneInfo
 
     from cases.checks import case_numbers
+    from cases.limits import MAX_VALUE_LENGTH
     from cases.model import case_filename
 
     # The title becomes one header line: a line break in it would start
@@ -288,6 +289,9 @@ def new_case(c, title):
     if one_line != title.strip():
         print(f"Hinweis: Zeilenumbrüche und Steuerzeichen im Titel sind jetzt Leerzeichen: „{one_line}“.", file=sys.stderr)
     title = one_line
+    if len(title) > MAX_VALUE_LENGTH["title"]:
+        sys.exit(f"Der Titel ist mit {len(title)} Zeichen zu lang (höchstens {MAX_VALUE_LENGTH['title']}). "
+                 "Wählen Sie einen kürzeren und rufen Sie new-case noch einmal auf.")
     numbers = case_numbers(CONTENT / "faelle")
     number = max(numbers, default=0) + 1
     path = CONTENT / "faelle" / case_filename(number, title)

@@ -22,10 +22,10 @@ from photos.plugin import photo_problem
 from photos.variants import PhotoError, check_photo
 from tips.generator import tip_problems
 
-from .checks import check_case_files
+from .checks import check_case_files, check_page_file
 from .model import CaseError, Problem, display_path
-from .plugin import drop_duplicates
-from .sources import NotInContent, check_source, content_file, entries_to_skip, links_out_of_content, source_files
+from .plugin import drop_duplicates, pages_at_taken_addresses
+from .sources import NotInContent, content_file, entries_to_skip, files_linked_as_they_are, links_out_of_content, source_files
 
 
 def check_site(settings_file, overrides=None):
@@ -44,17 +44,16 @@ def check_site(settings_file, overrides=None):
     problems += case_problems
     page_paths, page_problems = _sources(settings, "PAGE", readers.extensions)
     for path in page_paths:
-        try:
-            check_source(path, settings["PATH"])
-        except CaseError as error:
-            page_problems.append(error.problem)
+        found, refused = check_page_file(path, settings["PATH"])
+        page_problems += found
+        if refused:
             unreadable.append(path)
     problems += page_problems
     unreadable = set(unreadable)
     readable = [path for path in case_paths + page_paths if path not in unreadable]
     explained = {problem.path for problem in problems}
     contents, reading_problems = _read(readers, settings, readable, set(case_paths), explained)
-    return problems + reading_problems + _content_problems(contents, settings["PATH"])
+    return problems + reading_problems + _content_problems(contents, settings)
 
 
 def _sources(settings, kind, extensions):
@@ -113,16 +112,17 @@ def _read(readers, settings, paths, case_paths, explained):
     return contents, problems
 
 
-def _content_problems(contents, content_path):
+def _content_problems(contents, settings):
     """What a build finds in what it has read, in its order (see the
     cases, photos and tips plugins)."""
+    content_path, static_paths = settings["PATH"], settings["STATIC_PATHS"]
     cases = [c for c in contents if isinstance(c, Article)]
     pages = [c for c in contents if not isinstance(c, Article)]
     problems = []
     # organise_cases: duplicates and links out of content/ left out
     kept = set(map(id, drop_duplicates(cases)))
     for case in cases:
-        outside = links_out_of_content(case, content_path)
+        outside = links_out_of_content(case, content_path) + files_linked_as_they_are(case, content_path, static_paths)
         problems += [problem for _, problem in outside]
         if outside:
             kept.discard(id(case))
@@ -133,7 +133,12 @@ def _content_problems(contents, content_path):
     cases = [case for case in cases if id(case) not in failed]
     # check_pages, then organise_pages
     page_problems = [p for page in pages for p in getattr(page, "markup_problems", [])]
-    page_problems += [problem for page in pages for _, problem in links_out_of_content(page, content_path)]
+    linking_out = {id(page) for page in pages if links_out_of_content(page, content_path)
+                   or files_linked_as_they_are(page, content_path, static_paths)}
+    page_problems += [problem for page in pages for _, problem in links_out_of_content(page, content_path)
+                      + files_linked_as_they_are(page, content_path, static_paths)]
+    page_problems += [problem for _, problem in pages_at_taken_addresses(
+        [page for page in pages if id(page) not in linking_out], settings)]
     # link_cases: the markup of published cases and drafts
     problems += [p for case in cases if case.status != "hidden" for p in getattr(case, "markup_problems", [])]
     problems += page_problems

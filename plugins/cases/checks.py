@@ -11,16 +11,28 @@ from pathlib import Path
 
 from pelican.utils import get_date
 
+from .limits import header_value_problems, markdown_problem, shortened
 from .model import CaseError, Problem, display_path, parse_case_number
 from .sources import NotInContent, content_file, control_character, read_source
 
-KNOWN_KEYS = {
-    "title", "fall", "date", "modified", "tags", "summary", "image", "image_alt",
-    "image_credit", "status", "slug", "lang", "template", "author", "authors",
-}
+# The header fields the case format documents (README, docs/autorenhandbuch.md,
+# new-case, the importer), and those of a page: nothing else reaches
+# Pelican (markdown_text.PlainTextMarkdownReader drops it), whose own
+# fields (save_as, url, template, lang, translation …) would let a header
+# line choose where and how a page is written. A case's address hangs on
+# its number alone; a page's on its Slug, which PAGE_SLUG keeps to one
+# folder name.
+CASE_FIELDS = {"title", "fall", "date", "modified", "tags", "summary", "image", "image_alt", "image_credit", "status"}
+PAGE_FIELDS = {"title", "slug", "date", "modified", "summary", "status"}
+# Pelican's "hidden" and "skip" are not for authors; any other value is
+# read as "draft": shown in the preview, never published.
+STATUSES = ("published", "draft")
+PAGE_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+KNOWN_KEYS = CASE_FIELDS
 # A case whose text or photo cannot be used is left out of the site.
 LEFT_OUT = "Dieser Fall wird nicht veröffentlicht."
-_KEY_LINE = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s?(.*)$")
+# Markdown's "meta" extension also reads a key indented by up to three spaces.
+_KEY_LINE = re.compile(r"^ {0,3}([A-Za-z0-9_][\w-]*)\s*:\s?(.*)$")
 
 
 @dataclass
@@ -37,7 +49,14 @@ class Header:
 
     @property
     def is_draft(self):
-        return (self.value("status") or "").strip().lower() == "draft"
+        return publication_status(self.value("status")) == "draft"
+
+
+def publication_status(written):
+    """The status a Status line stands for (see STATUSES): none written is
+    published, anything but "published" a draft."""
+    status = (written or "").strip().lower()
+    return "published" if status in ("", "published") else "draft"
 
 
 def read_header(path, content_path=None):
@@ -105,18 +124,71 @@ def check_header(header, content_path):
                 "Ergänzen Sie „Image_alt: …“: was auf dem Foto zu sehen ist, für Menschen, die es nicht sehen.",
                 "image",
             )
-    for key in header.fields:
-        if key in KNOWN_KEYS:
-            continue
-        guess = difflib.get_close_matches(key, KNOWN_KEYS, n=1, cutoff=0.75)
-        if guess:
-            spelled = guess[0].capitalize()
-            problem(
-                f"Das Feld „{key.capitalize()}“ kennt die Website nicht.",
-                f"Meinten Sie „{spelled}“? Schreiben Sie „{spelled}: …“.",
-                key,
-            )
+    problems += field_problems(header, CASE_FIELDS)
     return problems
+
+
+def field_problems(header, fields):
+    """Header lines beyond ``fields`` (see CASE_FIELDS) and Status values
+    beyond STATUSES. A build ignores them; a strict build stops."""
+    shown = display_path(header.path)
+    problems = []
+    for key, (line, value) in header.fields.items():
+        name = shortened(key.capitalize())
+        if key == "status" and key in fields and value.strip().lower() not in STATUSES:
+            problems.append(Problem(
+                shown,
+                f"Den Status „{shortened(value.strip())}“ kennt die Website nicht; der Fall wird wie ein Entwurf behandelt."
+                if fields is CASE_FIELDS else
+                f"Den Status „{shortened(value.strip())}“ kennt die Website nicht; die Seite wird wie ein Entwurf behandelt.",
+                "Schreiben Sie „Status: draft“ für einen Entwurf, oder löschen Sie die Zeile, "
+                "damit veröffentlicht wird.",
+                line,
+            ))
+        elif key == "slug" and key in fields and not (PAGE_SLUG.fullmatch(value.strip()) or not value.strip()):
+            problems.append(Problem(
+                shown,
+                f"Die Adresse „Slug: {shortened(value.strip(), 60)}“ ist kein einfacher Name; sie wird nicht beachtet.",
+                "Schreiben Sie nur Kleinbuchstaben a–z, Ziffern und Bindestriche, z. B. „Slug: impressum“; "
+                "die Seite steht dann unter /impressum/.",
+                line,
+            ))
+        elif key not in fields:
+            problems.append(_unknown_field(shown, key, name, fields, line))
+    return problems
+
+
+def _unknown_field(shown, key, name, fields, line):
+    allowed = ", ".join(f"„{known.capitalize()}“" for known in sorted(fields))
+    guess = difflib.get_close_matches(key, fields, n=1, cutoff=0.75)
+    if guess:
+        spelled = guess[0].capitalize()
+        hint = f"Meinten Sie „{spelled}“? Schreiben Sie „{spelled}: …“."
+    elif key in ("save_as", "url", "slug", "template", "lang", "translation", "path", "category"):
+        where = "ein Fall steht immer unter /fall/Nummer/" if fields is CASE_FIELDS else "eine Seite unter /Slug/"
+        hint = f"Löschen Sie die Zeile: Adresse, Vorlage und Sprache bestimmt die Website selbst ({where}). Erlaubt sind {allowed}."
+    else:
+        hint = f"Löschen Sie die Zeile oder schreiben Sie eines der Felder {allowed}."
+    return Problem(shown, f"Das Feld „{name}“ kennt die Website nicht. Sie beachtet die Zeile nicht.", hint, line)
+
+
+def refusals(header):
+    """Problems that keep a source out of the site altogether: values
+    beyond their limits, Markdown too large or too deeply nested to be
+    read in reasonable time (see limits.py)."""
+    return [*header_value_problems(header.fields, header.path), *filter(None, [markdown_problem(header.text, header.path)])]
+
+
+def check_page_file(path, content_path):
+    """(problems, whether the page must be left out) of one page source:
+    what check_source refuses, the header's fields and limits."""
+    try:
+        header = read_header(path, content_path)
+    except CaseError as error:
+        return [error.problem], True
+    problems = list(filter(None, [control_character(header.text, header.path)]))
+    refused = refusals(header)
+    return problems + field_problems(header, PAGE_FIELDS) + refused, bool(problems or refused)
 
 
 def case_numbers(folder):
@@ -148,6 +220,11 @@ def check_case_files(paths, content_path):
             continue
         found = check_header(header, content_path)
         problems += found
+        refused = refusals(header)
+        if refused:
+            problems += refused
+            unreadable.append(path)
+            continue
         try:
             numbered.append((parse_case_number(header.value("fall"), path, header.line("fall")), header))
         except CaseError:

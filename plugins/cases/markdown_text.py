@@ -13,6 +13,7 @@ line, as a problem of the file (``markup_problems`` of the content).
 """
 
 import html
+import os
 import re
 
 from markdown.extensions import Extension
@@ -22,9 +23,9 @@ from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 from pelican.readers import MarkdownReader
 
-from .checks import header_fields
+from .checks import CASE_FIELDS, PAGE_FIELDS, PAGE_SLUG, header_fields, publication_status
 from .model import Problem, display_path
-from .sources import check_source
+from .sources import check_source, is_inside
 
 # Right after the "meta" extension (27) has read the header; typography
 # takes the title after it (plugins/german).
@@ -128,6 +129,7 @@ class PlainTextMarkdownReader(MarkdownReader):
         # it); the checks have told the author why.
         check_source(source_path, self.settings["PATH"])
         content, metadata = super().read(source_path)
+        keep_known_fields(metadata, source_path, self.settings)
         # Where each header field was written, for problems found later
         # (photos); the source is not opened again for it.
         metadata["header_lines"] = {key: line for key, (line, _) in header_fields(self._md.source_lines or []).items()}
@@ -138,6 +140,23 @@ class PlainTextMarkdownReader(MarkdownReader):
         if problems:
             metadata["markup_problems"] = problems
         return content, metadata
+
+
+def keep_known_fields(metadata, source_path, settings):
+    """Drop from a source's header what the site does not know (see
+    checks.CASE_FIELDS; the checks report each line), so no header line
+    chooses an output path, a template or a language; a Status beyond
+    checks.STATUSES makes a draft."""
+    is_case = any(is_inside(source_path, os.path.join(settings["PATH"], folder)) for folder in settings["ARTICLE_PATHS"])
+    fields = CASE_FIELDS if is_case else PAGE_FIELDS
+    for key in list(metadata):
+        if key not in fields:
+            del metadata[key]
+    if "status" in metadata:
+        metadata["status"] = publication_status(str(metadata["status"]))
+    slug = metadata.get("slug")
+    if slug is not None and not PAGE_SLUG.fullmatch(str(slug)):
+        del metadata["slug"]
 
 
 def _line_of(written, lines):
@@ -190,3 +209,8 @@ def use_plain_text_markdown(pelican):
 def register_reader(readers):
     for extension in PlainTextMarkdownReader.file_extensions:
         readers.reader_classes[extension] = PlainTextMarkdownReader
+    # Cases and pages are Markdown. An HTML (or reST) source would bring
+    # markup of its own and Pelican's fields (<meta name="save_as">) past
+    # the header checks; such files are not read at all.
+    for extension in ("html", "htm", "rst"):
+        readers.reader_classes[extension] = None

@@ -38,6 +38,9 @@ class CaseError(ValueError):
 
 # Not str.isdigit(): it accepts "²", which int() does not.
 _ASCII_NUMBER = re.compile(r"[0-9]+")
+# A case number is part of addresses and file names (and Python refuses
+# to read integers of more than 4,300 digits): a million cases is plenty.
+MAX_CASE_NUMBER_DIGITS = 6
 
 
 def display_path(path, base=None):
@@ -78,6 +81,16 @@ def parse_case_number(raw, path, line=None):
                 f"Die Fallnummer „{text}“ enthält Zeichen, die wie Ziffern aussehen, aber keine "
                 "gewöhnlichen Ziffern sind (etwa hochgestellte ² oder ³).",
                 "Schreiben Sie die Zahl nur mit den Ziffern 0 bis 9, z. B. „Fall: 34“.",
+                line,
+            )
+        )
+    if _ASCII_NUMBER.fullmatch(text) and len(text.lstrip("0")) > MAX_CASE_NUMBER_DIGITS:
+        raise CaseError(
+            Problem(
+                shown,
+                f"Die Fallnummer „{text[:12]}…“ ist mit {len(text)} Ziffern zu lang (höchstens "
+                f"{MAX_CASE_NUMBER_DIGITS}). Dieser Fall wird nicht veröffentlicht.",
+                "Schreiben Sie die Nummer des Falls, z. B. „Fall: 34“.",
                 line,
             )
         )

@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from pelican import signals
 from pelican.contents import Article
 
-from .checks import check_case_files, report
+from .checks import PAGE_SLUG, check_case_files, check_page_file, report
+from .limits import MAX_VALUE_LENGTH
 from .markdown_text import add_text_versions, mark_html, register_reader, use_plain_text_markdown
-from .model import CaseError, parse_case_number
-from .sources import check_source, entries_to_skip, links_out_of_content
+from .model import Problem, display_path, parse_case_number
+from .sources import entries_to_skip, files_linked_as_they_are, links_out_of_content
 
 logger = logging.getLogger(__name__)
 
@@ -56,10 +57,9 @@ def check_page_sources(generator):
     paths, problems = _sources(generator, "PAGE")
     unreadable = []
     for path in sorted(paths):
-        try:
-            check_source(path, generator.path)
-        except CaseError as error:
-            problems.append(error.problem)
+        found, refused = check_page_file(path, generator.path)
+        problems += found
+        if refused:
             unreadable.append(path)
     _report(generator, problems, "den Seiten")
     _pass_over(generator, unreadable)
@@ -90,6 +90,48 @@ def drop_duplicates(cases):
         if by_number.setdefault(case.fall, case) is case:
             kept.append(case)
     return kept
+
+
+def reserved_folders(settings):
+    """The top folders of what the site writes besides pages (cases,
+    tags, feeds, tips, search bundles, cards, theme, pagination …): from
+    every *_SAVE_AS, *_URL and *_DIR setting, and the pagination pattern."""
+    names = {"index", "404", "seite", "theme", "pagefind"}
+    for key, value in settings.items():
+        if isinstance(value, str) and key.endswith(("_SAVE_AS", "_URL", "_DIR", "_ATOM", "_RSS")):
+            names.add(value.strip("/").split("/")[0].split("{")[0].split(".")[0])
+    for pattern in settings.get("PAGINATION_PATTERNS", ()):
+        names |= {part.split("{")[0] for part in str(pattern[1]).split("/") if part and "{" not in part}
+    return {name for name in names if name}
+
+
+def pages_at_taken_addresses(pages, settings):
+    """[(page, Problem)] of pages whose folder (PAGE_SAVE_AS from the slug)
+    the site writes anyway, or an earlier page (in file order) has taken:
+    Pelican would stop with a traceback, or one page replace another."""
+    reserved = reserved_folders(settings)
+    taken = {}
+    found = []
+    for page in sorted(pages, key=lambda p: p.source_path):
+        slug = str(getattr(page, "slug", "") or "")
+        first = taken.setdefault(slug, page)
+        if slug in reserved or any(slug.startswith(f"{name}-") for name in ("pagefind",)):
+            message = (f"Die Adresse /{slug}/ dieser Seite gehört schon der Website selbst; "
+                       "die Seite wird nicht veröffentlicht.")
+        elif not PAGE_SLUG.fullmatch(slug) or len(slug) > MAX_VALUE_LENGTH["slug"]:
+            message = (f"Aus dem Titel wird keine brauchbare Adresse („{slug[:40]}“); "
+                       "die Seite wird nicht veröffentlicht.")
+        elif first is not page:
+            message = (f"Die Adresse /{slug}/ hat schon {display_path(first.source_path)}; "
+                       "diese Seite wird nicht veröffentlicht.")
+        else:
+            continue
+        found.append((page, Problem(
+            display_path(page.source_path), message,
+            "Geben Sie der Seite eine eigene Adresse, z. B. „Slug: ueber-uns“ (Kleinbuchstaben, "
+            "Ziffern, Bindestriche).", (page.metadata.get("header_lines") or {}).get("slug"),
+        )))
+    return found
 
 
 @dataclass(frozen=True)
@@ -123,11 +165,13 @@ def leave_out(generator, cases):
 
 def refuse_links_out_of_content(generator, contents):
     """Of ``contents``, those that link to a file outside content/ (see
-    sources.links_out_of_content), to be left out. Reported; the links
-    are dropped from the files Pelican copies."""
+    sources.links_out_of_content) or to one Pelican would copy as it is
+    (sources.files_linked_as_they_are), to be left out. Reported; the
+    links are dropped from the files Pelican copies."""
     problems, refused = [], []
     for content in contents:
         outside = links_out_of_content(content, generator.path)
+        outside += files_linked_as_they_are(content, generator.path, generator.settings["STATIC_PATHS"])
         generator.context["static_links"] -= {link for link, _ in outside}
         problems += [problem for _, problem in outside]
         if outside:
@@ -143,7 +187,11 @@ def organise_cases(generator):
 
 
 def organise_pages(generator):
-    refused = set(map(id, refuse_links_out_of_content(generator, generator.pages + generator.hidden_pages + generator.draft_pages)))
+    pages = generator.pages + generator.hidden_pages + generator.draft_pages
+    refused = set(map(id, refuse_links_out_of_content(generator, pages)))
+    taken = pages_at_taken_addresses([page for page in pages if id(page) not in refused], generator.settings)
+    _report(generator, [problem for _, problem in taken], "den Seiten")
+    refused |= {id(page) for page, _ in taken}
     for pages in (generator.pages, generator.hidden_pages, generator.draft_pages):
         pages[:] = [page for page in pages if id(page) not in refused]  # the context holds these lists
 

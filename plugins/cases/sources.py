@@ -11,7 +11,9 @@ import fnmatch
 import glob
 import os
 import re
+from urllib.parse import unquote, urlsplit
 
+from .limits import markdown_problem
 from .model import CaseError, Problem, display_path, printable
 
 # Characters XML 1.0 cannot carry (feeds, sitemap) and no editor shows:
@@ -120,9 +122,10 @@ def control_character(text, path):
 
 def check_source(path, content_path):
     """Raises CaseError for a source that must not be published (see
-    read_source and control_character); a source outside content/ is not
-    even read."""
-    problem = control_character(read_source(path, content_path), path)
+    read_source, control_character and limits.markdown_problem); a source
+    outside content/ is not even read."""
+    text = read_source(path, content_path)
+    problem = control_character(text, path) or markdown_problem(text, path)
     if problem:
         raise CaseError(problem)
 
@@ -240,3 +243,70 @@ def source_files(content_path, paths, excludes=(), ignores=(), extensions=()):
         elif os.path.exists(root) and included(os.path.basename(root)):
             files.add(root)
     return sorted(files)
+
+
+# What Markdown sources are; a {filename} link to anything else names a
+# file to be copied as it is.
+_SOURCE_EXTENSIONS = {"md", "markdown", "mkd", "mdown"}
+_PHOTO_EXTENSIONS = {"jpg", "jpeg", "png", "gif", "webp", "tif", "tiff", "heic", "heif", "avif", "bmp"}
+
+
+def files_linked_as_they_are(content, content_path, static_paths):
+    """The files in content/ a content object links with {static},
+    {attach} or {filename} that Pelican would copy byte for byte: all but
+    those in an allow-listed folder (``static_paths``, Pelican's
+    STATIC_PATHS). A photo taken that way would reach readers with its
+    metadata (the place it was taken); photos go through plugins/photos.
+    Returns [(link, Problem)]; links out of content/ are
+    links_out_of_content's."""
+    linked = set(content.get_static_links())
+    for match in content._get_intrasite_link_regex().finditer(content._content or ""):
+        path = urlsplit(match.group("value")).path
+        if match.group("what") != "filename" or os.path.splitext(path)[1][1:].lower() in _SOURCE_EXTENSIONS:
+            continue
+        if path.startswith("/"):
+            linked.add(path[1:])
+        else:
+            linked.add(content.get_relative_source_path(os.path.join(content.relative_dir, path)))
+    allowed = [os.path.normpath(folder) for folder in static_paths]
+    found = []
+    for link in sorted(linked):
+        relative = os.path.normpath(unquote(link))
+        if not is_inside(os.path.join(content_path, relative), content_path):
+            continue
+        if any(relative == folder or relative.startswith(folder + os.sep) for folder in allowed):
+            continue
+        shown = printable(relative)
+        is_photo = os.path.splitext(relative)[1][1:].lower() in _PHOTO_EXTENSIONS
+        what = "Dieser Fall" if content.__class__.__name__ == "Article" else "Diese Seite"
+        if is_photo:
+            problem = Problem(
+                display_path(content.source_path),
+                f"Das Foto „{shown}“ ist im Text verlinkt; so bekämen Leser das Original mit allen "
+                f"Metadaten (etwa dem Ort der Aufnahme). {what} wird nicht veröffentlicht.",
+                f"Zeigen Sie das Foto über den Kopf: „Image: {shown}“ mit „Image_alt: …“ – die Website "
+                "verkleinert es und lässt die Metadaten weg –, und löschen Sie den Link im Text.",
+                _line_with(content.source_path, os.path.basename(relative)),
+            )
+        else:
+            problem = Problem(
+                display_path(content.source_path),
+                f"Die Datei „{shown}“ ist im Text verlinkt; Dateien aus content/ veröffentlicht die "
+                f"Website nur als Fälle, Seiten und Fotos. {what} wird nicht veröffentlicht.",
+                "Löschen Sie den Link, oder verlinken Sie die Datei dort, wo sie schon online steht (https://…).",
+                _line_with(content.source_path, os.path.basename(relative)),
+            )
+        found.append((link, problem))
+    return found
+
+
+def _line_with(path, written):
+    """The first line of ``path`` naming ``written`` in a link, if any."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            for number, line in enumerate(handle, start=1):
+                if written in line and "{" in line:
+                    return number
+    except (OSError, UnicodeDecodeError):
+        pass
+    return None
