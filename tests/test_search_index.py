@@ -101,3 +101,35 @@ def test_a_case_with_2000_tips_is_indexed_in_one_round_trip(tmp_path, monkeypatc
     assert wrapper_requests == []  # the sleeping wrapper is not used at all
     assert len(exchanges) == 1  # one round trip for the bundle, however many records
     assert exchanges[0].count("AddFile") == 2001 and exchanges[0][-1] == "WriteFiles"
+
+
+class NoSplits:
+    """A splitter that knows no compounds: only umlauts spelt out."""
+
+    def variants(self, word):
+        from german.spelling import fold_umlauts
+
+        return {fold_umlauts(word)}
+
+
+def test_a_case_record_holds_the_text_a_reader_sees_there_and_not_its_tips():
+    from types import SimpleNamespace
+
+    from search.index import EXTRA_WORDS_MARKER, RecordMaker
+
+    tip = SimpleNamespace(heading="Der Tipp des »eingebauten« Kunden", text="Rückrufe zusagen und halten.")
+    case = SimpleNamespace(
+        title="Der »eingebaute« Kunde und die vergessene Rückmeldung", summary="<p>Ein Handwerksbetrieb meldet sich nie.</p>",
+        search_text="Der Auftrag kam nie. Der Tipp des »eingebauten« Kunden Rückrufe zusagen und halten.",
+        tip_records=[tip], url="fall/9/", fall=9,
+    )
+    maker = RecordMaker(NoSplits(), ["Der »eingebaute« Kunde und", "Der Tipp des »eingebauten« Kunden"])
+    visible, _, hidden = maker.case(case)["content"].partition(f" {EXTRA_WORDS_MARKER} ")
+    # The lead and the text, word for word; the title is not run into it,
+    # the tip is a record of its own.
+    assert visible == "Ein Handwerksbetrieb meldet sich nie. Der Auftrag kam nie."
+    assert hidden.split() == ["Die", "vergessene", "Rückmeldung", "rueckmeldung"]
+    tip.case, tip.case_number, tip.count, tip.tags, tip.url = case, 9, 1, [], "fall/9/#tipp"
+    visible, _, hidden = maker.tip(tip)["content"].partition(f" {EXTRA_WORDS_MARKER} ")
+    assert visible == "Rückrufe zusagen und halten."
+    assert hidden.split() == ["rueckrufe"]

@@ -174,7 +174,9 @@ export function matcher(record, stems, marker) {
     if (wordMatches(word, stems)) return true;
     const lower = word.toLowerCase();
     const folded = fold(word);
-    return standsFor.some((part) => lower.includes(part) || folded.includes(part));
+    // Parts of compounds have four letters or more (plugins/search/compounds.py);
+    // a shorter hidden word (of a title) stands only for itself.
+    return standsFor.some((part) => (part.length >= 4 ? lower.includes(part) || folded.includes(part) : lower === part));
   };
 }
 
