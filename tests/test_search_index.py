@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from search.index import SearchIndexProcess, is_whole_bundle
+from search.index import SearchIndexProcess, is_whole_bundle, write_bundles
 
 
 def test_records_become_a_bundle(tmp_path):
@@ -46,9 +46,9 @@ def test_each_record_is_found_at_the_page_it_stands_for(tmp_path):
     index.start()
     index.finish()
     found = sorted((r["url"], r["meta"]["url"]) for r in indexed_records(bundle))
-    # Pagefind's own address has no anchor: a tip is found at its case.
-    assert found == [("/fall/1/", "/fall/1/"), ("/fall/1/", "/fall/1/#tipp"), ("/fall/1/", "/fall/1/#tipp-2"),
-                     ("/fall/2/", "/fall/2/#tipp")]
+    # Pagefind's own address is the record's: a tip's with its anchor.
+    assert found == [("/fall/1/", "/fall/1/"), ("/fall/1/#tipp", "/fall/1/#tipp"), ("/fall/1/#tipp-2", "/fall/1/#tipp-2"),
+                     ("/fall/2/#tipp", "/fall/2/#tipp")]
 
 
 def test_only_a_whole_bundle_counts_as_one(tmp_path):
@@ -65,3 +65,71 @@ def test_only_a_whole_bundle_counts_as_one(tmp_path):
     (bundle / "pagefind-entry.json").write_bytes(b"")
     assert not is_whole_bundle(bundle)
     assert not is_whole_bundle(tmp_path / "nirgends")
+
+
+def test_a_case_with_2000_tips_is_indexed_in_one_round_trip(tmp_path, monkeypatch):
+    """Issue 23, item 7: every record used to cost one request to Pagefind's
+    Python wrapper, which reads each answer after a 0.1 s sleep (2,000 tips:
+    210 s). Now a bundle's records go to Pagefind's service at once."""
+    import pagefind.service
+
+    from search import service
+
+    wrapper_requests, exchanges = [], []
+    real_send, real_exchange = pagefind.service.PagefindService.send, service.PagefindService.exchange
+
+    async def counted_send(self, payload):
+        wrapper_requests.append(payload["type"])
+        return await real_send(self, payload)
+
+    def counted_exchange(self, payloads):
+        payloads = list(payloads)
+        exchanges.append([p["type"] for p in payloads])
+        return real_exchange(self, payloads)
+
+    monkeypatch.setattr(pagefind.service.PagefindService, "send", counted_send)
+    monkeypatch.setattr(service.PagefindService, "exchange", counted_exchange)
+    records = [{"url": "/fall/7/", "content": "Der Fall mit vielen Tipps", "meta": {"title": "Fall 7"},
+                "filters": {"typ": ["Fall"]}}]
+    records += [{"url": f"/fall/7/#tipp-{n}", "content": f"Tipp Nummer {n}: Rückrufe zusagen und halten",
+                 "meta": {"title": f"Tipp {n}"}, "filters": {"typ": ["Tipp"]}} for n in range(1, 2001)]
+    bundle = tmp_path / "pagefind"
+    write_bundles([(str(bundle), records)], "de")  # here, not in a process of its own: counted here
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert entry["languages"]["de"]["page_count"] == 2001
+    assert {r["meta"]["url"] for r in indexed_records(bundle)} == {r["url"] for r in records}
+    assert wrapper_requests == []  # the sleeping wrapper is not used at all
+    assert len(exchanges) == 1  # one round trip for the bundle, however many records
+    assert exchanges[0].count("AddFile") == 2001 and exchanges[0][-1] == "WriteFiles"
+
+
+class NoSplits:
+    """A splitter that knows no compounds: only umlauts spelt out."""
+
+    def variants(self, word):
+        from german.spelling import fold_umlauts
+
+        return {fold_umlauts(word)}
+
+
+def test_a_case_record_holds_the_text_a_reader_sees_there_and_not_its_tips():
+    from types import SimpleNamespace
+
+    from search.index import EXTRA_WORDS_MARKER, RecordMaker
+
+    tip = SimpleNamespace(heading="Der Tipp des »eingebauten« Kunden", text="Rückrufe zusagen und halten.")
+    case = SimpleNamespace(
+        title="Der »eingebaute« Kunde und die vergessene Rückmeldung", summary="<p>Ein Handwerksbetrieb meldet sich nie.</p>",
+        search_text="Der Auftrag kam nie. Der Tipp des »eingebauten« Kunden Rückrufe zusagen und halten.",
+        tip_records=[tip], url="fall/9/", fall=9,
+    )
+    maker = RecordMaker(NoSplits(), ["Der »eingebaute« Kunde und", "Der Tipp des »eingebauten« Kunden"])
+    visible, _, hidden = maker.case(case)["content"].partition(f" {EXTRA_WORDS_MARKER} ")
+    # The lead and the text, word for word; the title is not run into it,
+    # the tip is a record of its own.
+    assert visible == "Ein Handwerksbetrieb meldet sich nie. Der Auftrag kam nie."
+    assert hidden.split() == ["Die", "vergessene", "Rückmeldung", "rueckmeldung"]
+    tip.case, tip.case_number, tip.count, tip.tags, tip.url = case, 9, 1, [], "fall/9/#tipp"
+    visible, _, hidden = maker.tip(tip)["content"].partition(f" {EXTRA_WORDS_MARKER} ")
+    assert visible == "Rückrufe zusagen und halten."
+    assert hidden.split() == ["rueckrufe"]

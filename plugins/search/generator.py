@@ -7,7 +7,7 @@ from pelican.generators import Generator
 from german.spelling import umlaut_spellings_json
 
 from .compounds import CompoundSplitter
-from .index import EXTRA_WORDS_MARKER, TOPIC_FILTER, RecordMaker, SearchIndexProcess, bundle_folders, in_bundles
+from .index import BUNDLE_FILTER, EXTRA_WORDS_MARKER, TOPIC_FILTER, RecordMaker, SearchIndexProcess, bundle_folders, in_bundles
 from .kept import KeptRecords
 
 
@@ -22,6 +22,7 @@ class SearchGenerator(Generator):
         # What the pages' scripts must know of the records (data attributes).
         self.context["search_extra_words_marker"] = EXTRA_WORDS_MARKER
         self.context["search_topic_filter"] = TOPIC_FILTER
+        self.context["search_bundle_filter"] = BUNDLE_FILTER
         self.context["search_umlaut_spellings"] = umlaut_spellings_json()
 
     def start_index(self):
@@ -63,9 +64,15 @@ class SearchGenerator(Generator):
         ]
         for folders, items, record in kinds:
             for folder, part in zip(folders, in_bundles(items, size)):
-                yield os.path.join(self.output_path, folder), [record(item) for item in part]
+                yield os.path.join(self.output_path, folder), [in_bundle(record(item), folder) for item in part]
         splitter.save()
         kept.save()
+
+
+def in_bundle(record, folder):
+    """The record with the name of its bundle (kept records are kept
+    without: a case may move to another bundle)."""
+    return {**record, "filters": {**record["filters"], BUNDLE_FILTER: [folder]}}
 
 
 def start_index(generators):

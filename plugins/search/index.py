@@ -7,13 +7,11 @@ searches the tips alone, the search page merges both. A tip's topics are
 a filter, so the tips page's topic choice reaches every tip, also those on
 its later pages.
 
-Words a reader may type but the text does not spell out (parts of
-compounds, umlauts written as ae/oe/ue/ss) are appended after a marker;
-the search scripts cut the marker and what follows from every excerpt.
+A record's content is the text the reader sees, then a marker and the
+words for matching alone (see RecordMaker); the search scripts never show
+what follows the marker (theme/static/js/search-core.js, docs/suche.md).
 """
 
-import asyncio
-import collections
 import errno
 import hashlib
 import html
@@ -24,7 +22,6 @@ import math
 import os
 import re
 import shutil
-import tempfile
 import traceback
 
 import background
@@ -43,15 +40,25 @@ KIND_CASE = "Fall"
 KIND_TIP = "Tipp"
 # The tips page's topic choice searches every tip, not only those on its page.
 TOPIC_FILTER = "thema"
+# Names the bundle a record is in: the scripts search each bundle on its
+# own (Pagefind's fallback to a shorter word is decided per bundle).
+BUNDLE_FILTER = "buendel"
 
 
 class RecordMaker:
     """Turns cases and tips into Pagefind records.
 
-    Pagefind searches the metadata too, so the phrases every case repeats
-    (the column's name in each title, the standard tip heading) are left
-    out of titles and text alike: otherwise every record would match
-    "Kunde", and that query would tell the reader nothing.
+    A record's content is the text the reader sees at its place, word for
+    word (the search shows excerpts of it), then the marker and the words
+    kept for matching alone: the title (a case's) or heading (a tip's),
+    which the result shows as its title, not run into the text; parts of
+    compounds and umlauts spelt out. A case's record leaves out its tips,
+    which are records of their own: one place, one result.
+
+    The phrases every case repeats (the column's name in each title, the
+    standard tip heading) are left out of the words for matching:
+    otherwise every record would match "Kunde", and that query would tell
+    the reader nothing.
     """
 
     def __init__(self, splitter, ignored_phrases=()):
@@ -65,50 +72,76 @@ class RecordMaker:
         text = " ".join(text.split())
         return text[:1].upper() + text[1:]
 
-    def _case_text(self, case):
-        return self._strip(" ".join((html_to_text(case.title), html_to_text(case.summary), case.search_text)))
+    def _case_texts(self, case):
+        """(visible text, title) of a case's record."""
+        text = " ".join((html_to_text(case.summary), without_tips(case.search_text, getattr(case, "tip_records", ()))))
+        return " ".join(text.split()), self._strip(html_to_text(case.title))
 
-    def _tip_text(self, tip):
-        return self._strip(" ".join((tip.heading, tip.text)))
+    def _tip_texts(self, tip):
+        return " ".join(tip.text.split()), self._strip(tip.heading)
 
-    def _content(self, text):
-        extra = extra_search_words(text, self.splitter)
-        return f"{text} {EXTRA_WORDS_MARKER} {' '.join(extra)}" if extra else text
+    def _content(self, visible, title):
+        extra = extra_search_words(f"{visible} {title}", self.splitter)
+        hidden = " ".join(filter(None, (title, " ".join(extra))))
+        return f"{visible} {EXTRA_WORDS_MARKER} {hidden}" if hidden else visible
 
     def learn_words(self, cases, tips):
         """Have the splitter split the new compounds of every text at once,
         before the records are made (see CompoundSplitter.learn)."""
-        texts = itertools.chain(map(self._case_text, cases), map(self._tip_text, tips))
-        self.splitter.learn(word for text in texts for word in WORD.findall(text))
+        texts = itertools.chain(map(self._case_texts, cases), map(self._tip_texts, tips))
+        self.splitter.learn(word for pair in texts for text in pair for word in WORD.findall(text))
 
     def case(self, case):
-        title = html_to_text(case.title)
+        visible, title = self._case_texts(case)
         return {
             "url": "/" + case.url,
-            "content": self._content(self._case_text(case)),
-            "meta": {"title": f"Der {case.fall}. Fall: {self._strip(title)}"},
+            "content": self._content(visible, title),
+            "meta": {"title": f"Der {case.fall}. Fall: {title}"},
             "filters": {"typ": [KIND_CASE]},
         }
 
     def tip(self, tip):
-        heading = self._strip(tip.heading)
+        visible, heading = self._tip_texts(tip)
         title = tip_title(tip.case_number, self._strip(html_to_text(tip.case.title)), heading if tip.count > 1 and heading else None)
         url = "/" + tip.url
         return {
             "url": url,
-            "content": self._content(self._tip_text(tip)),
+            "content": self._content(visible, heading),
             "meta": {"title": title},
             "filters": {"typ": [KIND_TIP], TOPIC_FILTER: [str(tag) for tag in tip.tags]},
         }
 
 
+def without_tips(text, tips):
+    """A case's plain text without its tips' boxes (heading and text), which
+    come in the order of the tips; a box not found word for word stays."""
+    words = text.split()
+    kept, at = [], 0
+    for tip in tips:
+        box = f"{tip.heading} {tip.text}".split()
+        found = _find(words, box, at)
+        if found is None:
+            continue
+        kept += words[at:found]
+        at = found + len(box)
+    return " ".join(kept + words[at:])
+
+
+def _find(words, run, start):
+    if not run:
+        return None
+    first = run[0]
+    for index in range(start, len(words) - len(run) + 1):
+        if words[index] == first and words[index : index + len(run)] == run:
+            return index
+    return None
+
+
 def record_page(record):
     """One record as a small HTML page for Pagefind to index.
 
-    Pagefind's Python API answers one custom record per 0.1 s, which made
-    a thousand cases take minutes; a folder of pages is indexed in one
-    call (see write_record_pages). The record's own address, a tip's
-    with its anchor, travels as the "url" meta field.
+    Pagefind reads its filters and metadata from the page; the record's
+    own address, a tip's with its anchor, travels as the "url" meta field.
     """
     escape = html.escape
     heads = [f'<meta data-pagefind-meta="title[content]" content="{escape(record["meta"]["title"])}">']
@@ -135,47 +168,30 @@ def in_bundles(items, size):
     return [items[start : start + size] for start in range(0, len(items), size)] or [[]]
 
 
-def write_record_pages(records, folder):
-    """Write each record's page where Pagefind, which takes a result's
-    address from the page's path, gives it the address of the page the
-    record stands for: fall/33/index.html is found as /fall/33/.
-
-    Those addresses carry no fragment, so a tip is found at its case's
-    page (the address of its box is the "url" meta field); the second tip
-    of a case goes into a second folder, and so on. Returns the folders,
-    each to be indexed as a site of its own."""
-    folders = []
-    seen = collections.Counter()
+def index_requests(records, language):
+    """The service requests that make a bundle of ``records`` (its output
+    folder is given with the last one, see write_search_index)."""
+    yield {"type": "NewIndex", "config": {"force_language": language}}
     for record in records:
-        page = record["url"].partition("#")[0].strip("/")
-        folder_number = seen[page]
-        seen[page] += 1
-        if folder_number == len(folders):
-            folders.append(os.path.join(folder, str(folder_number)))
-        path = os.path.join(folders[folder_number], page, "index.html")
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "w", encoding="utf-8") as handle:
-            handle.write(record_page(record))
-    if not folders:  # an empty bundle all the same
-        folders.append(os.path.join(folder, "0"))
-        os.makedirs(folders[0])
-    return folders
+        yield {"type": "AddFile", "index_id": 0, "file_path": None, "url": record["url"],
+               "file_contents": record_page(record)}
 
 
-def write_search_index(bundle, folders, language):
-    """Run Pagefind on folders of record pages; an earlier build's bundle
-    is replaced, not mixed with, and only by a whole one."""
-    from pagefind.index import PagefindIndex
+def write_search_index(bundle, records, language):
+    """Index ``records`` with Pagefind, all in one exchange with its service
+    (see service.py); an earlier build's bundle is replaced, not mixed
+    with, and only by a whole one."""
+    from .service import PagefindService
 
     # Written next to the bundle under a name of this build's own, then
     # swapped in: a second build writing the same folder cannot mix in.
     fresh = f"{bundle}.{os.getpid()}.neu"
 
-    async def write():
-        config = {"force_language": language, "output_path": fresh}
-        async with PagefindIndex(config=config) as index:
-            for pages in folders:
-                await index.add_directory(pages)
+    def write():
+        with PagefindService() as service:
+            requests = list(index_requests(records, language))
+            requests.append({"type": "WriteFiles", "index_id": 0, "output_path": os.path.abspath(fresh)})
+            service.exchange(requests)
 
     # Pagefind has been seen, rarely and under load, to leave an empty
     # pagefind-entry.json behind (the search then fails in the browser
@@ -183,7 +199,7 @@ def write_search_index(bundle, folders, language):
     # again, and never put in place.
     for _attempt in range(2):
         shutil.rmtree(fresh, ignore_errors=True)
-        asyncio.run(write())
+        write()
         if is_whole_bundle(fresh):
             break
         logger.info("Search index: %s came out incomplete, written again", bundle)
@@ -292,26 +308,19 @@ def write_bundles(bundles, language, kept=None, reuse=False):
     there instead (the same records in, the same bundle out: the code and
     Pagefind's version are in the build cache's key).
     """
-    pages = tempfile.mkdtemp(prefix="pagefind-records-")
     used = set()
-    try:
-        for number, (bundle, records) in enumerate(bundles):
-            digest = records_digest(records, language) if kept else None
-            used.add(digest)
-            if digest and reuse and is_whole_bundle(os.path.join(kept, digest)) and folder_reusable(os.path.join(kept, digest)):
-                copy_folder(os.path.join(kept, digest), bundle)
-                logger.info("Search index: %s, unchanged", bundle)
-                continue
-            folder = os.path.join(pages, str(number))
-            folders = write_record_pages(records, folder)
-            del records
-            write_search_index(bundle, folders, language)
-            shutil.rmtree(folder)
-            if digest:
-                copy_folder(bundle, os.path.join(kept, digest))
-                note_folder(os.path.join(kept, digest))
-    finally:
-        shutil.rmtree(pages, ignore_errors=True)
+    for bundle, records in bundles:
+        digest = records_digest(records, language) if kept else None
+        used.add(digest)
+        if digest and reuse and is_whole_bundle(os.path.join(kept, digest)) and folder_reusable(os.path.join(kept, digest)):
+            copy_folder(os.path.join(kept, digest), bundle)
+            logger.info("Search index: %s, unchanged", bundle)
+            continue
+        write_search_index(bundle, records, language)
+        del records
+        if digest:
+            copy_folder(bundle, os.path.join(kept, digest))
+            note_folder(os.path.join(kept, digest))
     if kept and os.path.isdir(kept):
         for entry in os.scandir(kept):  # bundles of records no longer there
             if entry.name.removesuffix(STORED_SUFFIX) in used:

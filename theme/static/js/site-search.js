@@ -1,6 +1,8 @@
 // /suche/: search all cases and tips. The header's search field sends
 // ?q=… here, so the query in the address runs as soon as the page opens.
-import { excerpt, loadPagefind, queryTerms, siteUrl, useUmlautSpellings } from "./search-core.js";
+import {
+  bundleNames, excerpt, highlight, keepResults, loadPagefind, matcher, queryStems, recordOf, siteUrl, useUmlautSpellings,
+} from "./search-core.js";
 
 const form = document.getElementById("suche");
 const results = document.getElementById("suche-ergebnisse");
@@ -10,10 +12,13 @@ if (form && results) {
   useUmlautSpellings(form.dataset.umlautSpellings);
   const base = form.dataset.searchBase;
   const bundles = form.dataset.searchBundles;
+  const names = bundleNames(bundles, base);
+  const marker = form.dataset.extraWordsMarker;
   const input = form.querySelector("input[type=search]");
   let generation = 0;
 
-  function resultItem(record, terms) {
+  function resultItem(record, stems) {
+    const isMatch = matcher(record, stems, marker);
     const item = document.createElement("li");
     const article = document.createElement("article");
     const kind = document.createElement("p");
@@ -24,7 +29,8 @@ if (form && results) {
     link.href = siteUrl(base, record.meta.url);
     link.textContent = record.meta.title;
     heading.append(link);
-    article.append(kind, heading, excerpt(record.content, terms, form.dataset.extraWordsMarker));
+    highlight(link, isMatch);
+    article.append(kind, heading, excerpt(record, isMatch, marker));
     item.append(article);
     return item;
   }
@@ -37,14 +43,15 @@ if (form && results) {
       return;
     }
     const pagefind = await loadPagefind(bundles);
-    const search = await pagefind.search(query);
-    const records = await Promise.all(search.results.slice(0, 30).map((result) => result.data()));
+    // Only results that match by the rule (search-core.js, keepResults).
+    const found = await keepResults(pagefind, query, {}, form.dataset.bundleFilter, names);
+    const records = await Promise.all(found.slice(0, 30).map(recordOf));
     if (current !== generation) return;
-    const terms = queryTerms(query);
-    results.replaceChildren(...records.map((record) => resultItem(record, terms)));
-    const count = search.results.length;
+    const stems = queryStems(query);
+    results.replaceChildren(...records.map((record) => resultItem(record, stems)));
+    const count = found.length;
     status.textContent = count === 0
-      ? `Nichts gefunden zu „${query}“.`
+      ? `Keine Treffer zu „${query}“.`
       : `${count} Treffer zu „${query}“`;
   }
 

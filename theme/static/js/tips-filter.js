@@ -4,7 +4,9 @@
 // page is shown as it is here, any other from its search record.
 // The form is in the page from the start (no jump when this script
 // arrives); without JavaScript, css/noscript.css hides it.
-import { excerpt, highlight, anyTerm, loadPagefind, queryTerms, siteUrl, useUmlautSpellings } from "./search-core.js";
+import {
+  bundleNames, excerpt, highlight, keepResults, loadPagefind, matcher, queryStems, recordOf, siteUrl, useUmlautSpellings,
+} from "./search-core.js";
 
 const form = document.getElementById("tipps-filter");
 const list = document.getElementById("tipps-liste");
@@ -15,6 +17,8 @@ if (form && list && results && more) {
   useUmlautSpellings(form.dataset.umlautSpellings);
   const bundles = form.dataset.searchBundles;
   const base = form.dataset.searchBase;
+  const names = bundleNames(bundles, base);
+  const marker = form.dataset.extraWordsMarker;
   const total = Number(form.dataset.tipsCount);
   // Matches are shown a few at a time: each one not on this page costs
   // the download of its record.
@@ -26,19 +30,21 @@ if (form && list && results && more) {
   let generation = 0;
   let matches = [];
   let shown = 0;
-  let terms = [];
-  let mayMatch = null;
+  let stems = [];
 
-  // A copy of a tip on this page, with ids of its own.
-  function copyOf(item) {
+  // A copy of a tip on this page, with ids of its own, its matching words
+  // marked as its record says.
+  function copyOf(item, record) {
     const copy = item.cloneNode(true);
     for (const element of copy.querySelectorAll("[id]")) element.id += "-treffer";
     for (const element of copy.querySelectorAll("[aria-labelledby]")) {
       element.setAttribute("aria-labelledby", `${element.getAttribute("aria-labelledby")}-treffer`);
     }
-    if (mayMatch) {
-      highlight(copy.querySelector(".tips-heading"), terms, mayMatch);
-      highlight(copy.querySelector(".tips-text"), terms, mayMatch);
+    if (stems.length) {
+      const isMatch = matcher(record, stems, marker);
+      highlight(copy.querySelector("h2"), isMatch); // the case's title: its words find the tip too
+      highlight(copy.querySelector(".tips-heading"), isMatch);
+      highlight(copy.querySelector(".tips-text"), isMatch);
     }
     return copy;
   }
@@ -54,7 +60,9 @@ if (form && list && results && more) {
     link.href = siteUrl(base, record.meta.url);
     link.textContent = record.meta.title;
     heading.append(link);
-    const text = excerpt(record.content, terms, form.dataset.extraWordsMarker, 80);
+    const isMatch = stems.length ? matcher(record, stems, marker) : () => false;
+    highlight(link, isMatch);
+    const text = excerpt(record, isMatch, marker, 80);
     text.className = "tips-text";
     article.append(heading, text);
     item.append(article);
@@ -66,11 +74,11 @@ if (form && list && results && more) {
   async function nextItems(run) {
     const next = matches.slice(shown, shown + atOnce);
     shown += next.length;
-    const records = await Promise.all(next.map((result) => result.data()));
+    const records = await Promise.all(next.map(recordOf));
     if (run !== generation) return null;
     return records.map((record) => {
       const item = onPage.get(record.meta.url);
-      return item ? copyOf(item) : fromRecord(record);
+      return item ? copyOf(item, record) : fromRecord(record);
     });
   }
 
@@ -104,11 +112,12 @@ if (form && list && results && more) {
       status.textContent = "";
     } else {
       const pagefind = await loadPagefind(bundles);
-      const search = await pagefind.search(query || null, { filters: theme ? { [form.dataset.topicFilter]: theme } : {} });
+      const filters = theme ? { [form.dataset.topicFilter]: theme } : {};
+      // Only tips that match by the rule (search-core.js, keepResults).
+      const found = await keepResults(pagefind, query || null, { filters }, form.dataset.bundleFilter, names);
       if (run !== generation) return;
-      terms = queryTerms(query);
-      mayMatch = terms.length ? anyTerm(terms) : null;
-      matches = search.results;
+      stems = queryStems(query);
+      matches = found;
       shown = 0;
       const items = await nextItems(run);
       if (!items) return;
