@@ -553,8 +553,9 @@ def test_a_page_the_importer_trips_over_stops_no_other(project, monkeypatch):
 
 
 @pytest.mark.parametrize("table, message", [
-    ("nummer,datum\n8,2023-03-14\n", "daten.csv:1: Die erste Zeile der Datumsliste muss „fall,date“ lauten"),
-    ("fall,date\n8,2023-03-14\n9,14.3.2023\n", "daten.csv:3: Das Datum „14.3.2023“ ist nicht lesbar"),
+    ("nummer,datum\n8,2023-03-14\n",
+     "daten.csv:1: Die erste Zeile der Datumsliste muss „fall,date“ oder „Fall;Datum“ lauten"),
+    ("fall,date\n8,2023-03-14\n9,14/03/2023\n", "daten.csv:3: Das Datum „14/03/2023“ ist nicht lesbar"),
     ("fall,date\n8,0001-01-01\n", "daten.csv:2: Das Datum „0001-01-01“ hat kein vierstelliges Jahr"),
     ("fall,date\n²,2023-03-14\n", "daten.csv:2: „²“ ist keine Fallnummer"),
     ("fall,date\n8,2023-03-14\n8,2023-03-15\n", "daten.csv:3: Fall 8 steht zweimal in der Datumsliste"),
@@ -575,6 +576,40 @@ def test_a_dates_file_as_a_german_spreadsheet_saves_it(project, tmp_path):
     dates.write_bytes("\ufefffall;date\r\n8;2023-03-14 10:15\r\n".encode("utf-8"))
     (result,) = import_paths(str(EXPORT / "fall-8.html"), project / "content", dates=dates).results
     assert result.date == "2023-03-14 10:15" and "Datum 2023-03-14 10:15 (aus daten.csv, Zeile 2)" in result.messages
+
+
+@pytest.mark.parametrize("table", [
+    "Fall;Datum\n8;14.03.2023\n9;11.04.2023 08:30\n",
+    "FALL,DATUM\n8,2023-03-14\n9,2023-04-11 08:30\n",
+    "fall;date\n8;2023-03-14\n9;11.4.2023 08:30:00\n",
+    "Fall,Date\n8,14.03.2023\n9,11.04.2023 8:30\n",
+])
+def test_dates_as_german_spreadsheets_write_them(tmp_path, table):
+    dates = tmp_path / "daten.csv"
+    dates.write_text(table, encoding="utf-8")
+    read = importer.dates.read_dates_file(dates)
+    assert {n: (d.moment, d.has_time) for n, d in read.items()} == {
+        8: (datetime(2023, 3, 14), False), 9: (datetime(2023, 4, 11, 8, 30), True)}
+
+
+@pytest.mark.parametrize("table, message", [
+    ("Fall;Datum\n8;14.03.23\n", "daten.csv:2: Das Datum „14.03.23“ ist nicht lesbar – schreiben Sie es wie "
+     "2024-05-14 oder 14.05.2024 (mit Uhrzeit: „2024-05-14 10:30“ oder „14.05.2024 10:30“)."),
+    ("Fall;Datum\n8;31.02.2023\n", "daten.csv:2: Das Datum „31.02.2023“ gibt es nicht – schreiben Sie es wie "
+     "2024-05-14 oder 14.05.2024"),
+    ("Fall;Datum\n8,2023-03-14\n", "daten.csv:2: Zu dieser Zeile fehlt das Datum (getrennt durch „;“ wie in "
+     "der ersten Zeile) – schreiben Sie „Nummer;Datum“, z. B. „33;07.11.2023“."),
+    ("fall,date\n8\n", "daten.csv:2: Zu dieser Zeile fehlt das Datum (getrennt durch „,“ wie in der ersten "
+     "Zeile) – schreiben Sie „Nummer,Datum“, z. B. „33,2023-11-07“."),
+    ("Nr;Datum\n8;14.03.2023\n", "daten.csv:1: Die erste Zeile der Datumsliste muss „fall,date“ oder "
+     "„Fall;Datum“ lauten – darunter eine Zeile je Fall, z. B. „33,2023-11-07“ oder „33;07.11.2023“."),
+])
+def test_a_date_in_another_form_names_the_line_and_both_forms(tmp_path, table, message):
+    dates = tmp_path / "daten.csv"
+    dates.write_text(table, encoding="utf-8")
+    with pytest.raises(ImportOptionError) as raised:
+        importer.dates.read_dates_file(dates)
+    assert str(raised.value).startswith(f"{dates.parent}/{message}"), str(raised.value)
 
 
 def test_date_option_and_odd_case_numbers_already_in_content(project):
