@@ -42,6 +42,8 @@ PLUGIN_PATHS = ["plugins"]
 # "reading" converts the Markdown on every core; it must come after
 # "cases", whose Markdown reader it runs.
 PLUGINS = ["buildcache", "german", "cases", "reading", "feeds", "tips", "search", "photos", "cards", "booklet", "pelican.plugins.sitemap"]
+# Last: the old addresses' pages are written when the site is complete.
+PLUGINS += ["redirects"]
 SITEMAP = {
     "format": "xml",
     # Pages that only repeat others or have nothing to index.

@@ -82,6 +82,13 @@ class ParsedCase:
     image: tuple | None = None  # (src, alt) of a photo the page showed
     links: list = field(default_factory=list)  # targets of links to other pages of the export
     skip_reason: str = ""  # why a page of the export is no case (home, Impressum, …)
+    # A page of the old site that becomes a page of the new one (Impressum,
+    # Datenschutz, Kontakt): its slug, title and text, and whether it had a form.
+    page_slug: str = ""
+    page_title: str = ""
+    page_blocks: list = field(default_factory=list)
+    had_form: bool = False
+    addresses: list = field(default_factory=list)  # e-mail addresses the page links to (mailto:)
     problems: list = field(default_factory=list)  # what is missing, and how to fix it
     notes: list = field(default_factory=list)  # what the import did on its own
 

@@ -38,8 +38,12 @@ EXPORT_SKIPPED = {
     "index.html": "die Startseite",
     "faelle.html": "eine Übersicht",
     "impressum.html": "das Impressum",
+    "datenschutz.html": "die Datenschutzerklärung",
     "kontakt.html": "die Kontaktseite",
 }
+# The pages of the export that become pages of the site; the others have no page of their own.
+EXPORT_PAGES = {"impressum.html": "impressum.md", "datenschutz.html": "datenschutz.md", "kontakt.html": "kontakt.md"}
+EXPORT_NOT_IMPORTED = {"index.html": "die Startseite", "faelle.html": "eine Übersicht"}
 TEXT = FIXTURES / "fall-12-rueckruf.txt"
 TWO_TIPS = FIXTURES / "fall-13-zwei-tipps.txt"
 HTML = FIXTURES / "fall-14-seite.html"
@@ -337,7 +341,12 @@ def test_an_author_heading_that_looks_like_html_stays_text():
 
 @pytest.fixture
 def project(tmp_path):
-    return copy_project(tmp_path / "site")
+    """A site whose placeholder Impressum and Datenschutz are gone, as
+    `invoke demo-entfernen` leaves them before the import."""
+    site = copy_project(tmp_path / "site")
+    for name in ("impressum.md", "datenschutz.md", "kontakt.md"):
+        (site / "content" / "pages" / name).unlink(missing_ok=True)
+    return site
 
 
 def faelle(project):
@@ -360,16 +369,28 @@ def test_the_export_folder_with_dates_then_a_strict_publish(project, tmp_path):
     assert result.stderr == ""
     for page, written in EXPORT_CASES.items():
         assert f"{page} → content/faelle/{written} (neu)\n" in result.stdout
-    for page, reason in EXPORT_SKIPPED.items():
+    for page, written in EXPORT_PAGES.items():
+        assert f"{page} → content/pages/{written} (neu)\n" in result.stdout
+    for page, reason in EXPORT_NOT_IMPORTED.items():
         assert f"{page}: übersprungen – {reason}" in result.stdout
     assert "Datum 2023-04-11 08:30 (aus mobirise-daten.csv, Zeile 3)" in result.stdout
     assert "    Foto content/images/fall-08.jpg (aus assets/images/paket-tuer.jpg)\n" in result.stdout
-    assert "Link auf „impressum.html“ entfernt (keine Fallseite dieses Exports)" in result.stdout
-    assert result.stdout.endswith("Fälle: 3 neu, 0 unverändert, 0 ersetzt; 4 Seiten übersprungen (keine Fälle); "
-                                  "0 mit Fehlern – 7 Dateien gelesen.\n")
+    # The file's name as the author sees it in the export folder.
+    assert "    Foto content/images/fall-10.png (aus assets/images/telefon warten.png)\n" in result.stdout
+    assert ("kontakt.html → content/pages/kontakt.md (neu)\n    Das Kontaktformular ist nicht übernommen (die neue "
+            "Website verschickt nichts); die Seite nennt stattdessen die E-Mail-Adresse post@beispiel.example aus "
+            "dem Export.\n") in result.stdout
+    assert "Hinweis: content/weiterleitungen.csv: 8 alte Adressen mit Weiterleitung ergänzt" in result.stdout
+    assert result.stdout.endswith("Fälle: 3 neu, 0 unverändert, 0 ersetzt; Seiten: 3 neu, 0 unverändert, 0 ersetzt; "
+                                  "2 Seiten übersprungen (keine Fälle); 0 mit Fehlern – 8 Dateien gelesen.\n")
     added = set(snapshot(project / "content")) - set(before)
     assert added == {Path("faelle") / name for name in EXPORT_CASES.values()} | {
-        Path("images/fall-08.jpg"), Path("images/fall-10.png")}
+        Path("pages") / name for name in EXPORT_PAGES.values()} | {
+        Path("images/fall-08.jpg"), Path("images/fall-10.png"), Path("weiterleitungen.csv")}
+    assert (project / "content" / "weiterleitungen.csv").read_text(encoding="utf-8").splitlines() == [
+        "alt,neu", "/datenschutz.html,/datenschutz/", "/faelle.html,/faelle/", "/fall-8.html,/fall/8/",
+        "/fall-9.html,/fall/9/", "/fall-10.html,/fall/10/", "/impressum.html,/impressum/", "/index.html,/",
+        "/kontakt.html,/kontakt/"]
     assert (project / "content/images/fall-08.jpg").read_bytes() == (EXPORT / "assets/images/paket-tuer.jpg").read_bytes()
 
     eight = read_case(faelle(project) / EXPORT_CASES["fall-8.html"])
@@ -394,6 +415,19 @@ def test_the_export_folder_with_dates_then_a_strict_publish(project, tmp_path):
         text = text_of(article)
         for frame in ["Website Maker", "Copyright", "Cookies", "Alle Fälle", "Weiterlesen", "Absenden"]:
             assert frame not in text, (number, frame)
+    # The pages, with their text; the Impressum and the Datenschutz link each other at their new addresses.
+    impressum = text_of(soup(output / "impressum" / "index.html").find("main"))
+    assert "Angaben gemäß § 5 DDG" in impressum and "Musterweg 1" in impressum and "12345 Musterstadt" in impressum
+    privacy = soup(output / "datenschutz" / "index.html").find("main")
+    assert [text_of(h) for h in privacy.find_all("h2")] == ["Wer für diese Seiten verantwortlich ist",
+                                                            "Was der Server aufzeichnet"]
+    assert [text_of(li) for li in privacy.select("ul li")] == ["die aufgerufene Seite und die Uhrzeit,",
+                                                              "die gekürzte IP-Adresse Ihres Geräts."]
+    assert privacy.find("a", string="Impressum")["href"] == "/impressum/"
+    contact = soup(output / "kontakt" / "index.html").find("main")
+    assert "Ich freue mich über Ihre Erlebnisse als Kunde." in text_of(contact)
+    assert contact.find("a", href="mailto:post@beispiel.example") is not None
+    assert contact.find("form") is None
     eight = soup(output / "fall" / "8" / "index.html")
     assert [text_of(li) for li in eight.select("article ul li")][:3] == [
         "dreimal beim Händler angerufen,", "zwei E-Mails an den Kundenservice geschrieben,",
@@ -429,7 +463,8 @@ def test_a_dry_run_shows_the_table_and_writes_nothing(project):
                                     "images/fall-08.jpg", "neu"]
     assert cells["fall-9.html"] == ["fall-9.html", "9", "… der doppelte Kostenvoranschlag", "2023-04-11 08:30",
                                     "2", "–", "neu"]
-    assert cells["impressum.html"][-1] == "übersprungen: das Impressum, keine Fallseite"
+    assert cells["impressum.html"][-1] == "Seite content/pages/impressum.md: neu"
+    assert cells["index.html"][-1] == "übersprungen: die Startseite, keine Fallseite"
     assert "fall-9.html:\n    Datum 2023-04-11 08:30" in result.stdout  # the warnings under the table
     assert result.stdout.splitlines()[-1].startswith("Probelauf, nichts wurde geschrieben. Fälle: 3 neu")
 
@@ -454,7 +489,8 @@ def test_the_same_import_again_changes_nothing_and_force_replaces(project):
     assert (f"fall-8.html: content/faelle/{EXPORT_CASES['fall-8.html']} gibt es schon und weicht vom Export "
             "ab – nichts wurde überschrieben. Mit --force") in refused.stderr
     assert "fall-10.html: content/images/fall-10.png gibt es schon, mit einem anderen Bild" in refused.stderr
-    assert "Fälle: 0 neu, 1 unverändert, 0 ersetzt; 4 Seiten übersprungen (keine Fälle); 2 mit Fehlern" in refused.stdout
+    assert ("Fälle: 0 neu, 1 unverändert, 0 ersetzt; Seiten: 0 neu, 3 unverändert, 0 ersetzt; 2 Seiten übersprungen "
+            "(keine Fälle); 2 mit Fehlern") in refused.stdout
 
     forced = run_task(project, str(EXPORT), "--dates", str(EXPORT_DATES), "--force")
     assert forced.returncode == 0, forced.stderr
@@ -529,8 +565,9 @@ def test_a_broken_page_among_good_ones(project, tmp_path):
     assert b"\x00" not in (faelle(project) / "fall-13-die-warteschleife-mit-musik.md").read_bytes()
     for written in EXPORT_CASES.values():
         assert (faelle(project) / written).is_file()
-    assert result.stdout.splitlines()[-1] == ("Fälle: 4 neu, 0 unverändert, 0 ersetzt; 4 Seiten übersprungen "
-                                              "(keine Fälle); 3 mit Fehlern – 11 Dateien gelesen.")
+    assert result.stdout.splitlines()[-1] == ("Fälle: 4 neu, 0 unverändert, 0 ersetzt; Seiten: 3 neu, 0 unverändert, "
+                                              "0 ersetzt; 2 Seiten übersprungen (keine Fälle); 3 mit Fehlern – 12 "
+                                              "Dateien gelesen.")
 
 
 def test_a_page_the_importer_trips_over_stops_no_other(project, monkeypatch):
@@ -694,8 +731,8 @@ def test_the_task_and_the_round_trip_to_the_tips_page(project, tmp_path):
     assert result.returncode == 1, result.stderr  # one file could not be imported
     for name, written in GOOD.items():
         assert f"{name} → content/faelle/{written} (neu)\n" in result.stdout
-    assert "Fälle: 6 neu, 0 unverändert, 0 ersetzt; 0 Seiten übersprungen (keine Fälle); 1 mit Fehlern – 7 Dateien" \
-        in result.stdout
+    assert ("Fälle: 6 neu, 0 unverändert, 0 ersetzt; Seiten: 0 neu, 0 unverändert, 0 ersetzt; 0 Seiten übersprungen "
+            "(keine Fälle); 1 mit Fehlern – 7 Dateien") in result.stdout
     assert "ohne-nummer.txt: Keine Fallnummer gefunden" in result.stderr
 
     again = run_task(project, str(archive / "fall-12-rueckruf.txt"), "--date", "2021-06-01")
