@@ -7,9 +7,11 @@ word without a hyphen ("Rückmel|dung"). ``unglue_long`` undoes the glue
 where the two words are longer than ``GERMAN_HEADING_GLUE_MAX``
 characters. CSS ``hyphens: auto`` needs the browser's hyphenation
 dictionary, which Debian's Chromium (and others offline) do not have;
-``hyphenate`` puts soft hyphens into the long words of a heading as the
-page is written (pyphen's German patterns), only in the page's HTML:
-titles in feeds, search, meta tags and share cards stay without them.
+``hyphenate`` puts soft hyphens into the long words of a title shown as
+a heading (the templates' h1 and the lists' titles) as the page is
+written (pyphen's German patterns), only in the page's HTML: titles in
+feeds, search, meta tags and share cards stay without them. Section
+headings in a case are set smaller and keep their words whole.
 """
 
 import functools
@@ -33,7 +35,6 @@ _GLUED_LAST = re.compile(
 )
 _TAG_OR_ENTITY = re.compile(r"(<[^>]*>|&#?\w+;)")
 _WORD = re.compile(r"[^\W\d_]{%d,}" % SHORTEST_SPLIT)
-_HEADING = re.compile(r"(<h([1-6])\b[^>]*>)(.*?)(</h\2>)", re.S)
 
 
 def _length(text):
@@ -75,8 +76,3 @@ def hyphenate(html):
     out = [part if index % 2 else _WORD.sub(_hyphenated_word, part) for index, part in enumerate(parts)]
     return Markup("".join(out))
 
-
-def hyphenate_headings(html):
-    """``html`` (the build's own HTML of a case or page) with soft hyphens
-    in the words of its headings only."""
-    return Markup(_HEADING.sub(lambda m: m[1] + hyphenate(Markup(m[3])) + m[4], str(html)))

@@ -3,7 +3,7 @@ import logging
 from pelican import signals
 
 from .dates import german_date, iso_date
-from .headings import DEFAULT_GLUE_MAX, hyphenate, hyphenate_headings
+from .headings import DEFAULT_GLUE_MAX, hyphenate
 from .quotes import germanize_quotes
 from .typography import SETTINGS, GermanTypography
 
@@ -30,7 +30,6 @@ def add_jinja_filters(generator):
     generator.env.filters.setdefault("german_date", german_date)
     generator.env.filters.setdefault("iso_date", iso_date)
     generator.env.filters.setdefault("hyphenate", hyphenate)
-    generator.env.filters.setdefault("hyphenate_headings", hyphenate_headings)
 
 
 def germanize_content(content):
