@@ -160,6 +160,9 @@ def import_paths(pattern_or_path, content_dir, date=None, dates=None, force=Fals
     run.pages = {r.key: f"/fall/{r.case.number}/" for r in report.results if r.status == "" and r.case.number}
     run.pages.update({r.key: f"/{r.case.page_slug}/" for r in report.results
                       if r.status == SKIPPED and r.case is not None and r.case.page_slug})
+    # A link to the old home page or overview leads to the new one.
+    run.pages.update({r.key: url for r in report.results if r.status == SKIPPED
+                      for kind, url in KEPT_ADDRESSES.items() if r.skip_reason.startswith(kind)})
     for result in report.results:
         if result.status == "":
             run.import_case(result)

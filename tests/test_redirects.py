@@ -150,3 +150,25 @@ def test_the_preview_redirects_old_addresses_too(tmp_path, page):
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=10)
         log.close()
+
+
+def test_links_to_the_old_home_page_and_pages_lead_to_the_new_ones(tmp_path):
+    import shutil
+
+    export = tmp_path / "archiv"
+    shutil.copytree(EXPORT, export)
+    (export / "fall-20.html").write_text(
+        '<!DOCTYPE html><html><head><title>Der 20. Fall</title></head><body>'
+        "<h3>Der »eingebaute« Kunde und der Rückweg •</h3><h4>Der 20. Fall</h4>"
+        '<p>Zurück zur <a href="index.html">Startseite</a>, zu <a href="faelle.html">allen Fällen</a> '
+        'oder zum <a href="kontakt.html">Kontakt</a>.</p>'
+        "<h4>Der Tipp des »eingebauten« Kunden</h4><p>Zeigen Sie den Weg zurück.</p></body></html>",
+        encoding="utf-8")
+    project = copy_project(tmp_path / "site")
+    for folder in ("faelle", "pages"):
+        for path in (project / "content" / folder).glob("*.md"):
+            path.unlink()
+    report = import_paths(str(export), project / "content", dates=GERMAN_DATES)
+    (twenty,) = [r for r in report if r.source.name == "fall-20.html"]
+    body = twenty.target.read_text(encoding="utf-8")
+    assert "[Startseite](/)" in body and "[allen Fällen](/faelle/)" in body and "[Kontakt](/kontakt/)" in body
