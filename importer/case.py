@@ -52,6 +52,7 @@ class Block:
     list_kind: str | None = None  # "ul" or "ol" for a list item
     list_id: int | None = None  # items of one list share it
     caption: bool = False  # a photo's caption (<figcaption>)
+    after_break: bool = False  # starts after a <br> in the same paragraph (an address's next line)
 
 
 class Paragraph(str):

@@ -39,6 +39,8 @@ def page_markdown(case, url_for, export_addresses=()):
             else:
                 paragraphs.append(f"{marker} {text}")
             list_id = block.list_id
+        elif block.after_break and paragraphs and list_id is None and not paragraphs[-1].startswith("## "):
+            paragraphs[-1] += f"  \n{text}"  # the lines of an address stay one paragraph
         else:
             paragraphs.append(text)
             list_id = None

@@ -365,6 +365,7 @@ class _Flattener:
         self.items = []  # (kind, id) of each open list item
         self.captions = 0
         self.images = []  # (number of blocks before it, <img>)
+        self.after_break = False  # the next block follows a <br>
 
     def blocks(self, root):
         for kind, node in _events(root):
@@ -384,6 +385,7 @@ class _Flattener:
                 self.tokens.append(("text", " "))  # a heading set on two lines is one heading
             else:
                 self.flush()
+                self.after_break = True
         elif name in EMPHASIS:
             self.open(EMPHASIS[name])
         elif name == "a":
@@ -393,6 +395,7 @@ class _Flattener:
                 self.images.append((len(self.result), tag))
         elif name in BLOCKS:
             self.flush()
+            self.after_break = False
             level = int(name[1]) if re.fullmatch(r"h[1-6]", name) else self.levels[-1]
             self.levels.append(level)
             if name in ("ul", "ol"):
@@ -415,6 +418,7 @@ class _Flattener:
             self.close(next((m for m in reversed(self.inline) if isinstance(m, tuple)), None))
         elif name in BLOCKS and name != "br":
             self.flush()
+            self.after_break = False
             self.levels.pop()
             if name in ("ul", "ol") and self.lists:
                 self.lists.pop()
@@ -469,7 +473,9 @@ class _Flattener:
         kind, list_id = self.items[-1] if self.items else (None, None)
         level = self.levels[-1]
         self.result.append(Block(text, heading=bool(level), level=level, markdown=markdown,
-                                 list_kind=kind, list_id=list_id, caption=self.captions > 0))
+                                 list_kind=kind, list_id=list_id, caption=self.captions > 0,
+                                 after_break=self.after_break))
+        self.after_break = False
 
 
 def _render(tokens, case):

@@ -416,8 +416,14 @@ def test_the_export_folder_with_dates_then_a_strict_publish(project, tmp_path):
         for frame in ["Website Maker", "Copyright", "Cookies", "Alle Fälle", "Weiterlesen", "Absenden"]:
             assert frame not in text, (number, frame)
     # The pages, with their text; the Impressum and the Datenschutz link each other at their new addresses.
-    impressum = text_of(soup(output / "impressum" / "index.html").find("main"))
-    assert "Angaben gemäß § 5 DDG" in impressum and "Musterweg 1" in impressum and "12345 Musterstadt" in impressum
+    impressum = soup(output / "impressum" / "index.html").find("main")
+    address = impressum.find("p")  # the lines of the address in one paragraph, as on the old page
+    lines = [""]
+    for node in address.children:
+        lines[-1:] = [lines[-1], ""] if node.name == "br" else [lines[-1] + node.get_text()]
+    assert [" ".join(line.replace("\xa0", " ").split()) for line in lines] == [
+        "Angaben gemäß § 5 DDG", "Beispiel-Beratung", "Musterweg 1", "12345 Musterstadt"]
+    assert len(address.find_all("br")) == 3
     privacy = soup(output / "datenschutz" / "index.html").find("main")
     assert [text_of(h) for h in privacy.find_all("h2")] == ["Wer für diese Seiten verantwortlich ist",
                                                             "Was der Server aufzeichnet"]
