@@ -834,3 +834,26 @@ def test_odd_links_and_photo_addresses(project, tmp_path):
     (result,) = import_paths(str(export), project / "content", date="2024-01-01").results
     assert result.status == "neu" and result.photo == ""
     assert any(m.startswith("Das Foto „assets/images/%00.jpg“ fehlt im Export") for m in result.messages)
+
+
+def test_a_page_already_there_is_not_overwritten_without_force(tmp_path):
+    site = copy_project(tmp_path / "site")
+    impressum = site / "content" / "pages" / "impressum.md"
+    impressum.write_text("Title: Impressum\nSlug: impressum\n\nMein eigenes Impressum.\n", encoding="utf-8")
+    (site / "content" / "pages" / "datenschutz.md").unlink(missing_ok=True)
+    report = import_paths(str(EXPORT), site / "content", dates=EXPORT_DATES)
+    by_name = {r.source.name: r for r in report}
+    assert by_name["impressum.html"].status == "Fehler" and report.failed
+    (problem,) = by_name["impressum.html"].problems
+    assert problem.endswith(
+        "content/pages/impressum.md gibt es schon und weicht vom Export ab – nichts wurde überschrieben. Mit --force "
+        "wird die Datei durch den Import ersetzt (löschen Sie die Seiten der Demo zuerst mit „invoke demo-entfernen“).")
+    assert impressum.read_text(encoding="utf-8").endswith("Mein eigenes Impressum.\n")
+    assert by_name["datenschutz.html"].status == "neu"  # the other pages come over all the same
+
+    forced = import_paths(str(EXPORT), site / "content", dates=EXPORT_DATES, force=True)
+    assert {r.source.name: r.status for r in forced}["impressum.html"] == "ersetzt"
+    assert "Musterweg 1" in impressum.read_text(encoding="utf-8")
+    again = import_paths(str(EXPORT), site / "content", dates=EXPORT_DATES)
+    assert {r.source.name: r.status for r in again if r.is_page} == {
+        "impressum.html": "unverändert", "datenschutz.html": "unverändert", "kontakt.html": "unverändert"}
