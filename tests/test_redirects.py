@@ -115,6 +115,13 @@ def test_a_wrong_line_in_the_map_fails_a_strict_build_and_names_it(tmp_path):
     assert "weiterleitungen.csv:3: „https://example.org/“ ist keine Adresse dieser Website" in shown
     assert "Traceback" not in result.stdout + result.stderr
 
+    # The preview's build goes on and shows it on every page.
+    lenient = build(tmp_path / "vorschau", project=project)
+    assert lenient.returncode == 0, lenient.stdout + lenient.stderr
+    banner = " ".join(soup(tmp_path / "vorschau" / "index.html").select_one(".build-problems").get_text().split())
+    assert ("content/weiterleitungen.csv:3 „https://example.org/“ ist keine Adresse dieser Website schreiben Sie "
+            "den Pfad ab dem Schrägstrich") in banner
+
 
 def test_a_second_import_keeps_the_authors_lines(migrated, tmp_path):
     project = copy_project(tmp_path / "site")

@@ -17,7 +17,12 @@ EXAMPLE = "„/fall-8.html,/fall/8/“"
 
 
 class RedirectsError(ValueError):
-    """A line of the redirects file the build cannot use."""
+    """A line of the redirects file the build cannot use: where, what is
+    wrong, how to fix it."""
+
+    def __init__(self, path, line, message, hint):
+        super().__init__(f"{path}:{line}: {message} – {hint}")
+        self.path, self.line, self.message, self.hint = path, line, message, hint
 
 
 @dataclass(frozen=True)
@@ -32,28 +37,28 @@ def parse(text, name):
     a RedirectsError naming the line for anything else."""
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     if not rows or [cell.strip().lower() for cell in rows[0][:2]] != list(HEADER):
-        raise RedirectsError(f"{name}:1: Die erste Zeile muss „alt,neu“ lauten – darunter eine Zeile je alte "
-                             f"Adresse, z. B. {EXAMPLE}.")
+        raise RedirectsError(name, 1, "Die erste Zeile muss „alt,neu“ lauten",
+                             f"darunter eine Zeile je alte Adresse, z. B. {EXAMPLE}.")
     redirects, seen = [], {}
     for line, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row) or row[0].lstrip().startswith("#"):
             continue
         if len(row) != 2:
-            raise RedirectsError(f"{name}:{line}: Eine Zeile nennt die alte und die neue Adresse, durch ein Komma "
-                                 f"getrennt, z. B. {EXAMPLE}.")
+            raise RedirectsError(name, line, "Eine Zeile nennt die alte und die neue Adresse",
+                                 f"durch ein Komma getrennt, z. B. {EXAMPLE}.")
         old, new = row[0].strip(), row[1].strip()
         if not OLD_ADDRESS.match(old):
-            raise RedirectsError(f"{name}:{line}: „{old}“ ist keine alte Adresse dieser Website – schreiben Sie "
-                                 "den Pfad ab dem Schrägstrich, ohne Domain, ohne „?“ und Anführungszeichen, "
-                                 f"z. B. {EXAMPLE}.")
+            raise RedirectsError(name, line, f"„{old}“ ist keine alte Adresse dieser Website",
+                                 "schreiben Sie den Pfad ab dem Schrägstrich, ohne Domain, ohne „?“ und "
+                                 f"Anführungszeichen, z. B. {EXAMPLE}.")
         if not NEW_ADDRESS.match(new):
-            raise RedirectsError(f"{name}:{line}: „{new}“ ist keine Adresse dieser Website – schreiben Sie den "
-                                 f"Pfad ab dem Schrägstrich, z. B. {EXAMPLE}.")
+            raise RedirectsError(name, line, f"„{new}“ ist keine Adresse dieser Website",
+                                 f"schreiben Sie den Pfad ab dem Schrägstrich, z. B. {EXAMPLE}.")
         if old in seen:
-            raise RedirectsError(f"{name}:{line}: „{old}“ steht schon in Zeile {seen[old]} – löschen Sie eine "
-                                 "der beiden Zeilen.")
+            raise RedirectsError(name, line, f"„{old}“ steht schon in Zeile {seen[old]}",
+                                 "löschen Sie eine der beiden Zeilen.")
         if old.rstrip("/") == new.rstrip("/"):
-            raise RedirectsError(f"{name}:{line}: „{old}“ leitet auf sich selbst weiter – löschen Sie die Zeile.")
+            raise RedirectsError(name, line, f"„{old}“ leitet auf sich selbst weiter", "löschen Sie die Zeile.")
         seen[old] = line
         redirects.append(Redirect(old, new, line))
     return redirects

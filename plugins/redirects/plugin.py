@@ -2,10 +2,11 @@
 
 import html
 import logging
-import os
 from pathlib import Path
 
 from pelican import signals
+
+from cases.model import Problem
 
 from .mapping import RedirectsError, parse
 
@@ -48,22 +49,37 @@ def redirect_page(new_url, canonical):
 
 
 def read_redirects(settings):
+    """The redirects of the site's redirects file; a RedirectsError for a
+    line the build cannot use."""
     path = Path(settings["PATH"]) / setting(settings, "REDIRECTS_FILE")
     if not path.is_file():
         return []
-    name = os.path.relpath(path)
+    name = f"content/{setting(settings, 'REDIRECTS_FILE')}"
     try:
-        return parse(path.read_text(encoding="utf-8"), name)
+        text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        logger.error("%s: nicht als UTF-8 gespeichert – speichern Sie die Datei als „CSV UTF-8“.", name)
+        raise RedirectsError(name, 1, "Die Datei ist nicht als UTF-8 gespeichert",
+                             "speichern Sie sie als „CSV UTF-8“.") from None
+    return parse(text, name)
+
+
+def check_redirects(generator):
+    """Name a wrong line before the pages are written, so the preview shows
+    it on every page (as the cases' problems); a strict build stops."""
+    try:
+        read_redirects(generator.settings)
     except RedirectsError as error:
-        logger.error("%s Bis dahin gibt es keine Weiterleitungen.", error)
-    return []
+        problem = Problem(error.path, error.message, error.hint, error.line)
+        generator.context.setdefault("build_problems", []).append(problem)
+        logger.error("%s Bis zur Korrektur gibt es keine Weiterleitungen.", problem)
 
 
 def write_redirects(pelican):
     settings = pelican.settings
-    redirects = read_redirects(settings)
+    try:
+        redirects = read_redirects(settings)
+    except RedirectsError:
+        return  # check_redirects has named it
     if not redirects:
         return
     output = Path(pelican.output_path)
@@ -93,4 +109,5 @@ def write_redirects(pelican):
 
 
 def register():
+    signals.article_generator_init.connect(check_redirects)
     signals.finalized.connect(write_redirects)
