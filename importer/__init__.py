@@ -223,8 +223,8 @@ class _Run:
     dry_run: bool
     today: Date
     taken: dict = field(default_factory=dict)
-    pages: dict = field(default_factory=dict)  # page key -> case number
-    claimed: dict = field(default_factory=dict)  # case number -> result, in this import
+    pages: dict = field(default_factory=dict)  # page key -> its new address (a case, page, home or overview)
+    claimed: dict = field(default_factory=dict)  # case number (or page slug) -> result, in this import
     timezone: str | None = None  # the site's TIMEZONE, for dates with an offset
     addresses: list = field(default_factory=list)  # e-mail addresses anywhere in the export
 
@@ -375,7 +375,7 @@ class _Run:
     def _url_for(self, result, key):
         url = self.pages.get(key)
         if url is None:
-            result.messages.append(f"Link auf „{key}“ entfernt (keine Fallseite dieses Exports); "
+            result.messages.append(f"Link auf „{key}“ entfernt (keine Seite dieses Exports, die die neue Website hat); "
                                    "der Text steht noch da")
         return url
 
