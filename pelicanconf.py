@@ -43,6 +43,8 @@ PLUGIN_PATHS = ["plugins"]
 # "cases", whose Markdown reader it runs.
 PLUGINS = ["buildcache", "german", "cases", "reading", "feeds", "tips", "search", "photos", "cards", "booklet", "pelican.plugins.sitemap",
            "sitemapdates"]
+# Last: the old addresses' pages are written when the site is complete.
+PLUGINS += ["redirects"]
 SITEMAP = {
     "format": "xml",
     # Pages that only repeat others or have nothing to index.

@@ -21,6 +21,7 @@ from sitetasks.site import (
     HOST,
     OUTPUT,
     PELICANCONF,
+    PREVIEW_OUTPUT,
     PUBLISHCONF,
     PUBLISHED_MARKER,
     ROOT,
@@ -97,7 +98,7 @@ def serve(c, port=None):
 
 @task(help={"port": "port to listen on (default 8000)", "verbose": VERBOSE_HELP})
 def livereload(c, port=None, verbose=False):
-    """Build, serve on 127.0.0.1 and rebuild and reload the browser on every change."""
+    """Build into cache/vorschau/ (never output/), serve on 127.0.0.1, rebuild and reload on every change."""
     import threading
 
     from livereload import Server
@@ -122,7 +123,7 @@ def livereload(c, port=None, verbose=False):
     print(f"Vorschau: {local_url(port)}/ (Strg+C beendet)", flush=True)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
-        server.serve(host=HOST, port=int(port), root=str(OUTPUT), open_url_delay=None)
+        server.serve(host=HOST, port=int(port), root=str(PREVIEW_OUTPUT), open_url_delay=None)
     finally:
         builds.stop()
 

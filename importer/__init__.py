@@ -6,8 +6,13 @@ and writes one case file per case into ``content/faelle/`` with its
 photo in ``content/images/``. Every page is read before any is written,
 so links between case pages can point to the cases' new addresses.
 
-It never overwrites a case or takes a case number twice unless told to
-(``force``); the same import run again changes nothing. Whatever is
+The Impressum, Datenschutz and Kontakt pages of the export become pages
+in ``content/pages/``; every old address that has a new one (cases,
+those pages, the home page and the overview) is added to the redirects
+file ``content/weiterleitungen.csv`` (see plugins/redirects).
+
+It never overwrites a case or page or takes a case number twice unless
+told to (``force``); the same import run again changes nothing. Whatever is
 wrong with one page is reported for that page, and the others are
 imported all the same.
 
@@ -31,9 +36,10 @@ from .case import Paragraph, ParsedCase
 from .dates import GivenDate, ImportOptionError, parse_date, read_dates_file
 from .decoding import NotText, decode
 from .markdown import case_markdown, format_date, resolve_export_links
+from .pages import KEPT_ADDRESSES, add_redirects, page_markdown
 from .parse_html import parse_html
 from .parse_text import parse_text
-from .photos import copy_photo, find_photo
+from .photos import copy_photo, find_photo, shown_name
 
 __all__ = ["ImportOptionError", "ImportReport", "ImportResult", "ParsedCase", "export_files",
            "import_paths", "parse_export"]
@@ -57,6 +63,7 @@ class ImportResult:
     skip_reason: str = ""
     messages: list = field(default_factory=list)  # notes on a case that was imported
     problems: list = field(default_factory=list)  # why a page was not imported
+    is_page: bool = False  # an Impressum, Datenschutz or Kontakt page, not a case
 
     @property
     def ok(self):
@@ -76,12 +83,12 @@ class ImportReport:
     def __iter__(self):
         return iter(self.results)
 
-    def count(self, status):
-        return sum(r.status == status for r in self.results)
+    def count(self, status, pages=False):
+        return sum(r.status == status and r.is_page == pages for r in self.results)
 
     @property
     def failed(self):
-        return self.count(FAILED) > 0 or not self.results
+        return any(r.status == FAILED for r in self.results) or not self.results
 
 
 def export_files(pattern):
@@ -150,14 +157,39 @@ def import_paths(pattern_or_path, content_dir, date=None, dates=None, force=Fals
                dry_run, today or Date.today(), timezone=timezone)
     run.taken = _taken_numbers(run.cases_dir, report)
     report.results = [run.read(source) for source in files]
-    run.pages = {r.key: r.case.number for r in report.results if r.status == "" and r.case.number}
+    run.pages = {r.key: f"/fall/{r.case.number}/" for r in report.results if r.status == "" and r.case.number}
+    run.pages.update({r.key: f"/{r.case.page_slug}/" for r in report.results
+                      if r.status == SKIPPED and r.case is not None and r.case.page_slug})
+    # A link to the old home page or overview leads to the new one.
+    run.pages.update({r.key: url for r in report.results if r.status == SKIPPED
+                      for kind, url in KEPT_ADDRESSES.items() if r.skip_reason.startswith(kind)})
     for result in report.results:
         if result.status == "":
             run.import_case(result)
+    # A contact form's page names the address the export gives anywhere (the Impressum's).
+    run.addresses = [a for r in report.results if r.case is not None for a in r.case.addresses]
+    for result in report.results:
+        if result.status == SKIPPED and result.case is not None and result.case.page_slug:
+            run.import_page(result)
+    report.notes += add_redirects(content_dir, _redirects(report), force, dry_run)
     unused = sorted(set(dated) - {r.case.number for r in report.results if r.ok})
     if unused:
         report.notes.append("In der Datumsliste, aber nicht übernommen: Fall " + ", ".join(map(str, unused)))
     return report
+
+
+def _redirects(report):
+    """(old address, new address) of every page of the export that has a new one."""
+    wanted = []
+    for result in report.results:
+        new = None
+        if result.ok:
+            new = f"/{result.case.page_slug}/" if result.is_page else f"/fall/{result.case.number}/"
+        elif result.status == SKIPPED:
+            new = next((url for kind, url in KEPT_ADDRESSES.items() if result.skip_reason.startswith(kind)), None)
+        if new is not None:
+            wanted.append(("/" + result.key, new))
+    return wanted
 
 
 def _taken_numbers(folder, report):
@@ -191,9 +223,10 @@ class _Run:
     dry_run: bool
     today: Date
     taken: dict = field(default_factory=dict)
-    pages: dict = field(default_factory=dict)  # page key -> case number
-    claimed: dict = field(default_factory=dict)  # case number -> result, in this import
+    pages: dict = field(default_factory=dict)  # page key -> its new address (a case, page, home or overview)
+    claimed: dict = field(default_factory=dict)  # case number (or page slug) -> result, in this import
     timezone: str | None = None  # the site's TIMEZONE, for dates with an offset
+    addresses: list = field(default_factory=list)  # e-mail addresses anywhere in the export
 
     def read(self, source):
         try:
@@ -256,7 +289,7 @@ class _Run:
             if note:
                 result.messages.append(note)
             elif alt:
-                result.messages.append(f"Foto content/{photo.header_path} (aus {src})")
+                result.messages.append(f"Foto content/{photo.header_path} (aus {shown_name(src)})")
             else:
                 result.messages.append(
                     f"Das Foto hat auf der alten Seite keine Bildbeschreibung (alt) – es liegt unter "
@@ -306,6 +339,46 @@ class _Run:
             Path(replaces).unlink(missing_ok=True)
         self.taken[case.number] = target
 
+    def import_page(self, result):
+        try:
+            self._import_page(result)
+        except OSError as error:
+            result.fail(f"Schreiben fehlgeschlagen ({error.strerror or error}) – prüfen Sie, ob "
+                        "content/ beschreibbar ist und genug Platz hat.")
+
+    def _import_page(self, result):
+        case = result.case
+        result.is_page = True
+        first = self.claimed.get(case.page_slug)
+        if first is not None:
+            result.fail(f"Die Seite „{case.page_slug}“ kommt in diesem Import schon aus {first.source.name} – "
+                        "nichts wurde geschrieben. Übernehmen Sie den Text dieser Seite von Hand.")
+            return
+        self.claimed[case.page_slug] = result
+        target = self.cases_dir.parent / "pages" / f"{case.page_slug}.md"
+        result.target = target
+        text, notes = page_markdown(case, lambda key: self._url_for(result, key), self.addresses)
+        result.messages += notes
+        if target.exists():
+            if _read(target) == text:
+                result.status = UNCHANGED
+                return
+            if not self.force:
+                result.fail(f"{display_path(target)} gibt es schon und weicht vom Export ab – nichts wurde "
+                            "überschrieben. Mit --force wird die Datei durch den Import ersetzt (löschen Sie die "
+                            "Seiten der Demo zuerst mit „invoke demo-entfernen“).")
+                return
+        result.status = REPLACED if target.exists() else NEW
+        if not self.dry_run:
+            _write(target, text, overwrite=self.force)
+
+    def _url_for(self, result, key):
+        url = self.pages.get(key)
+        if url is None:
+            result.messages.append(f"Link auf „{key}“ entfernt (keine Seite dieses Exports, die die neue Website hat); "
+                                   "der Text steht noch da")
+        return url
+
     def _date(self, case):
         if case.number in self.dated:
             return self.dated[case.number]
@@ -330,18 +403,11 @@ class _Run:
     def _resolve_links(self, result):
         case = result.case
 
-        def url_for(key):
-            number = self.pages.get(key)
-            if number is None:
-                result.messages.append(f"Link auf „{key}“ entfernt (keine Fallseite dieses Exports); "
-                                       "der Text steht noch da")
-                return None
-            return f"/fall/{number}/"
-
         def resolved(paragraph):
             if getattr(paragraph, "markdown", None) is None or "](export:" not in paragraph.markdown:
                 return paragraph
-            return Paragraph(str(paragraph), resolve_export_links(paragraph.markdown, url_for),
+            return Paragraph(str(paragraph), resolve_export_links(paragraph.markdown,
+                                                                  lambda key: self._url_for(result, key)),
                              paragraph.list_kind, paragraph.list_id)
 
         case.summary = resolved(case.summary) if case.summary else case.summary

@@ -52,6 +52,7 @@ class Block:
     list_kind: str | None = None  # "ul" or "ol" for a list item
     list_id: int | None = None  # items of one list share it
     caption: bool = False  # a photo's caption (<figcaption>)
+    after_break: bool = False  # starts after a <br> in the same paragraph (an address's next line)
 
 
 class Paragraph(str):
@@ -82,6 +83,13 @@ class ParsedCase:
     image: tuple | None = None  # (src, alt) of a photo the page showed
     links: list = field(default_factory=list)  # targets of links to other pages of the export
     skip_reason: str = ""  # why a page of the export is no case (home, Impressum, …)
+    # A page of the old site that becomes a page of the new one (Impressum,
+    # Datenschutz, Kontakt): its slug, title and text, and whether it had a form.
+    page_slug: str = ""
+    page_title: str = ""
+    page_blocks: list = field(default_factory=list)
+    had_form: bool = False
+    addresses: list = field(default_factory=list)  # e-mail addresses the page links to (mailto:)
     problems: list = field(default_factory=list)  # what is missing, and how to fix it
     notes: list = field(default_factory=list)  # what the import did on its own
 

@@ -67,6 +67,9 @@ PAGE_KINDS = [
     (re.compile(r"datenschutz|privacy", re.I), "die Datenschutzerklärung"),
     (re.compile(r"kontakt|contact", re.I), "die Kontaktseite"),
 ]
+# The kinds that become pages of the new site, with the page's slug.
+PAGE_SLUGS = {"das Impressum": "impressum", "die Datenschutzerklärung": "datenschutz",
+              "die Kontaktseite": "kontakt"}
 
 
 def parse_html(markup, page="", timezone=None):
@@ -82,12 +85,17 @@ def parse_html(markup, page="", timezone=None):
     page_title = _page_title(soup)
     description = soup.find("meta", attrs={"name": "description"})
     description = description.get("content", "") if description else ""
+    case.addresses = _mail_addresses(soup)
     _remove_chrome(soup)
     root = _case_root(soup)
     flattener = _Flattener(page, case)
     blocks = flattener.blocks(root)
     if reason := _not_a_case(blocks, page, page_title, had_form):
         case.skip_reason = reason
+        kind = next((kind for kind in PAGE_SLUGS if reason.startswith(kind)), None)
+        if kind:
+            case.page_slug, case.page_title, case.page_blocks = PAGE_SLUGS[kind], page_title, blocks
+            case.had_form = had_form
         return case
     # Not the whole page: its navigation may name the neighbouring cases.
     number_fallback = " ".join([page_title, description, " ".join(b.text for b in blocks)])
@@ -158,6 +166,21 @@ def _not_a_case(blocks, page, page_title, had_form):
     if had_form:
         return "ein Formular, keine Fallseite"
     return "keine Fallseite (keine Zeile „Der N. Fall“, keine Titelzeile mit „•“, kein Tipp)"
+
+
+MAIL_ADDRESS = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$")
+
+
+def _mail_addresses(soup):
+    """The e-mail addresses a page links to, in page order, each once."""
+    found = []
+    for anchor in soup.find_all("a", href=True):
+        href = anchor["href"].strip()
+        if href.lower().startswith("mailto:"):
+            address = unquote(href[7:].split("?", 1)[0]).strip()
+            if MAIL_ADDRESS.match(address) and address not in found:
+                found.append(address)
+    return found
 
 
 def _metadata(soup, case, zone):
@@ -342,6 +365,7 @@ class _Flattener:
         self.items = []  # (kind, id) of each open list item
         self.captions = 0
         self.images = []  # (number of blocks before it, <img>)
+        self.after_break = False  # the next block follows a <br>
 
     def blocks(self, root):
         for kind, node in _events(root):
@@ -361,6 +385,7 @@ class _Flattener:
                 self.tokens.append(("text", " "))  # a heading set on two lines is one heading
             else:
                 self.flush()
+                self.after_break = True
         elif name in EMPHASIS:
             self.open(EMPHASIS[name])
         elif name == "a":
@@ -370,6 +395,7 @@ class _Flattener:
                 self.images.append((len(self.result), tag))
         elif name in BLOCKS:
             self.flush()
+            self.after_break = False
             level = int(name[1]) if re.fullmatch(r"h[1-6]", name) else self.levels[-1]
             self.levels.append(level)
             if name in ("ul", "ol"):
@@ -392,6 +418,7 @@ class _Flattener:
             self.close(next((m for m in reversed(self.inline) if isinstance(m, tuple)), None))
         elif name in BLOCKS and name != "br":
             self.flush()
+            self.after_break = False
             self.levels.pop()
             if name in ("ul", "ol") and self.lists:
                 self.lists.pop()
@@ -446,7 +473,9 @@ class _Flattener:
         kind, list_id = self.items[-1] if self.items else (None, None)
         level = self.levels[-1]
         self.result.append(Block(text, heading=bool(level), level=level, markdown=markdown,
-                                 list_kind=kind, list_id=list_id, caption=self.captions > 0))
+                                 list_kind=kind, list_id=list_id, caption=self.captions > 0,
+                                 after_break=self.after_break))
+        self.after_break = False
 
 
 def _render(tokens, case):

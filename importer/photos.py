@@ -24,6 +24,17 @@ class PhotoPlan:
         return self.target.is_file() and filecmp.cmp(self.source, self.target, shallow=False)
 
 
+def shown_name(src):
+    """A photo's address as the author knows the file: "telefon warten.png",
+    not "telefon%20warten.png"."""
+    try:
+        parts = urlsplit(src.strip())
+    except ValueError:
+        return src
+    name = unquote(parts.path)
+    return src if parts.scheme or parts.netloc or not name.isprintable() else name
+
+
 def find_photo(src, page, export_root, number, images_dir):
     """(PhotoPlan or None, note): the file ``src`` of ``page`` names, if it
     is a readable image inside the export."""
@@ -43,6 +54,7 @@ def find_photo(src, page, export_root, number, images_dir):
     if not inside:
         return None, (f"Das Foto „{src}“ liegt außerhalb des Exportordners und wurde nicht gelesen – "
                       "der Fall ist ohne Foto übernommen.")
+    src = shown_name(src)
     if not found:
         return None, (f"Das Foto „{src}“ fehlt im Export – der Fall ist ohne Foto übernommen; "
                       "legen Sie es selbst nach content/images/ und ergänzen Sie „Image:“ und „Image_alt:“.")

@@ -38,9 +38,12 @@ def format_report(report):
 
 def summary(report):
     counts = [f"{report.count(status)} {status}" for status in (NEW, UNCHANGED, REPLACED)]
+    pages = [f"{report.count(status, pages=True)} {status}" for status in (NEW, UNCHANGED, REPLACED)]
     skipped, files = report.count(SKIPPED), len(report.results)
-    text = (f"Fälle: {', '.join(counts)}; {skipped} {'Seite' if skipped == 1 else 'Seiten'} übersprungen "
-            f"(keine Fälle); {report.count(FAILED)} mit Fehlern – {files} {'Datei' if files == 1 else 'Dateien'} "
+    failed = report.count(FAILED) + report.count(FAILED, pages=True)
+    text = (f"Fälle: {', '.join(counts)}; Seiten: {', '.join(pages)}; "
+            f"{skipped} {'Seite' if skipped == 1 else 'Seiten'} übersprungen "
+            f"(keine Fälle); {failed} mit Fehlern – {files} {'Datei' if files == 1 else 'Dateien'} "
             "gelesen.")
     return ("Probelauf, nichts wurde geschrieben. " if report.dry_run else "") + text
 
@@ -58,6 +61,12 @@ def _table(report):
         name = shown(result.source.name)
         if result.status == SKIPPED:
             rows.append((name, "–", "", "", "", "", f"übersprungen: {result.skip_reason}"))
+            continue
+        if result.is_page:
+            status = "Fehler (siehe unten)" if result.status == FAILED else result.status
+            rows.append((name, "–", _short_title(case.page_title), "", "", "",
+                         f"Seite {os.path.relpath(result.target)}: {status}"))
+            notes.append((name, result.messages))
             continue
         if result.status == FAILED and (case is None or case.number is None or not case.title):
             rows.append((name, "–", "", "", "", "", "Fehler (siehe unten)"))

@@ -13,7 +13,7 @@ import textwrap
 from pathlib import Path
 
 from sitetasks import site
-from sitetasks.output import build_lock, forget_published, verbose
+from sitetasks.output import build_lock, verbose
 
 # While the last preview build has failed: what went wrong, shown on every page.
 PREVIEW_PROBLEM = site.ROOT / "cache" / "preview-problem.txt"
@@ -29,8 +29,11 @@ class PreviewBuilds:
     A whole build takes seconds on a large site, so when only cases were
     edited, those case pages are built on their own first (by a Pelican
     kept warm for it, see sitetasks.warm; into a scratch folder, then moved
-    into output/) and served at once; the whole site follows in the
-    background and the browser reloads again when it is done.
+    into the preview's folder) and served at once; the whole site follows
+    in the background and the browser reloads again when it is done.
+
+    The preview builds into a folder of its own (site.PREVIEW_OUTPUT),
+    never into output/: what publish built stays what deploy ships.
     """
 
     def __init__(self, port):
@@ -45,7 +48,7 @@ class PreviewBuilds:
         self.warm = WarmPelican(site.ROOT, site.CONTENT, site.PELICANCONF, self._cases_only())
         self.case_times = self._case_times()
         # Touched whenever the preview changed: the browser then reloads.
-        self.reload_marker = site.OUTPUT / ".vorschau-neu"
+        self.reload_marker = site.PREVIEW_OUTPUT / ".vorschau-neu"
 
     @staticmethod
     def _case_times():
@@ -61,7 +64,7 @@ class PreviewBuilds:
             print("Der Bau ist fehlgeschlagen; die Meldungen stehen oben.", flush=True)
 
     def _reload(self):
-        if site.OUTPUT.is_dir():
+        if site.PREVIEW_OUTPUT.is_dir():
             self.reload_marker.touch()
 
     def failed(self, text):
@@ -89,7 +92,8 @@ class PreviewBuilds:
         self.case_times = self._case_times()
         with build_lock(site.BUILD_LOCK) as lock:
             # Built afresh and swapped in, so pages of deleted cases are gone.
-            self._report(*site.build_output(site.PELICANCONF, lock=lock, overrides=self.overrides, keep_lines=12))
+            self._report(*site.build_output(site.PELICANCONF, lock=lock, overrides=self.overrides, keep_lines=12,
+                                            previewing=True))
 
     def content_changed(self):
         now = self._case_times()
@@ -127,14 +131,13 @@ class PreviewBuilds:
             if built is None:  # the builder is gone: a build of its own, and a new builder
                 built = site.pelican(site.PELICANCONF, scratch, lock=lock, overrides=only_these)
                 self.warm_up()
-            if not built or not site.OUTPUT.is_dir():
+            if not built or not site.PREVIEW_OUTPUT.is_dir():
                 return False
             if not all((Path(scratch) / page).is_file() for page in pages):
                 return False  # a case left out for its problems: the whole build shows them on every page
-            forget_published(site.PUBLISHED_MARKER)
             for page in pages:
                 built = Path(scratch) / page
-                target = site.OUTPUT / page
+                target = site.PREVIEW_OUTPUT / page
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(built, str(target) + ".neu")
                 os.replace(str(target) + ".neu", target)

@@ -23,6 +23,10 @@ BUILD_STAGING = ROOT / ".build-new"
 PUBLISH_STAGING = ROOT / ".publish-new"
 # Written last by a successful publish; deploy ships nothing else.
 PUBLISHED_MARKER = ROOT / "cache" / "published.json"
+# The live preview's own site: it never writes output/, so publishing and
+# deploying work while it runs. In cache/, which git and deploy ignore.
+PREVIEW_OUTPUT = ROOT / "cache" / "vorschau"
+PREVIEW_STAGING = ROOT / "cache" / ".vorschau-neu"
 
 
 def local_url(port):
@@ -39,27 +43,30 @@ def pelican(settings, output, *, lock, strict=False, overrides=None):
     return run(command, lock=lock, cwd=ROOT)[0] == 0
 
 
-def build_output(settings, *, lock, strict=False, overrides=None, publishing=False, keep_lines=0):
-    """Build the whole site next to output/, then put it in place in one step.
+def build_output(settings, *, lock, strict=False, overrides=None, publishing=False, keep_lines=0,
+                 previewing=False):
+    """Build the whole site next to output/ (the preview's: next to its own
+    folder), then put it in place in one step.
 
     Returns (success, last lines of the build's output if asked for). A
     failed build leaves output/ as it was; a folder left by a killed build
     is cleared first (the lock says no build is using it).
     """
-    problem = output_problem(OUTPUT)
+    staging = PUBLISH_STAGING if publishing else PREVIEW_STAGING if previewing else BUILD_STAGING
+    target = PREVIEW_OUTPUT if previewing else OUTPUT
+    problem = output_problem(target)
     if problem:
         print(problem, file=sys.stderr, flush=True)
         return False, [problem]
-    staging = PUBLISH_STAGING if publishing else BUILD_STAGING
     clear(staging)
-    if not publishing:
+    if not publishing and not previewing:
         forget_published(PUBLISHED_MARKER)
     command = pelican_command(settings, staging, strict=strict, overrides=overrides)
     returncode, lines = run(command, lock=lock, cwd=ROOT, keep_lines=keep_lines)
     if returncode != 0:
         clear(staging)
         return False, lines
-    replace_output(staging, OUTPUT)
+    replace_output(staging, target)
     if publishing:
         mark_published(OUTPUT, PUBLISHED_MARKER)
     return True, lines

@@ -146,8 +146,9 @@ def soup(path):
 
 
 def text_of(element):
-    """Visible text with typography's non-breaking spaces made plain."""
-    return " ".join(element.get_text().replace("\xa0", " ").split())
+    """Visible text with typography's non-breaking spaces made plain and its
+    soft hyphens (shown only where a heading breaks a word) left out."""
+    return " ".join(element.get_text().replace("\xa0", " ").replace("\xad", "").split())
 
 
 def html_files(output):

@@ -73,7 +73,7 @@ EVENT_HANDLER = re.compile(r"^on", re.I)
 
 def typeset_away(text):
     """Text with German typography undone, to compare with the source."""
-    for typeset, plain in (("„", '"'), ("“", '"'), ("‚", "'"), ("‘", "'"), ("–", "--"), ("\xa0", " ")):
+    for typeset, plain in (("„", '"'), ("“", '"'), ("‚", "'"), ("‘", "'"), ("–", "--"), ("\xa0", " "), ("\xad", "")):
         text = text.replace(typeset, plain)
     return " ".join(text.split())
 

@@ -38,8 +38,12 @@ EXPORT_SKIPPED = {
     "index.html": "die Startseite",
     "faelle.html": "eine Übersicht",
     "impressum.html": "das Impressum",
+    "datenschutz.html": "die Datenschutzerklärung",
     "kontakt.html": "die Kontaktseite",
 }
+# The pages of the export that become pages of the site; the others have no page of their own.
+EXPORT_PAGES = {"impressum.html": "impressum.md", "datenschutz.html": "datenschutz.md", "kontakt.html": "kontakt.md"}
+EXPORT_NOT_IMPORTED = {"index.html": "die Startseite", "faelle.html": "eine Übersicht"}
 TEXT = FIXTURES / "fall-12-rueckruf.txt"
 TWO_TIPS = FIXTURES / "fall-13-zwei-tipps.txt"
 HTML = FIXTURES / "fall-14-seite.html"
@@ -337,7 +341,12 @@ def test_an_author_heading_that_looks_like_html_stays_text():
 
 @pytest.fixture
 def project(tmp_path):
-    return copy_project(tmp_path / "site")
+    """A site whose placeholder Impressum and Datenschutz are gone, as
+    `invoke demo-entfernen` leaves them before the import."""
+    site = copy_project(tmp_path / "site")
+    for name in ("impressum.md", "datenschutz.md", "kontakt.md"):
+        (site / "content" / "pages" / name).unlink(missing_ok=True)
+    return site
 
 
 def faelle(project):
@@ -360,16 +369,28 @@ def test_the_export_folder_with_dates_then_a_strict_publish(project, tmp_path):
     assert result.stderr == ""
     for page, written in EXPORT_CASES.items():
         assert f"{page} → content/faelle/{written} (neu)\n" in result.stdout
-    for page, reason in EXPORT_SKIPPED.items():
+    for page, written in EXPORT_PAGES.items():
+        assert f"{page} → content/pages/{written} (neu)\n" in result.stdout
+    for page, reason in EXPORT_NOT_IMPORTED.items():
         assert f"{page}: übersprungen – {reason}" in result.stdout
     assert "Datum 2023-04-11 08:30 (aus mobirise-daten.csv, Zeile 3)" in result.stdout
     assert "    Foto content/images/fall-08.jpg (aus assets/images/paket-tuer.jpg)\n" in result.stdout
-    assert "Link auf „impressum.html“ entfernt (keine Fallseite dieses Exports)" in result.stdout
-    assert result.stdout.endswith("Fälle: 3 neu, 0 unverändert, 0 ersetzt; 4 Seiten übersprungen (keine Fälle); "
-                                  "0 mit Fehlern – 7 Dateien gelesen.\n")
+    # The file's name as the author sees it in the export folder.
+    assert "    Foto content/images/fall-10.png (aus assets/images/telefon warten.png)\n" in result.stdout
+    assert ("kontakt.html → content/pages/kontakt.md (neu)\n    Das Kontaktformular ist nicht übernommen (die neue "
+            "Website verschickt nichts); die Seite nennt stattdessen die E-Mail-Adresse post@beispiel.example aus "
+            "dem Export.\n") in result.stdout
+    assert "Hinweis: content/weiterleitungen.csv: 8 alte Adressen mit Weiterleitung ergänzt" in result.stdout
+    assert result.stdout.endswith("Fälle: 3 neu, 0 unverändert, 0 ersetzt; Seiten: 3 neu, 0 unverändert, 0 ersetzt; "
+                                  "2 Seiten übersprungen (keine Fälle); 0 mit Fehlern – 8 Dateien gelesen.\n")
     added = set(snapshot(project / "content")) - set(before)
     assert added == {Path("faelle") / name for name in EXPORT_CASES.values()} | {
-        Path("images/fall-08.jpg"), Path("images/fall-10.png")}
+        Path("pages") / name for name in EXPORT_PAGES.values()} | {
+        Path("images/fall-08.jpg"), Path("images/fall-10.png"), Path("weiterleitungen.csv")}
+    assert (project / "content" / "weiterleitungen.csv").read_text(encoding="utf-8").splitlines() == [
+        "alt,neu", "/datenschutz.html,/datenschutz/", "/faelle.html,/faelle/", "/fall-8.html,/fall/8/",
+        "/fall-9.html,/fall/9/", "/fall-10.html,/fall/10/", "/impressum.html,/impressum/", "/index.html,/",
+        "/kontakt.html,/kontakt/"]
     assert (project / "content/images/fall-08.jpg").read_bytes() == (EXPORT / "assets/images/paket-tuer.jpg").read_bytes()
 
     eight = read_case(faelle(project) / EXPORT_CASES["fall-8.html"])
@@ -394,6 +415,25 @@ def test_the_export_folder_with_dates_then_a_strict_publish(project, tmp_path):
         text = text_of(article)
         for frame in ["Website Maker", "Copyright", "Cookies", "Alle Fälle", "Weiterlesen", "Absenden"]:
             assert frame not in text, (number, frame)
+    # The pages, with their text; the Impressum and the Datenschutz link each other at their new addresses.
+    impressum = soup(output / "impressum" / "index.html").find("main")
+    address = impressum.find("p")  # the lines of the address in one paragraph, as on the old page
+    lines = [""]
+    for node in address.children:
+        lines[-1:] = [lines[-1], ""] if node.name == "br" else [lines[-1] + node.get_text()]
+    assert [" ".join(line.replace("\xa0", " ").split()) for line in lines] == [
+        "Angaben gemäß § 5 DDG", "Beispiel-Beratung", "Musterweg 1", "12345 Musterstadt"]
+    assert len(address.find_all("br")) == 3
+    privacy = soup(output / "datenschutz" / "index.html").find("main")
+    assert [text_of(h) for h in privacy.find_all("h2")] == ["Wer für diese Seiten verantwortlich ist",
+                                                            "Was der Server aufzeichnet"]
+    assert [text_of(li) for li in privacy.select("ul li")] == ["die aufgerufene Seite und die Uhrzeit,",
+                                                              "die gekürzte IP-Adresse Ihres Geräts."]
+    assert privacy.find("a", string="Impressum")["href"] == "/impressum/"
+    contact = soup(output / "kontakt" / "index.html").find("main")
+    assert "Ich freue mich über Ihre Erlebnisse als Kunde." in text_of(contact)
+    assert contact.find("a", href="mailto:post@beispiel.example") is not None
+    assert contact.find("form") is None
     eight = soup(output / "fall" / "8" / "index.html")
     assert [text_of(li) for li in eight.select("article ul li")][:3] == [
         "dreimal beim Händler angerufen,", "zwei E-Mails an den Kundenservice geschrieben,",
@@ -429,7 +469,8 @@ def test_a_dry_run_shows_the_table_and_writes_nothing(project):
                                     "images/fall-08.jpg", "neu"]
     assert cells["fall-9.html"] == ["fall-9.html", "9", "… der doppelte Kostenvoranschlag", "2023-04-11 08:30",
                                     "2", "–", "neu"]
-    assert cells["impressum.html"][-1] == "übersprungen: das Impressum, keine Fallseite"
+    assert cells["impressum.html"][-1] == "Seite content/pages/impressum.md: neu"
+    assert cells["index.html"][-1] == "übersprungen: die Startseite, keine Fallseite"
     assert "fall-9.html:\n    Datum 2023-04-11 08:30" in result.stdout  # the warnings under the table
     assert result.stdout.splitlines()[-1].startswith("Probelauf, nichts wurde geschrieben. Fälle: 3 neu")
 
@@ -454,7 +495,8 @@ def test_the_same_import_again_changes_nothing_and_force_replaces(project):
     assert (f"fall-8.html: content/faelle/{EXPORT_CASES['fall-8.html']} gibt es schon und weicht vom Export "
             "ab – nichts wurde überschrieben. Mit --force") in refused.stderr
     assert "fall-10.html: content/images/fall-10.png gibt es schon, mit einem anderen Bild" in refused.stderr
-    assert "Fälle: 0 neu, 1 unverändert, 0 ersetzt; 4 Seiten übersprungen (keine Fälle); 2 mit Fehlern" in refused.stdout
+    assert ("Fälle: 0 neu, 1 unverändert, 0 ersetzt; Seiten: 0 neu, 3 unverändert, 0 ersetzt; 2 Seiten übersprungen "
+            "(keine Fälle); 2 mit Fehlern") in refused.stdout
 
     forced = run_task(project, str(EXPORT), "--dates", str(EXPORT_DATES), "--force")
     assert forced.returncode == 0, forced.stderr
@@ -529,8 +571,9 @@ def test_a_broken_page_among_good_ones(project, tmp_path):
     assert b"\x00" not in (faelle(project) / "fall-13-die-warteschleife-mit-musik.md").read_bytes()
     for written in EXPORT_CASES.values():
         assert (faelle(project) / written).is_file()
-    assert result.stdout.splitlines()[-1] == ("Fälle: 4 neu, 0 unverändert, 0 ersetzt; 4 Seiten übersprungen "
-                                              "(keine Fälle); 3 mit Fehlern – 11 Dateien gelesen.")
+    assert result.stdout.splitlines()[-1] == ("Fälle: 4 neu, 0 unverändert, 0 ersetzt; Seiten: 3 neu, 0 unverändert, "
+                                              "0 ersetzt; 2 Seiten übersprungen (keine Fälle); 3 mit Fehlern – 12 "
+                                              "Dateien gelesen.")
 
 
 def test_a_page_the_importer_trips_over_stops_no_other(project, monkeypatch):
@@ -553,8 +596,9 @@ def test_a_page_the_importer_trips_over_stops_no_other(project, monkeypatch):
 
 
 @pytest.mark.parametrize("table, message", [
-    ("nummer,datum\n8,2023-03-14\n", "daten.csv:1: Die erste Zeile der Datumsliste muss „fall,date“ lauten"),
-    ("fall,date\n8,2023-03-14\n9,14.3.2023\n", "daten.csv:3: Das Datum „14.3.2023“ ist nicht lesbar"),
+    ("nummer,datum\n8,2023-03-14\n",
+     "daten.csv:1: Die erste Zeile der Datumsliste muss „fall,date“ oder „Fall;Datum“ lauten"),
+    ("fall,date\n8,2023-03-14\n9,14/03/2023\n", "daten.csv:3: Das Datum „14/03/2023“ ist nicht lesbar"),
     ("fall,date\n8,0001-01-01\n", "daten.csv:2: Das Datum „0001-01-01“ hat kein vierstelliges Jahr"),
     ("fall,date\n²,2023-03-14\n", "daten.csv:2: „²“ ist keine Fallnummer"),
     ("fall,date\n8,2023-03-14\n8,2023-03-15\n", "daten.csv:3: Fall 8 steht zweimal in der Datumsliste"),
@@ -575,6 +619,40 @@ def test_a_dates_file_as_a_german_spreadsheet_saves_it(project, tmp_path):
     dates.write_bytes("\ufefffall;date\r\n8;2023-03-14 10:15\r\n".encode("utf-8"))
     (result,) = import_paths(str(EXPORT / "fall-8.html"), project / "content", dates=dates).results
     assert result.date == "2023-03-14 10:15" and "Datum 2023-03-14 10:15 (aus daten.csv, Zeile 2)" in result.messages
+
+
+@pytest.mark.parametrize("table", [
+    "Fall;Datum\n8;14.03.2023\n9;11.04.2023 08:30\n",
+    "FALL,DATUM\n8,2023-03-14\n9,2023-04-11 08:30\n",
+    "fall;date\n8;2023-03-14\n9;11.4.2023 08:30:00\n",
+    "Fall,Date\n8,14.03.2023\n9,11.04.2023 8:30\n",
+])
+def test_dates_as_german_spreadsheets_write_them(tmp_path, table):
+    dates = tmp_path / "daten.csv"
+    dates.write_text(table, encoding="utf-8")
+    read = importer.dates.read_dates_file(dates)
+    assert {n: (d.moment, d.has_time) for n, d in read.items()} == {
+        8: (datetime(2023, 3, 14), False), 9: (datetime(2023, 4, 11, 8, 30), True)}
+
+
+@pytest.mark.parametrize("table, message", [
+    ("Fall;Datum\n8;14.03.23\n", "daten.csv:2: Das Datum „14.03.23“ ist nicht lesbar – schreiben Sie es wie "
+     "2024-05-14 oder 14.05.2024 (mit Uhrzeit: „2024-05-14 10:30“ oder „14.05.2024 10:30“)."),
+    ("Fall;Datum\n8;31.02.2023\n", "daten.csv:2: Das Datum „31.02.2023“ gibt es nicht – schreiben Sie es wie "
+     "2024-05-14 oder 14.05.2024"),
+    ("Fall;Datum\n8,2023-03-14\n", "daten.csv:2: Zu dieser Zeile fehlt das Datum (getrennt durch „;“ wie in "
+     "der ersten Zeile) – schreiben Sie „Nummer;Datum“, z. B. „33;07.11.2023“."),
+    ("fall,date\n8\n", "daten.csv:2: Zu dieser Zeile fehlt das Datum (getrennt durch „,“ wie in der ersten "
+     "Zeile) – schreiben Sie „Nummer,Datum“, z. B. „33,2023-11-07“."),
+    ("Nr;Datum\n8;14.03.2023\n", "daten.csv:1: Die erste Zeile der Datumsliste muss „fall,date“ oder "
+     "„Fall;Datum“ lauten – darunter eine Zeile je Fall, z. B. „33,2023-11-07“ oder „33;07.11.2023“."),
+])
+def test_a_date_in_another_form_names_the_line_and_both_forms(tmp_path, table, message):
+    dates = tmp_path / "daten.csv"
+    dates.write_text(table, encoding="utf-8")
+    with pytest.raises(ImportOptionError) as raised:
+        importer.dates.read_dates_file(dates)
+    assert str(raised.value).startswith(f"{dates.parent}/{message}"), str(raised.value)
 
 
 def test_date_option_and_odd_case_numbers_already_in_content(project):
@@ -659,8 +737,8 @@ def test_the_task_and_the_round_trip_to_the_tips_page(project, tmp_path):
     assert result.returncode == 1, result.stderr  # one file could not be imported
     for name, written in GOOD.items():
         assert f"{name} → content/faelle/{written} (neu)\n" in result.stdout
-    assert "Fälle: 6 neu, 0 unverändert, 0 ersetzt; 0 Seiten übersprungen (keine Fälle); 1 mit Fehlern – 7 Dateien" \
-        in result.stdout
+    assert ("Fälle: 6 neu, 0 unverändert, 0 ersetzt; Seiten: 0 neu, 0 unverändert, 0 ersetzt; 0 Seiten übersprungen "
+            "(keine Fälle); 1 mit Fehlern – 7 Dateien") in result.stdout
     assert "ohne-nummer.txt: Keine Fallnummer gefunden" in result.stderr
 
     again = run_task(project, str(archive / "fall-12-rueckruf.txt"), "--date", "2021-06-01")
@@ -776,3 +854,26 @@ def test_a_photo_right_after_the_title_line_is_the_cases_photo(project, tmp_path
     assert built.returncode == 0, built.stdout + built.stderr
     article = soup(output / "fall" / "9" / "index.html").find("article")
     assert [img["alt"] for img in article.find_all("img")] == ["Zwei Kostenvoranschläge auf einem Schreibtisch"]
+
+
+def test_a_page_already_there_is_not_overwritten_without_force(tmp_path):
+    site = copy_project(tmp_path / "site")
+    impressum = site / "content" / "pages" / "impressum.md"
+    impressum.write_text("Title: Impressum\nSlug: impressum\n\nMein eigenes Impressum.\n", encoding="utf-8")
+    (site / "content" / "pages" / "datenschutz.md").unlink(missing_ok=True)
+    report = import_paths(str(EXPORT), site / "content", dates=EXPORT_DATES)
+    by_name = {r.source.name: r for r in report}
+    assert by_name["impressum.html"].status == "Fehler" and report.failed
+    (problem,) = by_name["impressum.html"].problems
+    assert problem.endswith(
+        "content/pages/impressum.md gibt es schon und weicht vom Export ab – nichts wurde überschrieben. Mit --force "
+        "wird die Datei durch den Import ersetzt (löschen Sie die Seiten der Demo zuerst mit „invoke demo-entfernen“).")
+    assert impressum.read_text(encoding="utf-8").endswith("Mein eigenes Impressum.\n")
+    assert by_name["datenschutz.html"].status == "neu"  # the other pages come over all the same
+
+    forced = import_paths(str(EXPORT), site / "content", dates=EXPORT_DATES, force=True)
+    assert {r.source.name: r.status for r in forced}["impressum.html"] == "ersetzt"
+    assert "Musterweg 1" in impressum.read_text(encoding="utf-8")
+    again = import_paths(str(EXPORT), site / "content", dates=EXPORT_DATES)
+    assert {r.source.name: r.status for r in again if r.is_page} == {
+        "impressum.html": "unverändert", "datenschutz.html": "unverändert", "kontakt.html": "unverändert"}

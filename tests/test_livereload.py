@@ -364,3 +364,41 @@ def test_a_missing_photo_in_the_edited_case_is_a_german_message_and_the_site_fol
         expect(box).to_contain_text("Das Bild „images/gibtsnicht.jpg“ gibt es nicht")
         expect(box).to_contain_text("Legen Sie die Datei unter content/images/gibtsnicht.jpg ab")
         assert "Error" not in box.inner_text() and "Traceback" not in box.inner_text()
+
+
+def snapshot(folder):
+    return {p.relative_to(folder): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_publishing_and_deploying_while_the_preview_runs(preview_server):
+    """The preview builds into its own folder: a publish made while it runs
+    stays what deploy ships, whatever the author edits in the preview."""
+    project, base = preview_server
+    log = project.parent / "livereload.log"
+    published = subprocess.run([sys.executable, "-m", "invoke", "publish"], cwd=project,
+                               capture_output=True, text=True, timeout=600)
+    assert published.returncode == 0, published.stdout + published.stderr
+    output = project / "output"
+    before = snapshot(output)
+
+    case = published_cases(project / "content")[0]
+    case.path.write_text(case.path.read_text(encoding="utf-8") + "\nEin Satz aus der Nachtschicht.\n",
+                         encoding="utf-8")
+    wait_for(f"{base}/fall/{case.number}/", lambda status, body: status == 200 and "Nachtschicht" in body)
+    # Settings edited while the preview runs rebuild the preview's site, not output/.
+    builds = log.read_text().count("Neu gebaut:")
+    settings = project / "publishconf.py"
+    settings.write_text(settings.read_text(encoding="utf-8") + "\n# eine Notiz des Autors\n", encoding="utf-8")
+    deadline = time.monotonic() + 120
+    while log.read_text().count("Neu gebaut:") <= builds:
+        assert time.monotonic() < deadline, "the preview did not rebuild after the settings changed"
+        time.sleep(0.3)
+
+    assert snapshot(output) == before
+    assert "Nachtschicht" not in (output / "fall" / str(case.number) / "index.html").read_text(encoding="utf-8")
+    assert "Nachtschicht" in (project / "cache" / "vorschau" / "fall" / str(case.number) / "index.html").read_text(
+        encoding="utf-8")
+    deploy = subprocess.run([sys.executable, "-m", "invoke", "deploy", "--dry-run"], cwd=project,
+                            capture_output=True, text=True, timeout=120)
+    assert "output/ ist nicht die veröffentlichte Fassung" not in deploy.stderr
+    assert deploy.returncode == 0, deploy.stdout + deploy.stderr

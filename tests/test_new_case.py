@@ -49,7 +49,7 @@ def test_a_new_case_gets_the_next_number_and_the_skeleton(project, tmp_path):
     # It builds strictly and the author sees it in the preview at once.
     assert build(tmp_path / "out", project=project, strict=True).returncode == 0
     page = soup(tmp_path / "out" / "entwurf" / str(highest + 1) / "index.html")
-    assert page.h1.get_text().startswith("Der »eingebaute« Kunde")
+    assert page.h1.get_text().replace("\xad", "").startswith("Der »eingebaute« Kunde")
     assert page.select_one(".lead").get_text().startswith("Hier beginnt die Geschichte")
 
     second = new_case(project, "Der »eingebaute« Kunde und die zweite Idee")

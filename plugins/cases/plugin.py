@@ -233,7 +233,24 @@ def explain_strict_stop(pelican):
         pelican_logger.addFilter(_StrictStopExplained())
 
 
+def body_after_lead(case):
+    """A case's text as its page shows it under the lead. Without a
+    Summary the lead is the first paragraph (SUMMARY_MAX_PARAGRAPHS), so
+    the body starts after it: a reader gets it once, not twice."""
+    content = case.content
+    if "summary" in case.metadata:
+        return content
+    lead = case.summary
+    start = content.lstrip()
+    return start[len(lead):].lstrip() if lead and start.startswith(lead) else content
+
+
+def add_jinja_filters(generator):
+    generator.env.filters.setdefault("body_after_lead", body_after_lead)
+
+
 def register():
+    signals.generator_init.connect(add_jinja_filters)
     signals.initialized.connect(explain_strict_stop)
     signals.initialized.connect(use_plain_text_markdown)
     signals.readers_init.connect(register_reader)

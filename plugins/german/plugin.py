@@ -3,6 +3,7 @@ import logging
 from pelican import signals
 
 from .dates import german_date, iso_date
+from .headings import DEFAULT_GLUE_MAX, hyphenate
 from .quotes import germanize_quotes
 from .typography import SETTINGS, GermanTypography
 
@@ -12,6 +13,8 @@ logger = logging.getLogger(__name__)
 def add_default_settings(pelican):
     settings = pelican.settings
     settings.setdefault("GERMAN_TYPOGRAPHY", True)
+    # Two words longer than this are not glued at the end of a heading (plugins/german/headings.py).
+    settings.setdefault("GERMAN_HEADING_GLUE_MAX", DEFAULT_GLUE_MAX)
     if settings["GERMAN_TYPOGRAPHY"]:
         extensions = settings.setdefault("MARKDOWN", {}).setdefault("extensions", [])
         if not any(isinstance(e, GermanTypography) for e in extensions):
@@ -26,6 +29,7 @@ def add_default_settings(pelican):
 def add_jinja_filters(generator):
     generator.env.filters.setdefault("german_date", german_date)
     generator.env.filters.setdefault("iso_date", iso_date)
+    generator.env.filters.setdefault("hyphenate", hyphenate)
 
 
 def germanize_content(content):

@@ -14,12 +14,13 @@ from markdown.extensions import Extension
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 
+from .headings import DEFAULT_GLUE_MAX, unglue_long
 from .quotes import germanize_quotes
 from .typogrify_once import typogrify
 
 _DASHES = {"oldschool": smartypants.Attr.set2, "oldschool_inverted": smartypants.Attr.set3}
 # The typogrify settings of Pelican's the extension needs.
-SETTINGS = ("TYPOGRIFY_DASHES", "TYPOGRIFY_IGNORE_TAGS", "TYPOGRIFY_OMIT_FILTERS")
+SETTINGS = ("TYPOGRIFY_DASHES", "TYPOGRIFY_IGNORE_TAGS", "TYPOGRIFY_OMIT_FILTERS", "GERMAN_HEADING_GLUE_MAX")
 
 
 def typeset(text, settings):
@@ -29,7 +30,7 @@ def typeset(text, settings):
     text = typogrify(
         text, settings["TYPOGRIFY_IGNORE_TAGS"], attr, **dict.fromkeys(settings["TYPOGRIFY_OMIT_FILTERS"], False)
     )
-    return germanize_quotes(text)
+    return unglue_long(germanize_quotes(text), settings.get("GERMAN_HEADING_GLUE_MAX", DEFAULT_GLUE_MAX))
 
 
 class GermanTypography(Extension):
