@@ -288,6 +288,9 @@ class FolderHost:
         except FileNotFoundError:
             return None
 
+    def prepare(self):
+        pass  # folders are made as files are written
+
     def write(self, name, data):
         self._replace(name, lambda part: part.write_bytes(data))
 
@@ -381,23 +384,28 @@ class SFTPHost:
             raise DeployError(f"Keine Verbindung zu {target.host}:{target.port} ({error}). Adresse und Port prüfen.") from None
         self.client = client
         self.folders = set()
-        self._enter(target.path)
+        try:
+            self.sftp.chdir(target.path)
+            self.ready = True
+        except OSError:
+            self.ready = False  # made by prepare(), not by a dry run
 
     def _connect(self, client, password):
         client.connect(self.target.host, port=self.target.port, username=self.target.user, password=password,
                        timeout=30, banner_timeout=30, auth_timeout=30)
 
-    def _enter(self, path):
+    def prepare(self):
+        if self.ready:
+            return
+        path = self.target.path
         try:
-            self.sftp.chdir(path)
-        except OSError:
             for folder in parents(path.rstrip("/") + "/x"):
                 self._make(folder or "/")
-            try:
-                self.sftp.chdir(path)
-            except OSError as error:
-                raise DeployError(f"Den Ordner {path} auf {self.target.host} gibt es nicht, und er ließ sich nicht anlegen "
-                                  f"({error}).") from None
+            self.sftp.chdir(path)
+        except OSError as error:
+            raise DeployError(f"Den Ordner {path} auf {self.target.host} gibt es nicht, und er ließ sich nicht anlegen "
+                              f"({error}).") from None
+        self.ready = True
 
     def _make(self, folder):
         if folder in self.folders:
@@ -409,6 +417,8 @@ class SFTPHost:
         self.folders.add(folder)
 
     def read(self, name):
+        if not self.ready:
+            return None
         try:
             with self.sftp.open(name, "rb") as handle:
                 return handle.read()
@@ -474,16 +484,23 @@ class FTPHost:
         self.folders = set()
         try:
             self.ftp.cwd(target.path)
+            self.ready = True
         except ftplib.error_perm:
-            for folder in parents(target.path.rstrip("/") + "/x"):
-                if folder:
-                    self._make(folder)
-            try:
-                self.ftp.cwd(target.path)
-            except ftplib.error_perm as error:
-                raise DeployError(f"Den Ordner {target.path} auf {target.host} gibt es nicht, und er ließ sich nicht anlegen "
-                                  f"({error}).") from None
-        self.folders = set()
+            self.ready = False  # made by prepare(), not by a dry run
+
+    def prepare(self):
+        if self.ready:
+            return
+        for folder in parents(self.target.path.rstrip("/") + "/x"):
+            if folder:
+                self._make(folder)
+        try:
+            self.ftp.cwd(self.target.path)
+        except ftplib.error_perm as error:
+            raise DeployError(f"Den Ordner {self.target.path} auf {self.target.host} gibt es nicht, und er ließ sich "
+                              f"nicht anlegen ({error}).") from None
+        self.folders = set()  # from here on, folders are relative to the site's
+        self.ready = True
 
     def _make(self, folder):
         if folder in self.folders:
@@ -495,6 +512,8 @@ class FTPHost:
         self.folders.add(folder)
 
     def read(self, name):
+        if not self.ready:
+            return None
         data = io.BytesIO()
         try:
             self.ftp.retrbinary(f"RETR {name}", data.write)
@@ -558,6 +577,7 @@ def manifest_bytes(files):
 def transfer(host, plan, local, remote, output, say):
     if not (plan.added or plan.changed or plan.deleted):
         return
+    host.prepare()
     # Files about to be written count as unknown until the final manifest.
     host.write(MANIFEST_NAME, manifest_bytes({**(remote or {}), **{p: None for p in plan.added + plan.changed}}))
     for path in plan.added + plan.changed:

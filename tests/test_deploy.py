@@ -499,6 +499,10 @@ def test_deploy_over_sftp_knows_the_host_and_sends_only_what_changed(author, tmp
     assert not www.exists()
 
     (sshd["home"] / ".ssh" / "known_hosts").write_text(sshd["known"], encoding="utf-8")
+    dry = invoke(author, "deploy", "--target", target, "--dry-run", env=env)
+    assert dry.returncode == 0, dry.stderr
+    assert "Auf dem Ziel liegt noch keine Liste einer früheren Veröffentlichung" in one_line(dry.stdout)
+    assert not www.exists()  # a dry run makes nothing on the host, not even its folder
     first = invoke(author, "deploy", "--target", target, env=env)
     assert first.returncode == 0, first.stderr
     before = snapshot(author / "output")
@@ -558,3 +562,52 @@ def test_deploy_with_rsync_over_ssh_speaks_german(author, tmp_path, sshd):
     assert summary_of(second) == counts
     assert written_since_aged(www) == changed
     assert snapshot(www) == after
+
+
+KEYRING_BACKEND = '''
+import json, os
+from pathlib import Path
+from keyring.backend import KeyringBackend
+
+class Keyring(KeyringBackend):
+    """The system's keyring as deploy sees it, kept in a file outside the project."""
+    priority = 1
+
+    def _read(self):
+        path = Path(os.environ["TEST_KEYRING_FILE"])
+        return json.loads(path.read_text()) if path.exists() else {}
+
+    def get_password(self, service, username):
+        return self._read().get(f"{service}|{username}")
+
+    def set_password(self, service, username, password):
+        stored = self._read()
+        stored[f"{service}|{username}"] = password
+        Path(os.environ["TEST_KEYRING_FILE"]).write_text(json.dumps(stored))
+
+    def delete_password(self, service, username):
+        pass
+'''
+
+
+def test_a_password_kept_in_the_keyring_is_used_without_asking(author, tmp_path):
+    backend = tmp_path / "schluesselbund"
+    backend.mkdir()
+    (backend / "testkeyring.py").write_text(KEYRING_BACKEND, encoding="utf-8")
+    env = {"PYTHONPATH": str(backend), "PYTHON_KEYRING_BACKEND": "testkeyring.Keyring",
+           "TEST_KEYRING_FILE": str(backend / "passwoerter.json")}
+    root = tmp_path / "ftp"
+    root.mkdir()
+    with FTPServer(root) as server:
+        answers = f"3\n127.0.0.1\nautorin\n{server.port}\n/www\n{PASSWORD}\nj\n"
+        set_up = invoke(author, "deploy-einrichten", stdin=answers, env=env)
+        assert set_up.returncode == 0, set_up.stdout + set_up.stderr
+        assert "Das Passwort liegt im Schlüsselbund des Systems." in set_up.stdout
+        assert PASSWORD in (backend / "passwoerter.json").read_text()
+        deployed = invoke(author, "deploy", env=env)  # no DEPLOY_PASSWORD, nothing typed
+        assert deployed.returncode == 0, deployed.stderr
+        assert snapshot(root / "www") == snapshot(author / "output")
+        without = invoke(author, "deploy", env={**env, "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"})
+        assert without.returncode != 0
+        assert "Kein Passwort für autorin@127.0.0.1" in one_line(without.stderr)
+    no_password_in(author)
