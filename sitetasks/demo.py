@@ -104,7 +104,7 @@ def leftovers(root, content):
 
 
 def example_target_problem(target):
-    if target in EXAMPLE_TARGETS:
+    if target.rstrip("/") in {example.rstrip("/") for example in EXAMPLE_TARGETS}:
         return (
             f"Das Ziel „{target}“ ist das Beispiel, mit dem das Projekt kommt, nicht Ihr Server. "
             "Richten Sie Ihr Ziel mit „invoke deploy-einrichten“ ein (oder geben Sie es mit --target an)."

@@ -630,12 +630,11 @@ def rsync_plan(target, output, dry_run):
 # --- the whole deploy -------------------------------------------------------
 
 def refusals(target):
-    """Everything that keeps this site from going online, each a German line."""
-    problems = [leftover.line() for leftover in leftovers(ROOT, CONTENT)]
-    example = example_target_problem(target.text)
-    if example:
-        problems.append(example)
-    return problems
+    """Everything that keeps this site from going online: (the demo's leftovers,
+    other problems), each a German line; ``target`` may be None (none set up)."""
+    demo = [leftover.line() for leftover in leftovers(ROOT, CONTENT)]
+    example = target and example_target_problem(target.text)
+    return demo, [example] if example else []
 
 
 def resolve_target(target=None):
@@ -661,13 +660,17 @@ def deploy(target=None, *, dry_run=False, allow_deletions=False, password=None, 
     Returns the Plan carried out (or shown); raises DeployError, with the
     reason and what to do in German, when nothing was deployed.
     """
-    parsed = resolve_target(target)
-    problems = refusals(parsed)
-    if problems:
-        raise DeployError(
-            "Nicht hochgeladen: Die Website enthält noch Teile der Demo, die nicht online gehen dürfen.\n"
-            + "\n".join(f"  – {problem}" for problem in problems)
-        )
+    try:
+        parsed, unset = resolve_target(target), None
+    except DeployError as error:
+        parsed, unset = None, str(error)
+    demo, others = refusals(parsed)
+    if unset and not demo:
+        raise DeployError(unset)
+    if demo or others:
+        heading = ("Nicht hochgeladen: Die Website enthält noch Teile der Demo, die nicht online gehen dürfen."
+                   if demo else "Nicht hochgeladen:")
+        raise DeployError("\n".join([heading, *(f"  – {line}" for line in demo + others + ([unset] if unset else []))]))
     if parsed.kind == "ftp":
         say("Achtung: ftp:// überträgt Ihr Passwort und alle Dateien unverschlüsselt. "
             "Bietet Ihr Anbieter SFTP oder FTPS an, nehmen Sie das (invoke deploy-einrichten).")

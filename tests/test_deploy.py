@@ -243,6 +243,21 @@ def test_deploy_refuses_every_demo_file_and_names_the_fix(tmp_path):
     assert not (tmp_path / "www").exists()
 
 
+def test_the_project_as_shipped_is_refused_with_every_fix(tmp_path):
+    project = copy_project(tmp_path / "site")
+    shutil.rmtree(project / "content")
+    shutil.copytree(DEMO_CONTENT, project / "content")
+    shutil.copy(Path(__file__).resolve().parent.parent / "deploy.toml", project / "deploy.toml")
+    result = invoke(project, "deploy")
+    assert result.returncode != 0
+    lines = result.stderr.splitlines()
+    assert lines[0] == "Nicht hochgeladen: Die Website enthält noch Teile der Demo, die nicht online gehen dürfen."
+    demo = sorted(path.relative_to(DEMO_CONTENT).as_posix() for path in DEMO_CONTENT.rglob("*") if path.is_file())
+    named = [re.match(r"  – content/(\S+): ", line)[1] for line in lines[1:-1]]
+    assert named == demo  # all eight cases (Fall 11 too), the photos, the pages
+    assert lines[-1].startswith("  – Das Ziel „kunde@www.der-eingebaute-kunde.de:/var/www/der-eingebaute-kunde/“ ist das Beispiel")
+
+
 def test_deploy_refuses_a_placeholder_page_even_when_edited(author, tmp_path):
     impressum = (DEMO_CONTENT / "pages" / "impressum.md").read_text(encoding="utf-8")
     (author / "content" / "pages" / "impressum.md").write_text(impressum + "\nErika Muster, Musterweg 1\n", encoding="utf-8")
@@ -256,6 +271,7 @@ def test_deploy_refuses_the_example_target(author):
     shutil.copy(Path(__file__).resolve().parent.parent / "deploy.toml", author / "deploy.toml")
     result = invoke(author, "deploy", "--dry-run")
     assert result.returncode != 0
+    assert result.stderr.startswith("Nicht hochgeladen:\n  – ")
     assert ("Das Ziel „kunde@www.der-eingebaute-kunde.de:/var/www/der-eingebaute-kunde/“ ist das Beispiel, mit dem "
             "das Projekt kommt, nicht Ihr Server. Richten Sie Ihr Ziel mit „invoke deploy-einrichten“ ein") in result.stderr
 
