@@ -15,8 +15,3 @@ DELETE_OUTPUT_DIRECTORY = True
 SHOW_BUILD_PROBLEMS = False
 # All tips as a PDF booklet, linked from /tipps/.
 BOOKLET = True
-
-# Where `invoke deploy` copies output/ to: rsync over SSH ...
-DEPLOY = {"method": "rsync", "target": "kunde@www.der-eingebaute-kunde.de:/var/www/der-eingebaute-kunde/"}
-# ... or a gh-pages branch of this repository (pushed with ghp-import):
-# DEPLOY = {"method": "gh-pages", "branch": "gh-pages"}

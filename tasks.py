@@ -6,12 +6,11 @@ environment). The names follow pelican-quickstart's tasks.py.
 
 import re
 import signal
-import subprocess
 import sys
 
 from invoke import task
 
-from sitetasks.output import be_verbose, build_lock, clear, clear_site, forget_published, is_published, published_differences
+from sitetasks.output import be_verbose, build_lock, clear, clear_site, forget_published
 from sitetasks.preview import PREVIEW_PROBLEM, PreviewBuilds, watch_sources
 from sitetasks.serving import port_number, quiet_preview_server
 from sitetasks.site import (
@@ -176,66 +175,71 @@ def published_settings():
     return read_settings(str(PUBLISHCONF))
 
 
-@task(help={"dry-run": "only print what would be run"})
-def deploy(c, dry_run=False):
-    """Copy the published site in output/ to its host (DEPLOY in publishconf.py)."""
-    with build_lock(BUILD_LOCK):  # no build replaces output/ while it is copied
-        if not is_published(OUTPUT, PUBLISHED_MARKER):
-            sys.exit(not_published_message(published_differences(OUTPUT, PUBLISHED_MARKER)))
-        ship(published_settings().get("DEPLOY") or {}, dry_run)
+@task(
+    name="deploy",
+    help={
+        "target": "where to: a folder, user@host:/path (rsync), sftp://, ftps:// or ftp://user@host[:port]/path "
+                  "(default: the target saved by deploy-einrichten)",
+        "dry-run": "only list what would be added, changed and deleted",
+        "auch-loeschen": "allow removing more than a quarter of the cases online (or all)",
+    },
+)
+def deploy(c, target=None, dry_run=False, auch_loeschen=False):
+    """Upload the published site in output/ to its host: only what changed."""
+    from sitetasks.deploy import DeployError, deploy as deploy_site
 
-
-def not_published_message(differences, named=5):
-    """Why deploy refuses output/: no publish to compare with, or the files
-    that changed since it (the first few by name)."""
-    if not differences:
-        return (
-            "output/ ist nicht die veröffentlichte Fassung (ein anderer Bau hat sie seit dem "
-            "letzten gelungenen „invoke publish“ ersetzt, oder es gab keins). "
-            "Führen Sie zuerst „invoke publish“ aus."
-        )
-    words = {"neu": "neu hinzugekommen", "fehlt": "fehlt", "geändert": "geändert"}
-    listed = "; ".join(f"output/{path} ({words[how]})" for path, how in differences[:named])
-    more = f" und {len(differences) - named} weitere" if len(differences) > named else ""
-    return (
-        f"output/ ist nicht mehr die veröffentlichte Fassung, seit dem letzten „invoke publish“ "
-        f"hat sich etwas geändert: {listed}{more}. Nichts wurde hochgeladen. "
-        "Führen Sie „invoke publish“ aus und dann wieder „invoke deploy“."
-    )
-
-
-def ship(deploy_settings, dry_run):
-    method = deploy_settings.get("method")
-    if method == "rsync":
-        command = ["rsync", "--archive", "--compress", "--delete", "--verbose", f"{OUTPUT}/", deploy_settings["target"]]
-    elif method == "gh-pages":
-        command = [
-            sys.executable, "-m", "ghp_import", "--no-jekyll", "--push", "--force",
-            "--branch", deploy_settings.get("branch", "gh-pages"),
-            "--message", "Veröffentlichung der Website", str(OUTPUT),
-        ]
-    else:
-        sys.exit(
-            "Kein Ziel eingestellt: setzen Sie in publishconf.py DEPLOY = "
-            "{\"method\": \"rsync\", \"target\": \"nutzer@host:/pfad/\"} "
-            "oder {\"method\": \"gh-pages\"}."
-        )
-    print(" ".join(command))
-    if dry_run:
-        return
     try:
-        returncode = subprocess.run(command, cwd=ROOT).returncode
-    except FileNotFoundError:
-        sys.exit(
-            f"„{command[0]}“ ist nicht installiert. Installieren Sie es (unter Debian: "
-            f"sudo apt install {command[0]}) und rufen Sie „invoke deploy“ noch einmal auf."
-        )
-    if returncode != 0:
-        sys.exit(
-            f"Das Hochladen ist fehlgeschlagen ({command[0]} endete mit Code {returncode}); "
-            "die Meldungen stehen oben. Auf dem Server hat sich womöglich schon ein Teil geändert: "
-            "rufen Sie „invoke deploy“ noch einmal auf, sobald die Ursache behoben ist."
-        )
+        deploy_site(target, dry_run=dry_run, allow_deletions=auch_loeschen, ask_password=secret_prompt())
+    except DeployError as error:
+        sys.exit(str(error))
+
+
+def secret_prompt():
+    """getpass where there is a terminal to ask in; None elsewhere (deploy then says where a password comes from)."""
+    import getpass
+
+    return getpass.getpass if sys.stdin.isatty() else None
+
+
+@task(name="deploy-einrichten")
+def deploy_set_up(c):
+    """Ask for the host, test the connection and save the target in deploy.toml (never a password)."""
+    from sitetasks.deploy import DeployError
+    from sitetasks.deploy_setup import set_up
+
+    try:
+        set_up(ask=input, ask_secret=secret_prompt() or input)
+    except DeployError as error:
+        sys.exit(str(error))
+    except (EOFError, KeyboardInterrupt):
+        sys.exit("\nAbgebrochen: nichts wurde gespeichert.")
+
+
+@task(name="demo-entfernen", help={"ja": "do not ask (for scripts)"})
+def remove_demo(c, ja=False):
+    """Delete the demo cases, pages and photos the project ships with (never an edited file)."""
+    from sitetasks.demo import demo_files, remove_demo as remove
+
+    found = demo_files(CONTENT)
+    if not found:
+        print("Keine Demo-Dateien mehr in content/: nichts zu tun.")
+        return
+    print("Diese Dateien der Demo werden gelöscht:")
+    for path in found:
+        print(f"  {path.relative_to(ROOT)}")
+    if not ja:
+        try:
+            answer = input("Löschen? [j/N] ")
+        except EOFError:
+            answer = ""
+        if answer.strip().lower() not in ("j", "ja", "y", "yes"):
+            sys.exit("Nichts gelöscht. (Ohne Rückfrage: invoke demo-entfernen --ja)")
+    with build_lock(BUILD_LOCK):
+        removed = remove(CONTENT)
+        # output/ was built with the demo: it must be published again before a deploy.
+        forget_published(PUBLISHED_MARKER)
+    print(f"Gelöscht: {len(removed)} Dateien der Demo. Geänderte Dateien sind geblieben. "
+          "Bauen Sie die Website neu (invoke publish), bevor Sie sie hochladen.")
 
 
 @task

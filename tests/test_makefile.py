@@ -122,7 +122,7 @@ def apt_calls(machine):
     return log.read_text().splitlines() if log.exists() else []
 
 
-WHAT_THE_TESTS_NEED = "chromium fonts-dejavu-core default-jre-headless"
+WHAT_THE_TESTS_NEED = "chromium fonts-dejavu-core default-jre-headless openssh-server openssh-client rsync"
 
 
 def test_as_root_make_installs_what_the_tests_need(project, machine):

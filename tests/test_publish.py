@@ -1,4 +1,4 @@
-"""Publishing never puts a half-built site online, and deploying only ships a published one."""
+"""Publishing never puts a half-built site online (deploying: test_deploy.py)."""
 
 import hashlib
 import os
@@ -64,55 +64,6 @@ def test_a_good_publish_replaces_the_old_site_completely(published):
     assert invoke(published, "publish").returncode == 0
     assert not stale.exists()
     assert (published / "output" / "index.html").is_file()
-
-
-def test_deploy_ships_only_a_published_site(tmp_path, published):
-    result = invoke(published, "deploy", "--dry-run")
-    assert result.returncode == 0, result.stderr
-    assert re.search(r"^rsync .*--delete .*output/ kunde@www\.der-eingebaute-kunde\.de:/var/www/", result.stdout, re.M)
-
-    preview_only = copy_project(tmp_path / "preview")
-    assert invoke(preview_only, "build").returncode == 0
-    refused = invoke(preview_only, "deploy", "--dry-run")
-    assert refused.returncode != 0
-    assert "invoke publish" in refused.stderr
-
-
-def test_deploy_to_a_gh_pages_branch(published):
-    conf = published / "publishconf.py"
-    conf.write_text(conf.read_text(encoding="utf-8") + '\nDEPLOY = {"method": "gh-pages", "branch": "gh-pages"}\n', encoding="utf-8")
-    result = invoke(published, "deploy", "--dry-run")
-    assert result.returncode == 0, result.stderr
-    assert "ghp_import" in result.stdout and "--branch gh-pages" in result.stdout
-
-
-def test_deploy_refuses_the_output_of_any_other_build(published):
-    # A lenient build with the published settings looks like the real site,
-    # but nobody checked it strictly.
-    case = published_cases(published / "content")[0]
-    case.path.write_text(re.sub(r"^Fall: .*\n", "", case.path.read_text(encoding="utf-8"), flags=re.M), encoding="utf-8")
-    assert invoke(published, "preview").returncode == 0
-    refused = invoke(published, "deploy", "--dry-run")
-    assert refused.returncode != 0
-    assert "output/ ist nicht die veröffentlichte Fassung" in refused.stderr
-    assert "rsync" not in refused.stdout
-
-
-def test_a_failed_publish_keeps_a_published_site_deployable(published):
-    case = published_cases(published / "content")[0]
-    case.path.write_text(re.sub(r"^Fall: .*\n", "", case.path.read_text(encoding="utf-8"), flags=re.M), encoding="utf-8")
-    assert invoke(published, "publish").returncode != 0
-    assert invoke(published, "deploy", "--dry-run").returncode == 0
-
-
-def test_deploy_without_rsync_is_a_message(published):
-    result = subprocess.run(
-        [sys.executable, "-m", "invoke", "deploy"], cwd=published, capture_output=True, text=True,
-        env={**os.environ, "PATH": str(published / "kein-programm")},
-    )
-    assert result.returncode != 0
-    assert "„rsync“ ist nicht installiert" in result.stderr
-    assert "Traceback" not in result.stderr
 
 
 # Makes the preview's background build of the whole site wait while the
