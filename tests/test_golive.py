@@ -78,7 +78,7 @@ def test_a_failed_check_puts_nothing_online(published):
     result = invoke(published, "veroeffentlichen")
     assert result.returncode == 1
     line = result.stderr.splitlines()[-1]
-    assert line.startswith("Nichts ist online gegangen: 1 Problem in den Texten, zuerst ")
+    assert line.startswith("Nichts ist online gegangen: 1 Problem in den Texten: content/faelle/")
     assert case.path.name in line and "Die Fallnummer fehlt." in line
     assert "Schritt 2" not in result.stdout
     assert snapshot(output) == before
