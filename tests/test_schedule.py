@@ -167,3 +167,12 @@ def test_the_mark_is_seen_and_accessible(project, tmp_path, chromium, scheme):
         assert note.evaluate("n => n.closest('article') !== null")
         assert axe_violations(page) == []
         context.close()
+
+
+def test_a_schedule_now_that_is_no_moment_is_a_message(project, tmp_path):
+    result = build(tmp_path / "out", project=project, settings="publishconf.py", strict=True,
+                   overrides={"CACHE_PATH": str(project / "cache"), "SCHEDULE_NOW": "morgen früh"})
+    assert result.returncode != 0
+    messages = one_line(result.stdout + result.stderr)
+    assert "SCHEDULE_NOW = „morgen früh“ ist kein Zeitpunkt. Schreiben Sie ihn wie 2025-05-14T09:00" in messages
+    assert "Traceback" not in messages
