@@ -101,7 +101,7 @@ class NetworkPreviewHandler(SiteRequestHandler):
     def _admitted(self):
         """Whether to serve the request; if not, the answer has been sent."""
         address = urllib.parse.urlsplit(self.path)
-        path = posixpath.normpath(urllib.parse.unquote(address.path))
+        path = "/" + posixpath.normpath(urllib.parse.unquote(address.path)).lstrip("/")  # "//x" is "/x" too
         if path == EDITOR_PATH or path.startswith(EDITOR_PATH + "/"):
             self._german_page(404, "Nicht im Heimnetz", "Die Redaktion gibt es nur am Rechner selbst, unter "
                               "http://127.0.0.1 – nicht im Heimnetz.")

@@ -118,7 +118,7 @@ def test_the_terminal_shows_the_address_with_the_code_as_a_qr_code(preview):
 def test_the_editor_and_every_change_are_refused_there(preview):
     project, _, network_port, terminal = preview
     cookie = admitted(network_port, terminal)
-    for path in ("/redaktion/", "/redaktion", "/redaktion/api/faelle", "/x/../redaktion/", "/%72edaktion/"):
+    for path in ("/redaktion/", "/redaktion", "/redaktion/api/faelle", "/x/../redaktion/", "/%72edaktion/", "//redaktion/"):
         status, _, body = request(network_port, path, headers=cookie)
         assert status == 404, path
         assert "Die Redaktion gibt es nur am Rechner selbst" in body
