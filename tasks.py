@@ -113,7 +113,7 @@ def livereload(c, port=None, netz=False, netz_address=None, netz_port=None):
         sys.exit(error.strerror)
     if netz:
         netz_address = netz_address or home_network_address()
-        netz_port = port + 1 if netz_port is None else port_or_exit(netz_port)
+        netz_port = port_or_exit(port + 1 if netz_port is None else netz_port)
     builds = PreviewBuilds(port)
     builds.warm_up()  # gets ready while the site is built
     builds.whole_site()
