@@ -10,7 +10,7 @@ import sys
 
 from invoke import task
 
-from sitetasks.output import be_verbose, build_lock, clear, clear_site, forget_published
+from sitetasks.output import be_verbose, build_lock, clear_site, forget_published
 from sitetasks.preview import PREVIEW_PROBLEM, PreviewBuilds, watch_sources
 from sitetasks.serving import port_number, quiet_preview_server
 from sitetasks.site import (
@@ -95,13 +95,20 @@ def serve(c, port=None):
         server.server_close()
 
 
-@task(help={"port": "port to listen on (default 8000)", "verbose": VERBOSE_HELP})
-def livereload(c, port=None, verbose=False):
+@task(help={
+    "port": "port to listen on (default 8000)",
+    "netz": "also serve the preview read-only to the home network, behind an access code (make serve NETZ=1)",
+    "netz-address": "the address to serve the home network on (default: this computer's address there)",
+    "netz-port": "the port for the home network (default: port + 1)",
+    "verbose": VERBOSE_HELP,
+})
+def livereload(c, port=None, netz=False, netz_address=None, netz_port=None, verbose=False):
     """Build into cache/vorschau/ (never output/), serve on 127.0.0.1, rebuild and reload on every change."""
     import threading
 
     from livereload import Server
 
+    from sitetasks.netz import home_network_address, start_network_preview
     from sitetasks.serving import check_port_free, preview_file_handler, preview_watcher
 
     be_verbose(verbose)
@@ -112,6 +119,9 @@ def livereload(c, port=None, verbose=False):
         sys.exit(error.strerror)
     if not verbose:
         quiet_preview_server()
+    if netz:
+        netz_address = netz_address or home_network_address()
+        netz_port = port_or_exit(port + 1 if netz_port is None else netz_port)
     builds = PreviewBuilds(port)
     builds.warm_up()  # gets ready while the site is built
     builds.whole_site()
@@ -120,6 +130,8 @@ def livereload(c, port=None, verbose=False):
     server.SFH = preview_file_handler(PREVIEW_PROBLEM)
     server.watch(str(builds.reload_marker))  # only reloads the browser
     print(f"Vorschau: {local_url(port)}/ (Strg+C beendet)", flush=True)
+    if netz:
+        start_network_preview(PREVIEW_OUTPUT, netz_address, netz_port)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         server.serve(host=HOST, port=int(port), root=str(PREVIEW_OUTPUT), open_url_delay=None)
@@ -139,16 +151,12 @@ def preview(c, verbose=False):
 @task(help={"verbose": VERBOSE_HELP})
 def publish(c, verbose=False):
     """Build the published site strictly; replace output/ only if it all succeeds."""
+    from sitetasks.publishing import PUBLISH_FAILED, publish_site
+
     be_verbose(verbose)
-    with build_lock(BUILD_LOCK) as lock:
-        clear(ROOT / ".publish-old")  # left by earlier versions of this task
-        if not build_output(PUBLISHCONF, lock=lock, strict=True, publishing=True)[0]:
-            print(
-                "Veröffentlichung abgebrochen: der Bau meldet die Fehler oben. "
-                "output/ ist unverändert.",
-                file=sys.stderr,
-            )
-            sys.exit(1)
+    if not publish_site()[0]:
+        print(PUBLISH_FAILED, file=sys.stderr)
+        sys.exit(1)
     link = f" (ein Link auf {OUTPUT.resolve()})" if OUTPUT.is_symlink() else ""
     print(f"Fertig: die veröffentlichte Fassung liegt in {OUTPUT.relative_to(ROOT)}/{link}")
 
@@ -245,10 +253,10 @@ def remove_demo(c, ja=False):
 @task
 def check(c):
     """Check all cases and pages and list every problem at once (file, line, what to do)."""
-    from cases.checking import check_site
     from cases.checks import report
+    from sitetasks.publishing import site_problems
 
-    problems = check_site(PELICANCONF)
+    problems = site_problems()
     if problems:
         print(report(problems, "den Texten der Website"))
         sys.exit(1)
@@ -382,4 +390,15 @@ def import_case(c, path, date=None, dates=None, force=False, dry_run=False):
         print(problem, file=sys.stderr)
     print(summary)
     if report.failed:
+        sys.exit(1)
+
+
+@task
+def veroeffentlichen(c):
+    """Check, publish strictly and deploy in one go (what the editor's "Veröffentlichen" button does)."""
+    from sitetasks.golive import go_live
+
+    result = go_live(lambda line: print(line, flush=True))
+    print(result.line, flush=True, file=sys.stdout if result.ok else sys.stderr)
+    if not result.ok:
         sys.exit(1)

@@ -10,6 +10,7 @@ from .checks import PAGE_SLUG, check_case_files, check_page_file, report
 from .limits import MAX_VALUE_LENGTH
 from .markdown_text import add_text_versions, mark_html, register_reader, use_plain_text_markdown
 from .model import Problem, display_path, parse_case_number
+from .schedule import hold_back_scheduled
 from .sources import entries_to_skip, files_linked_as_they_are, links_out_of_content
 
 logger = logging.getLogger(__name__)
@@ -263,3 +264,5 @@ def register():
     signals.article_generator_pretaxonomy.connect(organise_cases)
     signals.article_generator_finalized.connect(link_cases)
     signals.page_generator_finalized.connect(organise_pages)
+    # After organise_cases: a duplicate number counts whatever the date.
+    signals.article_generator_pretaxonomy.connect(hold_back_scheduled)
