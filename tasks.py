@@ -4,7 +4,6 @@ Run them with ``.venv/bin/invoke <task>`` (``make venv`` creates the
 environment). The names follow pelican-quickstart's tasks.py.
 """
 
-import re
 import shutil
 import signal
 import subprocess
@@ -257,12 +256,11 @@ def new_case(c, title):
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
+    from cases.casefile import one_line as header_line
     from cases.checks import case_numbers
     from cases.model import case_filename
 
-    # The title becomes one header line: a line break in it would start
-    # header lines of its own (e.g. another "Fall:").
-    one_line = re.sub(r" *[\x00-\x1f\x7f-\x9f\u2028\u2029]+ *", " ", title).strip()
+    one_line = header_line(title)
     if not one_line:
         sys.exit("Der Titel ist leer. Geben Sie ihn so an: invoke new-case --title \"Der »eingebaute« Kunde und …\"")
     if one_line != title.strip():
