@@ -95,8 +95,7 @@ def livereload(c, port=None):
     """Build, serve on 127.0.0.1 and rebuild and reload the browser on every change."""
     import threading
 
-    from livereload import Server
-
+    from sitetasks.editor.web import EditorServer, EditorState
     from sitetasks.serving import check_port_free, preview_file_handler, preview_watcher
 
     port = port_or_exit(port)
@@ -108,10 +107,12 @@ def livereload(c, port=None):
     builds.warm_up()  # gets ready while the site is built
     builds.whole_site()
     threading.Thread(target=watch_sources, args=(builds,), daemon=True).start()
-    server = Server(watcher=preview_watcher())
-    server.SFH = preview_file_handler(PREVIEW_PROBLEM)
+    # The editor at /redaktion/ (sitetasks/editor) lives in the preview only.
+    server = EditorServer(EditorState(builds, port), watcher=preview_watcher())
+    server.SFH = preview_file_handler(PREVIEW_PROBLEM, edit_links=True)
     server.watch(str(builds.reload_marker))  # only reloads the browser
     print(f"Vorschau: {local_url(port)}/ (Strg+C beendet)", flush=True)
+    print(f"Redaktion: {local_url(port)}/redaktion/", flush=True)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         server.serve(host=HOST, port=int(port), root=str(OUTPUT), open_url_delay=None)
