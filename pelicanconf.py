@@ -167,3 +167,9 @@ DELETE_OUTPUT_DIRECTORY = False
 # A case without a Summary is introduced by its first paragraph.
 SUMMARY_MAX_PARAGRAPHS = 1
 SUMMARY_MAX_LENGTH = None
+
+# A case dated in the future is "geplant": off the site until a build on
+# or after its date, marked in the preview (plugins/cases/schedule.py).
+# The moment a build counts as now (ISO, e.g. "2025-05-14T09:00"); None:
+# the clock. For tests and for trying out a schedule.
+SCHEDULE_NOW = None

@@ -131,15 +131,11 @@ def preview(c):
 @task
 def publish(c):
     """Build the published site strictly; replace output/ only if it all succeeds."""
-    with build_lock(BUILD_LOCK) as lock:
-        clear(ROOT / ".publish-old")  # left by earlier versions of this task
-        if not build_output(PUBLISHCONF, lock=lock, strict=True, publishing=True)[0]:
-            print(
-                "Veröffentlichung abgebrochen: der Bau meldet die Fehler oben. "
-                "output/ ist unverändert.",
-                file=sys.stderr,
-            )
-            sys.exit(1)
+    from sitetasks.publishing import PUBLISH_FAILED, publish_site
+
+    if not publish_site()[0]:
+        print(PUBLISH_FAILED, file=sys.stderr)
+        sys.exit(1)
     print(f"Fertig: die veröffentlichte Fassung liegt in {OUTPUT.relative_to(ROOT)}/")
 
 
@@ -220,10 +216,10 @@ def ship(deploy_settings, dry_run):
 @task
 def check(c):
     """Check all cases and pages and list every problem at once (file, line, what to do)."""
-    from cases.checking import check_site
     from cases.checks import report
+    from sitetasks.publishing import site_problems
 
-    problems = check_site(PELICANCONF)
+    problems = site_problems()
     if problems:
         print(report(problems, "den Texten der Website"))
         sys.exit(1)
@@ -352,4 +348,15 @@ def import_case(c, path, date=None, dates=None, force=False, dry_run=False):
         print(problem, file=sys.stderr)
     print(summary)
     if report.failed:
+        sys.exit(1)
+
+
+@task
+def veroeffentlichen(c):
+    """Check, publish strictly and deploy in one go (what the editor's "Veröffentlichen" button does)."""
+    from sitetasks.golive import go_live
+
+    result = go_live(lambda line: print(line, flush=True))
+    print(result.line, flush=True, file=sys.stdout if result.ok else sys.stderr)
+    if not result.ok:
         sys.exit(1)

@@ -11,10 +11,13 @@ import sys
 # Settings that say where things go, not what is built; the switches of
 # the cache itself (``invoke rebuild`` reads nothing cached but leaves a
 # cache its next build can use); how many processes do the work, which
-# by design changes nothing in the output (plugins/background).
+# by design changes nothing in the output (plugins/background); the
+# moment scheduled cases are measured against, decided after reading
+# (plugins/cases/schedule.py).
 NOT_IN_KEY = {
     "OUTPUT_PATH", "CACHE_PATH", "LOAD_CONTENT_CACHE", "CACHE_CONTENT", "BUILD_CACHE_FOLDER", "BUILD_CACHE_KEEP",
     "BACKGROUND_PROCESSES", "BACKGROUND_START_METHOD", "READING_PROCESSES", "READING_MIN_SOURCES",
+    "SCHEDULE_NOW",
 }
 
 

@@ -9,6 +9,7 @@ from pelican.contents import Article
 from .checks import check_case_files, report
 from .markdown_text import add_text_versions, mark_html, register_reader, use_plain_text_markdown
 from .model import CaseError, parse_case_number
+from .schedule import hold_back_scheduled
 from .sources import check_source, entries_to_skip, links_out_of_content
 
 logger = logging.getLogger(__name__)
@@ -198,3 +199,5 @@ def register():
     signals.article_generator_pretaxonomy.connect(organise_cases)
     signals.article_generator_finalized.connect(link_cases)
     signals.page_generator_finalized.connect(organise_pages)
+    # After organise_cases: a duplicate number counts whatever the date.
+    signals.article_generator_pretaxonomy.connect(hold_back_scheduled)

@@ -1,0 +1,127 @@
+"""``invoke veroeffentlichen`` (go_live, behind the editor's "Veröffentlichen"
+button): check, strict publish, deploy; nothing goes online after a failed step."""
+
+import hashlib
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from sitebuild import copy_project, published_cases, soup
+
+
+def invoke(project, *args):
+    return subprocess.run([sys.executable, "-m", "invoke", *args], cwd=project, capture_output=True, text=True)
+
+
+def snapshot(folder):
+    return {
+        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def deploy_to(project, server):
+    """Point publishconf.py's deploy at a local folder (rsync copies there)."""
+    server.mkdir(exist_ok=True)
+    conf = project / "publishconf.py"
+    conf.write_text(conf.read_text(encoding="utf-8") + f'\nDEPLOY = {{"method": "rsync", "target": "{server}/"}}\n',
+                    encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def published_once(tmp_path_factory):
+    """A project whose output/ holds a published site, deployed nowhere yet."""
+    project = copy_project(tmp_path_factory.mktemp("golive") / "site")
+    result = invoke(project, "publish")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return project
+
+
+@pytest.fixture
+def published(tmp_path, published_once):
+    project = shutil.copytree(published_once, tmp_path / "site", symlinks=True)
+    deploy_to(project, tmp_path / "server")
+    return project
+
+
+def test_go_live_publishes_and_deploys(tmp_path):
+    project = copy_project(tmp_path / "site")
+    server = tmp_path / "server"
+    deploy_to(project, server)
+
+    result = invoke(project, "veroeffentlichen")
+    assert result.returncode == 0, result.stdout + result.stderr
+    steps = [line for line in result.stdout.splitlines() if line.startswith("Schritt ")]
+    assert [step.split(":")[0] for step in steps] == ["Schritt 1 von 3", "Schritt 2 von 3", "Schritt 3 von 3"]
+    cases = published_cases(project / "content")
+    assert result.stdout.splitlines()[-1] == f"Online: {len(cases)} Fälle, hochgeladen nach {server}/."
+
+    output = project / "output"
+    for case in cases:
+        page = soup(output / "fall" / str(case.number) / "index.html")
+        assert page.find("h1") is not None
+    assert not (output / "entwurf").exists()
+    assert "https://www.der-eingebaute-kunde.de/sitemap.xml" in (output / "robots.txt").read_text(encoding="utf-8")
+    assert snapshot(server) == snapshot(output)  # what went online is the published site
+
+
+def test_a_failed_check_puts_nothing_online(published):
+    output, server = published / "output", published.parent / "server"
+    before = snapshot(output)
+    case = published_cases(published / "content")[0]
+    text = case.path.read_text(encoding="utf-8")
+    case.path.write_text(text.replace(f"Fall: {case.number}\n", ""), encoding="utf-8")
+
+    result = invoke(published, "veroeffentlichen")
+    assert result.returncode == 1
+    line = result.stderr.splitlines()[-1]
+    assert line.startswith("Nichts ist online gegangen: 1 Problem in den Texten, zuerst ")
+    assert case.path.name in line and "Die Fallnummer fehlt." in line
+    assert "Schritt 2" not in result.stdout
+    assert snapshot(output) == before
+    assert snapshot(server) == {}
+    assert "Traceback" not in result.stderr
+
+
+def test_a_failed_publish_deploys_nothing(published):
+    output, server = published / "output", published.parent / "server"
+    before = snapshot(output)
+    # A broken template: the texts are fine, the build is not.
+    template = published / "theme" / "templates" / "article.html"
+    template.write_text(template.read_text(encoding="utf-8") + "{% if %}\n", encoding="utf-8")
+
+    result = invoke(published, "veroeffentlichen")
+    assert result.returncode == 1
+    line = result.stderr.splitlines()[-1]
+    assert line.startswith("Nichts ist online gegangen: der Bau der Website ist fehlgeschlagen (TemplateSyntaxError")
+    assert line.endswith("output/ ist unverändert.")
+    assert "Schritt 3" not in result.stdout
+    assert snapshot(output) == before
+    assert snapshot(server) == {}
+
+
+def test_a_failed_deploy_is_said(published):
+    conf = published / "publishconf.py"
+    conf.write_text(conf.read_text(encoding="utf-8") + '\nDEPLOY = {"method": "rsync", "target": "/dev/null/nirgends/"}\n',
+                    encoding="utf-8")
+    result = invoke(published, "veroeffentlichen")
+    assert result.returncode == 1
+    line = result.stderr.splitlines()[-1]
+    assert line.startswith("Die Website ist gebaut, aber das Hochladen nach /dev/null/nirgends/ ist fehlgeschlagen: ")
+    assert "Das Hochladen ist fehlgeschlagen (rsync endete mit Code" in line
+
+
+def test_without_a_target_the_site_stays_in_output(published):
+    conf = published / "publishconf.py"
+    conf.write_text(conf.read_text(encoding="utf-8") + "\nDEPLOY = None\n", encoding="utf-8")
+    result = invoke(published, "veroeffentlichen")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.splitlines()[-1] == (
+        f"Veröffentlicht in output/: {len(published_cases(published / 'content'))} Fälle. Hochgeladen wurde nichts, "
+        "weil in publishconf.py kein Ziel (DEPLOY) eingestellt ist."
+    )
+    assert snapshot(published.parent / "server") == {}
+    assert (published / "output" / "index.html").is_file()
