@@ -52,11 +52,12 @@ def editor(tmp_path_factory):
     import_paths(str(FIXTURES / "import" / "mobirise"), content, dates=str(FIXTURES / "import" / "mobirise-daten.csv"))
     for name in ("fall-12-rueckruf.txt", "fall-13-zwei-tipps.txt", "fall-14-seite.html"):
         import_paths(str(FIXTURES / "import" / name), content, date="2023-01-10")
-    # Veröffentlichen runs sitetasks.golive.go_live; here one that only reports.
-    (project / "sitetasks" / "golive.py").write_text(
-        "from dataclasses import dataclass\n\n\n@dataclass\nclass GoLiveResult:\n    ok: bool\n    line: str\n\n\n"
-        "def go_live(progress):\n    progress('Prüfen …')\n    progress('Bauen …')\n"
-        "    return GoLiveResult(True, 'Online: 9 Fälle (Probelauf im Test).')\n", encoding="utf-8")
+    # "Veröffentlichen" deploys with rsync into a folder here, never to the real host.
+    server = tmp / "server"
+    server.mkdir()
+    conf = project / "publishconf.py"
+    conf.write_text(conf.read_text(encoding="utf-8") + f'\nDEPLOY = {{"method": "rsync", "target": "{server}/"}}\n',
+                    encoding="utf-8")
     originals = {p.name: p.read_bytes() for p in (content / "faelle").glob("*.md")}
     assert len(originals) == 11  # 5 fixtures, 3 Mobirise pages, 3 exports
     port = free_port()
@@ -282,13 +283,24 @@ def test_the_weekly_routine_by_keyboard_only(editor, page):
     tab_to(page.get_by_role("button", name="Speichern"))
     page.keyboard.press("Enter")
     expect(page.locator("#meldung")).to_contain_text(SAVED, timeout=30_000)
-    saved = project / "content" / "faelle" / "fall-22-die-tastatur.md"
+    (saved,) = (project / "content" / "faelle").glob("fall-*-die-tastatur.md")
     text = saved.read_text(encoding="utf-8")
     assert "Status: draft\n\nAlles ohne Maus. ****\n\n## Der Tipp des »eingebauten« Kunden\n\nPrüfen Sie" in text
     tab_to(page.get_by_role("button", name="Veröffentlichen"))
     page.keyboard.press("Enter")
-    expect(page.locator("#veroeffentlichen-ergebnis")).to_have_text("Online: 9 Fälle (Probelauf im Test).")
-    expect(page.locator("#veroeffentlichen-schritte li")).to_have_text(["Prüfen …", "Bauen …"])
+    # go_live (sitetasks/golive.py): check, strict publish, deploy into the test's folder.
+    result = page.locator("#veroeffentlichen-ergebnis")
+    expect(result).not_to_have_text(re.compile("läuft"), timeout=300_000)
+    expect(result).to_have_text(re.compile(r"^Online: .*, hochgeladen nach .*/server/\.$"))
+    expect(page.locator("#veroeffentlichen-schritte li")).to_have_count(3)
+    expect(page.locator("#veroeffentlichen-schritte li").first).to_contain_text("Die Texte werden geprüft")
+    published = project.parent / "server"
+    assert (published / "fall" / "20" / "index.html").is_file()
+    assert not (published / "entwurf").exists()  # the draft just saved stays offline
+    # Nothing of the editor on the published site.
+    for page_file in published.rglob("*.html"):
+        text = page_file.read_text(encoding="utf-8")
+        assert "/redaktion/" not in text and "Bearbeiten" not in text, page_file
 
 
 def warm_builders(project):
