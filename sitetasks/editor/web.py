@@ -77,9 +77,14 @@ class EditorState:
 
 
 class PublishRun:
-    """One run of sitetasks.golive.go_live in a thread of its own."""
+    """One run of sitetasks.golive.go_live in a thread of its own.
 
-    def __init__(self):
+    go_live builds the published site into output/ and deploys it from
+    there; the preview's own builds of output/ wait meanwhile (``quiet``),
+    and a whole preview build puts the preview back afterwards."""
+
+    def __init__(self, builds):
+        self.builds = builds
         self.steps = []
         self.done = False
         self.ok = None
@@ -87,19 +92,19 @@ class PublishRun:
         threading.Thread(target=self._run, daemon=True).start()
 
     def _run(self):
+        from sitetasks.golive import go_live
+
         try:
-            from sitetasks.golive import go_live
-        except ImportError:
-            self._finish(False, "Veröffentlichen geht hier noch nicht: sitetasks/golive.py fehlt. "
-                                "Veröffentlichen Sie im Terminal mit „invoke check“, „invoke publish“ und „invoke deploy“.")
-            return
-        try:
-            result = go_live(self.steps.append)
+            with self.builds.quiet:
+                self.builds.stop()  # a preview build running in the background
+                result = go_live(self.steps.append)
         except Exception as error:  # noqa: BLE001 - the author gets one line, never a traceback
             self._finish(False, f"Veröffentlichen ist abgebrochen ({type(error).__name__}: {error}); "
                                 "nichts Neues ist online. Die Meldungen stehen im Terminal der Vorschau.")
             return
         self._finish(result.ok, result.line)
+        with self.builds.quiet:
+            self.builds.whole_site()  # the preview again, drafts and all
 
     def _finish(self, ok, line):
         self.ok, self.line, self.done = ok, line, True
@@ -240,7 +245,7 @@ class PublishRequest(EditorHandler):
     def post(self):
         run = self.state.publishing
         if run is None or run.done:
-            run = self.state.publishing = PublishRun()
+            run = self.state.publishing = PublishRun(self.state.builds)
         self.send_json(run.state(), 202)
 
     def get(self):
