@@ -4,7 +4,6 @@ Run them with ``.venv/bin/invoke <task>`` (``make venv`` creates the
 environment). The names follow pelican-quickstart's tasks.py.
 """
 
-import re
 import signal
 import sys
 
@@ -106,8 +105,7 @@ def livereload(c, port=None, netz=False, netz_address=None, netz_port=None, verb
     """Build into cache/vorschau/ (never output/), serve on 127.0.0.1, rebuild and reload on every change."""
     import threading
 
-    from livereload import Server
-
+    from sitetasks.editor.web import EditorServer, EditorState
     from sitetasks.netz import home_network_address, start_network_preview
     from sitetasks.serving import check_port_free, preview_file_handler, preview_watcher
 
@@ -126,10 +124,12 @@ def livereload(c, port=None, netz=False, netz_address=None, netz_port=None, verb
     builds.warm_up()  # gets ready while the site is built
     builds.whole_site()
     threading.Thread(target=watch_sources, args=(builds,), daemon=True).start()
-    server = Server(watcher=preview_watcher())
-    server.SFH = preview_file_handler(PREVIEW_PROBLEM)
+    # The editor at /redaktion/ (sitetasks/editor) lives in the preview only.
+    server = EditorServer(EditorState(builds, port), watcher=preview_watcher())
+    server.SFH = preview_file_handler(PREVIEW_PROBLEM, edit_links=True)
     server.watch(str(builds.reload_marker))  # only reloads the browser
     print(f"Vorschau: {local_url(port)}/ (Strg+C beendet)", flush=True)
+    print(f"Redaktion: {local_url(port)}/redaktion/", flush=True)
     if netz:
         start_network_preview(PREVIEW_OUTPUT, netz_address, netz_port)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
@@ -290,13 +290,12 @@ def new_case(c, title):
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
+    from cases.casefile import one_line as header_line
     from cases.checks import case_numbers
     from cases.limits import MAX_VALUE_LENGTH
     from cases.model import case_filename
 
-    # The title becomes one header line: a line break in it would start
-    # header lines of its own (e.g. another "Fall:").
-    one_line = re.sub(r" *[\x00-\x1f\x7f-\x9f\u2028\u2029]+ *", " ", title).strip()
+    one_line = header_line(title)
     if not one_line:
         sys.exit("Der Titel ist leer. Geben Sie ihn so an: invoke new-case --title \"Der »eingebaute« Kunde und …\"")
     if one_line != title.strip():

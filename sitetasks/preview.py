@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 from pathlib import Path
 
 from sitetasks import site
@@ -49,6 +50,10 @@ class PreviewBuilds:
         self.case_times = self._case_times()
         # Touched whenever the preview changed: the browser then reloads.
         self.reload_marker = site.PREVIEW_OUTPUT / ".vorschau-neu"
+        # Held while the editor publishes the site (sitetasks/editor): the
+        # published build lives in output/ until it is deployed, so no
+        # preview build may replace it in between; changes wait.
+        self.quiet = threading.Lock()
 
     @staticmethod
     def _case_times():
@@ -166,11 +171,12 @@ def watch_sources(builds):
     for changes in watch(*sources, debounce=50, step=20, watch_filter=lambda _, p: not is_bytecode(p)):
         changed = [path for _, path in changes]
         try:
-            if all(path.startswith(str(site.CONTENT)) for path in changed):
-                builds.content_changed()
-            else:
-                builds.warm_up()
-                builds.whole_site()
+            with builds.quiet:
+                if all(path.startswith(str(site.CONTENT)) for path in changed):
+                    builds.content_changed()
+                else:
+                    builds.warm_up()
+                    builds.whole_site()
         except Exception as error:  # noqa: BLE001 - the preview must keep watching
             if verbose():
                 traceback.print_exc()

@@ -3,6 +3,7 @@
 import errno
 import html
 import os
+import re
 import socket
 import urllib.parse
 from functools import partial
@@ -112,10 +113,27 @@ def with_banner(page, text):
     return page[:at] + problem_banner(text) + page[at:]
 
 
-def preview_file_handler(problem_note):
+# A case page of the preview: the editor's "Bearbeiten" link goes on it.
+CASE_PAGE = re.compile(r"(?:^|/)(?:fall|entwurf)/([0-9]{1,9})/index\.html$")
+
+
+def with_edit_link(page, number):
+    """``page`` (bytes) with a link to the case in the editor at the start
+    of its main content; only the preview serves it, output/ never has it."""
+    at = page.find(b"<main")
+    if at < 0:
+        return page
+    at = page.find(b">", at) + 1
+    link = (f'<p class="preview-edit"><a href="/redaktion/nummer/{number}/">Bearbeiten</a> '
+            "(nur in der Vorschau: öffnet den Fall in der Redaktion)</p>").encode("utf-8")
+    return page[:at] + link + page[at:]
+
+
+def preview_file_handler(problem_note, edit_links=False):
     """The live preview's file handler (for livereload's Server.SFH): the
     site's 404 page, no 500 for odd paths, and the problem banner on every
-    page while the last build has failed (its text is in ``problem_note``)."""
+    page while the last build has failed (its text is in ``problem_note``);
+    with ``edit_links``, a "Bearbeiten" link on each case page."""
     from livereload.handlers import StaticFileHandler
     from tornado.web import HTTPError
 
@@ -139,6 +157,10 @@ def preview_file_handler(problem_note):
                     text = None
                 if text is not None:
                     self._page = with_banner(Path(self.absolute_path).read_bytes(), text)
+                case_page = CASE_PAGE.search(self.absolute_path.replace(os.sep, "/")) if edit_links else None
+                if case_page:
+                    page = self._page if self._page is not None else Path(self.absolute_path).read_bytes()
+                    self._page = with_edit_link(page, case_page.group(1))
             return super().get_content_size() if self._page is None else len(self._page)
 
         def get_content(self, abspath, start=None, end=None):

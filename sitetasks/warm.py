@@ -26,6 +26,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import traceback
 
 import jinja2
@@ -168,19 +169,24 @@ class WarmPelican:
         self.arguments = [str(content), str(settings_file), json.dumps(overrides)]
         self.process = None
         self.connection = None
+        # The preview's watcher and the editor (sitetasks/editor) both ask
+        # for builds: one request on the socket at a time.
+        self.talking = threading.Lock()
 
     def start(self, articles):
         """Start a new builder (ending the one before); it gets ready while
         the author still edits, with a build of ``articles``."""
-        self.stop()
-        ours, theirs = socket.socketpair()
-        with theirs:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "sitetasks.warm", str(theirs.fileno()), *self.arguments, json.dumps(articles)],
-                cwd=self.cwd, stdin=subprocess.DEVNULL, pass_fds=(theirs.fileno(),),
-            )
-        self.connection = ours
-        self.answers = ours.makefile("rb")
+        with self.talking:  # never in the middle of another thread's build
+            self.stop()
+            ours, theirs = socket.socketpair()
+            with theirs:
+                self.process = subprocess.Popen(
+                    [sys.executable, "-m", "sitetasks.warm", str(theirs.fileno()), *self.arguments,
+                     json.dumps(articles)],
+                    cwd=self.cwd, stdin=subprocess.DEVNULL, pass_fds=(theirs.fileno(),),
+                )
+            self.connection = ours
+            self.answers = ours.makefile("rb")
 
     def stop(self):
         if self.process is None:
@@ -196,18 +202,19 @@ class WarmPelican:
     def build(self, output, *, lock, overrides):
         """Build into ``output`` while holding ``lock``; True on success,
         None if there is no builder (any more): then build without it."""
-        if self.process is None or self.process.poll() is not None:
-            return None
-        request = json.dumps({"output": str(output), "overrides": overrides})
-        try:
-            socket.send_fds(self.connection, [request.encode() + b"\n"], [lock.fileno()])
-            answer = self.answers.readline()
-        except OSError:
-            answer = b""
-        if not answer:
-            self.stop()
-            return None
-        return json.loads(answer)["ok"]
+        with self.talking:
+            if self.process is None or self.process.poll() is not None:
+                return None
+            request = json.dumps({"output": str(output), "overrides": overrides})
+            try:
+                socket.send_fds(self.connection, [request.encode() + b"\n"], [lock.fileno()])
+                answer = self.answers.readline()
+            except (OSError, ValueError):  # ValueError: the builder was stopped meanwhile
+                answer = b""
+            if not answer:
+                self.stop()
+                return None
+            return json.loads(answer)["ok"]
 
 
 if __name__ == "__main__":
