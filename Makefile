@@ -71,7 +71,7 @@ test: system-packages test-venv
 	$(BIN)/invoke test
 
 system-packages:
-	@sh requirements/system-packages.sh
+	@sh requirements/system-packages.sh "$(PYTHON)"
 
 # Regenerate both lock files from requirements/*.in (needs uv, e.g.
 # `pipx install uv`); the pins must install on Python 3.11.2 and newer.

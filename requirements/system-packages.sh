@@ -6,10 +6,16 @@
 # 127.0.0.1). On Debian and Ubuntu
 # they are installed through apt when this runs as root or may use sudo
 # without a password; otherwise one German line says what to install,
-# before any test runs.
+# before any test runs. Also python3-venv, which Debian's python3 needs
+# to make the environment; $1 is that Python (make's PYTHON).
 set -u
+python=${1:-python3}
 
 missing=""
+if command -v dpkg >/dev/null 2>&1 && "$python" -c 'import sys' >/dev/null 2>&1 &&
+   ! "$python" -c 'import venv, ensurepip' >/dev/null 2>&1; then
+  missing="$missing python3-venv"
+fi
 command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || missing="$missing chromium"
 if command -v dpkg >/dev/null 2>&1; then
   dpkg -s fonts-dejavu-core >/dev/null 2>&1 || missing="$missing fonts-dejavu-core"

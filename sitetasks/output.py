@@ -83,7 +83,9 @@ def run(command, *, lock, cwd, keep_lines=0):
     tail = deque(maxlen=keep_lines or 1)
     with subprocess.Popen(
         command, cwd=cwd, pass_fds=(lock.fileno(),), stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT, text=True, errors="replace",
+        # Pelican's summary is on stdout, its messages on stderr: those
+        # stay there unless they are wanted for the banner.
+        stderr=subprocess.STDOUT if keep_lines else None, text=True, errors="replace",
         # Pelican's console wraps at 80 columns when not in a terminal;
         # wider, a message stays on one line of the preview's banner.
         env={**os.environ, "COLUMNS": "200"},

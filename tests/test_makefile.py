@@ -111,9 +111,9 @@ def machine(tmp_path):
     return fake
 
 
-def make_on(machine, project, target, uid):
+def make_on(machine, project, target, uid, python=sys.executable):
     env = {"PATH": str(machine / "bin"), "FAKE": str(machine), "FAKE_UID": str(uid), "HOME": str(machine)}
-    return subprocess.run(["make", "--no-print-directory", target, f"PYTHON={sys.executable}"],
+    return subprocess.run(["make", "--no-print-directory", target, f"PYTHON={python}"],
                           cwd=project, capture_output=True, text=True, env=env)
 
 
@@ -160,3 +160,14 @@ def test_ci_only_calls_make_test():
     lines = [line for line in (ROOT / ".ci" / "run").read_text().splitlines() if line and not line.startswith("#")]
     assert lines[-1] == "make test PYTHON=/usr/bin/python3"
     assert not any("apt" in line for line in lines)
+
+
+def test_as_root_make_installs_venv_for_a_python_without_it(project, machine, tmp_path):
+    # Debian's python3 without the python3-venv package has no ensurepip.
+    hidden = tmp_path / "ohne-venv"
+    hidden.mkdir()
+    (hidden / "ensurepip.py").write_text("raise ModuleNotFoundError(\"No module named 'ensurepip'\")\n")
+    python = fake_python(tmp_path, f'PYTHONPATH={hidden} exec {sys.executable} "$@"\n')
+    result = make_on(machine, project, "system-packages", uid=0, python=python)
+    assert result.returncode == 0, result.stderr
+    assert apt_calls(machine)[-1] == f"install -y -qq --no-install-recommends python3-venv {WHAT_THE_TESTS_NEED}"
