@@ -357,6 +357,16 @@ MARKDOWN_FAULTS = {
                           ["21 Ebenen aus Listen"]),
     "fall-133-gross.md": (case_text(133, "dem langen Text", body_before=("Ein Satz. " * 9 + "\n") * 11_000 + "\n"),
                           None, ["Die Datei ist mit", "Bytes zu groß (höchstens 1.000.000)"]),
+    "fall-137-sterne.md": (case_text(137, "den Sternen", body_before="*a" * 20_001 + "\n\n"), 6,
+                           ["mehr als 20.000 Zeichen für Auszeichnungen"]),
+    "fall-138-definitionen.md": (case_text(138, "den Definitionen", body_before="a\n: b\n" * 101 + "\n"), 207,
+                                 ["Mehr als 100 Zeilen beginnen mit „:“"]),
+    "fall-139-abkuerzungen.md": (case_text(139, "den Abkürzungen", body_before="".join(
+        f"*[A{i}]: b\n" for i in range(101)) + "\n"), 106, ["Mehr als 100 Abkürzungen"]),
+    "fall-140-ueberschriften.md": (case_text(140, "den Überschriften", body_before="## T\n\n" * 3001), 6006,
+                                   ["mehr als 3.000 Überschriften"]),
+    "fall-141-listenpunkte.md": (case_text(141, "den Listenpunkten", body_before="- a\n" * 5001 + "\n"), 5006,
+                                 ["mehr als 5.000 Listenpunkte"]),
     # what took minutes or ended in a RecursionError
     "fall-134-links-100kb.md": (case_text(134, "den vielen Links", body_before=nested_links(20_000) + "\n\n"), 6,
                                 ["eckige Klammern ineinander"]),
@@ -397,7 +407,7 @@ def test_unreadable_markdown_is_refused_with_its_line_and_the_rest_is_built(tmp_
         assert_reported(shown, path, words)
     for case in good:
         assert (tmp_path / "lenient" / "fall" / str(case.number) / "index.html").is_file()
-    for number in range(130, 137):
+    for number in range(130, 142):
         assert not (tmp_path / "lenient" / "fall" / str(number)).exists()
 
     strict = pelican(project, tmp_path / "strict", settings="publishconf.py", strict=True)
@@ -408,8 +418,8 @@ def test_unreadable_markdown_is_refused_with_its_line_and_the_rest_is_built(tmp_
 
 def test_markdown_at_the_limits_is_read(tmp_path):
     project = copy_project(tmp_path / "site")
-    text = case_text(140, "den Grenzen", body_before=nested_links(16) + "\n\n" + nested_list(20) + "\n" + "> " * 20 + "Zitat\n\n")
-    (project / "content" / "faelle" / "fall-140-grenzen.md").write_text(text, encoding="utf-8")
+    text = case_text(150, "den Grenzen", body_before=nested_links(16) + "\n\n" + nested_list(20) + "\n" + "> " * 20 + "Zitat\n\n")
+    (project / "content" / "faelle" / "fall-150-grenzen.md").write_text(text, encoding="utf-8")
     built = pelican(project, tmp_path / "out", strict=True)
     assert built.returncode == 0, built.stdout + built.stderr
-    assert "Ebene 19" in text_of(soup(tmp_path / "out" / "fall" / "140" / "index.html"))
+    assert "Ebene 19" in text_of(soup(tmp_path / "out" / "fall" / "150" / "index.html"))
