@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from sitebuild import building, copy_project, one_line, published_cases, soup, text_of
+from sitebuild import SHARED_CACHE, building, copy_project, one_line, published_cases, soup, text_of
 
 # Far beyond what a refused source needs; only today's code, which reads
 # the pathological Markdown, would come near it.
@@ -51,11 +51,9 @@ def run(command, project, what):
         pytest.fail(f"{what} took more than {GENEROUS_TIMEOUT} s: a source was read that should have been refused")
 
 
-def pelican(project, output, *, settings="pelicanconf.py", strict=False):
-    from sitebuild import SHARED_CACHE
-
+def pelican(project, output, *, settings="pelicanconf.py", strict=False, overrides=None):
     command = building.pelican_command(project / "content", project / settings, output, strict=strict,
-                                       overrides={"CACHE_PATH": str(SHARED_CACHE)})
+                                       overrides={"CACHE_PATH": str(SHARED_CACHE), **(overrides or {})})
     return run(command, project, f"Building with {settings}")
 
 
@@ -119,7 +117,8 @@ def header_site(tmp_path_factory):
     (project / "content" / "pages" / "seite.html").write_text(
         '<html><head><title>HTML-Seite</title><meta name="save_as" content="index.html"></head>'
         "<body>Ersetzt die Startseite</body></html>\n", encoding="utf-8")
-    lenient = pelican(project, root / "lenient")
+    # The Markdown read in worker processes, as a build of many cases does.
+    lenient = pelican(project, root / "lenient", overrides={"READING_PROCESSES": 2, "READING_MIN_SOURCES": 0})
     return {"project": project, "root": root, "lenient": lenient, "output": root / "lenient",
             "check": check(project), "strict": pelican(project, root / "strict", settings="publishconf.py", strict=True)}
 
