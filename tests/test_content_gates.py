@@ -276,9 +276,14 @@ BOUNDS = {
                                  ["ist mit 5000 Ziffern zu lang (höchstens 6)"]),
     "fall-123-titel.md": (case_text(123, "dem langen Titel " + "ä" * 300), 1,
                           ["Die Zeile „Title“ ist mit", "Zeichen zu lang (höchstens 200)"]),
+    "fall-124-geaendert.md": (case_text(124, "dem Änderungsdatum", "Modified: " + "9" * 30), 5,
+                              ["Das Änderungsdatum „999999999999999999999999999999“ ist nicht lesbar"]),
+    "fall-125-datum.md": (case_text(125, "dem Datum").replace("2024-10-01 09:00", "9" * 30), 3,
+                          ["Das Datum „999999999999999999999999999999“ ist nicht lesbar"]),
 }
 PAGE_BOUNDS = {
     "lang.md": ("Title: " + "Ä" * 150 + "\n\nText.\n", None, ["Aus dem Titel wird keine brauchbare Adresse"]),
+    "datum.md": ("Title: Datum\nSlug: datum\nDate: gestern\n\nText.\n", 3, ["Das Datum „gestern“ ist nicht lesbar"]),
 }
 
 
@@ -320,8 +325,8 @@ def test_over_long_header_values_are_reported_everywhere_and_crash_nothing(tmp_p
     created = run([sys.executable, "-m", "invoke", "new-case", "--title", "Der »eingebaute« Kunde und das Neue"],
                   project, "invoke new-case")
     assert created.returncode == 0, created.stdout + created.stderr
-    # Of the cases above, 120 and 123 have valid numbers.
-    assert "Der 124. Fall ist angelegt" in created.stdout, created.stdout
+    # Of the cases above, 120 and 123 to 125 have valid numbers.
+    assert "Der 126. Fall ist angelegt" in created.stdout, created.stdout
 
 
 def test_new_case_refuses_an_over_long_title_in_german(tmp_path):
