@@ -183,6 +183,15 @@ def test_no_header_line_chooses_an_output_path_or_template(header_site):
     assert "Text." not in text_of(soup(output / "themen" / "index.html"))
 
 
+def test_a_draft_page_is_not_published(tmp_path):
+    project = copy_project(tmp_path / "site")
+    (project / "content" / "pages" / "bald.md").write_text(
+        "Title: Bald\nSlug: bald\nStatus: draft\n\nNoch geheim.\n", encoding="utf-8")
+    published = pelican(project, tmp_path / "out", settings="publishconf.py", strict=True)
+    assert published.returncode == 0, published.stdout + published.stderr
+    assert not [path for path in (tmp_path / "out").rglob("*.html") if "Noch geheim" in path.read_text(encoding="utf-8")]
+
+
 # ---------------------------------------------------------------------------
 # 2. Nothing in content/ reaches readers unprocessed.
 
