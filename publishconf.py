@@ -10,6 +10,9 @@ RELATIVE_URLS = False
 # Drafts are never part of the published site.
 DRAFT_URL = ""
 DRAFT_SAVE_AS = ""
+# Nor are draft pages (Pelican's default writes them to drafts/pages/).
+DRAFT_PAGE_URL = ""
+DRAFT_PAGE_SAVE_AS = ""
 
 DELETE_OUTPUT_DIRECTORY = True
 SHOW_BUILD_PROBLEMS = False

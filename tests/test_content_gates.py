@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from sitebuild import building, copy_project, one_line, published_cases, soup, text_of
+from sitebuild import SHARED_CACHE, building, copy_project, one_line, published_cases, soup, text_of
 
 # Far beyond what a refused source needs; only today's code, which reads
 # the pathological Markdown, would come near it.
@@ -51,11 +51,9 @@ def run(command, project, what):
         pytest.fail(f"{what} took more than {GENEROUS_TIMEOUT} s: a source was read that should have been refused")
 
 
-def pelican(project, output, *, settings="pelicanconf.py", strict=False):
-    from sitebuild import SHARED_CACHE
-
+def pelican(project, output, *, settings="pelicanconf.py", strict=False, overrides=None):
     command = building.pelican_command(project / "content", project / settings, output, strict=strict,
-                                       overrides={"CACHE_PATH": str(SHARED_CACHE)})
+                                       overrides={"CACHE_PATH": str(SHARED_CACHE), **(overrides or {})})
     return run(command, project, f"Building with {settings}")
 
 
@@ -119,7 +117,8 @@ def header_site(tmp_path_factory):
     (project / "content" / "pages" / "seite.html").write_text(
         '<html><head><title>HTML-Seite</title><meta name="save_as" content="index.html"></head>'
         "<body>Ersetzt die Startseite</body></html>\n", encoding="utf-8")
-    lenient = pelican(project, root / "lenient")
+    # The Markdown read in worker processes, as a build of many cases does.
+    lenient = pelican(project, root / "lenient", overrides={"READING_PROCESSES": 2, "READING_MIN_SOURCES": 0})
     return {"project": project, "root": root, "lenient": lenient, "output": root / "lenient",
             "check": check(project), "strict": pelican(project, root / "strict", settings="publishconf.py", strict=True)}
 
@@ -182,6 +181,15 @@ def test_no_header_line_chooses_an_output_path_or_template(header_site):
     assert "Schräge Adresse" not in (output / "fall" / "2" / "index.html").read_text(encoding="utf-8")
     assert "Schräge Adresse" in (output / "schraege-adresse" / "index.html").read_text(encoding="utf-8")
     assert "Text." not in text_of(soup(output / "themen" / "index.html"))
+
+
+def test_a_draft_page_is_not_published(tmp_path):
+    project = copy_project(tmp_path / "site")
+    (project / "content" / "pages" / "bald.md").write_text(
+        "Title: Bald\nSlug: bald\nStatus: draft\n\nNoch geheim.\n", encoding="utf-8")
+    published = pelican(project, tmp_path / "out", settings="publishconf.py", strict=True)
+    assert published.returncode == 0, published.stdout + published.stderr
+    assert not [path for path in (tmp_path / "out").rglob("*.html") if "Noch geheim" in path.read_text(encoding="utf-8")]
 
 
 # ---------------------------------------------------------------------------
@@ -277,9 +285,14 @@ BOUNDS = {
                                  ["ist mit 5000 Ziffern zu lang (höchstens 6)"]),
     "fall-123-titel.md": (case_text(123, "dem langen Titel " + "ä" * 300), 1,
                           ["Die Zeile „Title“ ist mit", "Zeichen zu lang (höchstens 200)"]),
+    "fall-124-geaendert.md": (case_text(124, "dem Änderungsdatum", "Modified: " + "9" * 30), 5,
+                              ["Das Änderungsdatum „999999999999999999999999999999“ ist nicht lesbar"]),
+    "fall-125-datum.md": (case_text(125, "dem Datum").replace("2024-10-01 09:00", "9" * 30), 3,
+                          ["Das Datum „999999999999999999999999999999“ ist nicht lesbar"]),
 }
 PAGE_BOUNDS = {
     "lang.md": ("Title: " + "Ä" * 150 + "\n\nText.\n", None, ["Aus dem Titel wird keine brauchbare Adresse"]),
+    "datum.md": ("Title: Datum\nSlug: datum\nDate: gestern\n\nText.\n", 3, ["Das Datum „gestern“ ist nicht lesbar"]),
 }
 
 
@@ -321,8 +334,8 @@ def test_over_long_header_values_are_reported_everywhere_and_crash_nothing(tmp_p
     created = run([sys.executable, "-m", "invoke", "new-case", "--title", "Der »eingebaute« Kunde und das Neue"],
                   project, "invoke new-case")
     assert created.returncode == 0, created.stdout + created.stderr
-    # Of the cases above, 120 and 123 have valid numbers.
-    assert "Der 124. Fall ist angelegt" in created.stdout, created.stdout
+    # Of the cases above, 120 and 123 to 125 have valid numbers.
+    assert "Der 126. Fall ist angelegt" in created.stdout, created.stdout
 
 
 def test_new_case_refuses_an_over_long_title_in_german(tmp_path):
@@ -357,6 +370,16 @@ MARKDOWN_FAULTS = {
                           ["21 Ebenen aus Listen"]),
     "fall-133-gross.md": (case_text(133, "dem langen Text", body_before=("Ein Satz. " * 9 + "\n") * 11_000 + "\n"),
                           None, ["Die Datei ist mit", "Bytes zu groß (höchstens 1.000.000)"]),
+    "fall-137-sterne.md": (case_text(137, "den Sternen", body_before="*a" * 20_001 + "\n\n"), 6,
+                           ["mehr als 20.000 Zeichen für Auszeichnungen"]),
+    "fall-138-definitionen.md": (case_text(138, "den Definitionen", body_before="a\n: b\n" * 101 + "\n"), 207,
+                                 ["Mehr als 100 Zeilen beginnen mit „:“"]),
+    "fall-139-abkuerzungen.md": (case_text(139, "den Abkürzungen", body_before="".join(
+        f"*[A{i}]: b\n" for i in range(101)) + "\n"), 106, ["Mehr als 100 Abkürzungen"]),
+    "fall-140-ueberschriften.md": (case_text(140, "den Überschriften", body_before="## T\n\n" * 3001), 6006,
+                                   ["mehr als 3.000 Überschriften"]),
+    "fall-141-listenpunkte.md": (case_text(141, "den Listenpunkten", body_before="- a\n" * 5001 + "\n"), 5006,
+                                 ["mehr als 5.000 Listenpunkte"]),
     # what took minutes or ended in a RecursionError
     "fall-134-links-100kb.md": (case_text(134, "den vielen Links", body_before=nested_links(20_000) + "\n\n"), 6,
                                 ["eckige Klammern ineinander"]),
@@ -397,7 +420,7 @@ def test_unreadable_markdown_is_refused_with_its_line_and_the_rest_is_built(tmp_
         assert_reported(shown, path, words)
     for case in good:
         assert (tmp_path / "lenient" / "fall" / str(case.number) / "index.html").is_file()
-    for number in range(130, 137):
+    for number in range(130, 142):
         assert not (tmp_path / "lenient" / "fall" / str(number)).exists()
 
     strict = pelican(project, tmp_path / "strict", settings="publishconf.py", strict=True)
@@ -408,8 +431,8 @@ def test_unreadable_markdown_is_refused_with_its_line_and_the_rest_is_built(tmp_
 
 def test_markdown_at_the_limits_is_read(tmp_path):
     project = copy_project(tmp_path / "site")
-    text = case_text(140, "den Grenzen", body_before=nested_links(16) + "\n\n" + nested_list(20) + "\n" + "> " * 20 + "Zitat\n\n")
-    (project / "content" / "faelle" / "fall-140-grenzen.md").write_text(text, encoding="utf-8")
+    text = case_text(150, "den Grenzen", body_before=nested_links(16) + "\n\n" + nested_list(20) + "\n" + "> " * 20 + "Zitat\n\n")
+    (project / "content" / "faelle" / "fall-150-grenzen.md").write_text(text, encoding="utf-8")
     built = pelican(project, tmp_path / "out", strict=True)
     assert built.returncode == 0, built.stdout + built.stderr
-    assert "Ebene 19" in text_of(soup(tmp_path / "out" / "fall" / "140" / "index.html"))
+    assert "Ebene 19" in text_of(soup(tmp_path / "out" / "fall" / "150" / "index.html"))

@@ -100,12 +100,13 @@ def check_header(header, content_path):
     else:
         try:
             get_date(date)
-        except ValueError:
+        except (ValueError, OverflowError):  # dateutil overflows on long digit strings
             problem(
                 f"Das Datum „{date}“ ist nicht lesbar.",
                 "Schreiben Sie es als Jahr-Monat-Tag, z. B. „Date: 2024-05-14 09:00“.",
                 "date",
             )
+    problems += unreadable_dates(header, ["modified"])
     image = header.value("image")
     if image:
         try:
@@ -172,6 +173,28 @@ def _unknown_field(shown, key, name, fields, line):
     return Problem(shown, f"Das Feld „{name}“ kennt die Website nicht. Sie beachtet die Zeile nicht.", hint, line)
 
 
+def unreadable_dates(header, keys):
+    """Problems of the dates in ``keys`` that Pelican cannot read (it
+    leaves such a file out)."""
+    problems = []
+    for key in keys:
+        written = header.value(key)
+        if not written:
+            continue
+        try:
+            get_date(written)
+        except (ValueError, OverflowError):  # dateutil overflows on long digit strings
+            what, example = {"date": ("Das Datum", "Date: 2024-05-14 09:00"),
+                             "modified": ("Das Änderungsdatum", "Modified: 2024-05-20 10:00")}[key]
+            problems.append(Problem(
+                display_path(header.path),
+                f"{what} „{shortened(written)}“ ist nicht lesbar. Diese Datei wird nicht veröffentlicht.",
+                f"Schreiben Sie es als Jahr-Monat-Tag, z. B. „{example}“.",
+                header.line(key),
+            ))
+    return problems
+
+
 def refusals(header):
     """Problems that keep a source out of the site altogether: values
     beyond their limits, Markdown too large or too deeply nested to be
@@ -187,7 +210,7 @@ def check_page_file(path, content_path):
     except CaseError as error:
         return [error.problem], True
     problems = list(filter(None, [control_character(header.text, header.path)]))
-    refused = refusals(header)
+    refused = refusals(header) + unreadable_dates(header, ["date", "modified"])
     return problems + field_problems(header, PAGE_FIELDS) + refused, bool(problems or refused)
 
 

@@ -40,10 +40,30 @@ MAX_SOURCE_BYTES = 1_000_000
 MAX_NESTING = 20
 # Square brackets inside square brackets within one paragraph.
 MAX_BRACKET_NESTING = 16
+# Python-Markdown's reading time grows faster than the text with the
+# marks of emphasis, code, links and tables (a megabyte of "*a" takes
+# minutes), with definition lists, abbreviations and headings (each
+# heading's anchor is compared with all before it). A case has a few
+# dozen of each; these budgets keep any source to a few seconds.
+MARKUP_CHARACTERS = "*_`[]|"
+MAX_MARKUP_CHARACTERS = 20_000
+MAX_DEFINITIONS = 100
+MAX_ABBREVIATIONS = 100
+MAX_HEADINGS = 3_000
+MAX_LIST_ITEMS = 5_000
+_DEFINITION = re.compile(r"^ {0,3}:", re.M)
+_ABBREVIATION = re.compile(r"^ {0,3}\*\[", re.M)
+_HEADING = re.compile(r"^ {0,3}(?:#|=+[ \t]*$|-+[ \t]*$)", re.M)
+_LIST_ITEM = re.compile(r"^[ \t>]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)", re.M)
 
 _TAB_LENGTH = 4
 _NESTING_PREFIX = re.compile(r"(?:[ \t]|>|[-*+](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$))*")
 _RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+
+
+def german_number(number):
+    """1000000 as „1.000.000“."""
+    return f"{number:,}".replace(",", ".")
 
 
 def shortened(value, length=40):
@@ -100,10 +120,13 @@ def markdown_problem(text, path):
     if size > MAX_SOURCE_BYTES:
         return Problem(
             shown,
-            f"Die Datei ist mit {size:,} Bytes zu groß (höchstens {MAX_SOURCE_BYTES:,}).".replace(",", ".")
-            + " Diese Datei wird nicht veröffentlicht.",
+            f"Die Datei ist mit {german_number(size)} Bytes zu groß (höchstens {german_number(MAX_SOURCE_BYTES)}). "
+            "Diese Datei wird nicht veröffentlicht.",
             "Teilen Sie den Text auf mehrere Fälle oder Seiten auf.",
         )
+    budget = _over_budget(text, shown)
+    if budget:
+        return budget
     bracket_depth = 0
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
@@ -125,6 +148,9 @@ def markdown_problem(text, path):
                     "vier Leerzeichen) oder schreiben Sie den Inhalt als gewöhnlichen Absatz.",
                     number,
                 )
+        if "[" not in line:
+            bracket_depth = max(0, bracket_depth - line.count("]"))
+            continue
         escaped = False
         for character in line:
             if escaped:
@@ -145,4 +171,39 @@ def markdown_problem(text, path):
                     )
             elif character == "]":
                 bracket_depth = max(0, bracket_depth - 1)
+    return None
+
+
+def _over_budget(text, shown):
+    """The Problem of a source beyond one of the markup budgets, naming the
+    line where it is exceeded, or None."""
+    budgets = [
+        (lambda line: sum(map(line.count, MARKUP_CHARACTERS)), MAX_MARKUP_CHARACTERS,
+         f"Der Text enthält mehr als {german_number(MAX_MARKUP_CHARACTERS)} Zeichen für Auszeichnungen "
+         f"({' '.join(MARKUP_CHARACTERS)}) – so viele kann die Website nicht in vernünftiger Zeit lesen.",
+         "Schreiben Sie Sternchen, Unterstriche, Backticks, eckige Klammern und senkrechte Striche, die "
+         "Text sein sollen, anders, oder teilen Sie den Text auf."),
+        (lambda line: bool(_DEFINITION.match(line)), MAX_DEFINITIONS,
+         f"Mehr als {german_number(MAX_DEFINITIONS)} Zeilen beginnen mit „:“ (Definitionslisten).",
+         "Beginnen Sie Zeilen nicht mit einem Doppelpunkt, oder teilen Sie den Text auf."),
+        (lambda line: bool(_ABBREVIATION.match(line)), MAX_ABBREVIATIONS,
+         f"Mehr als {MAX_ABBREVIATIONS} Abkürzungen sind erklärt (Zeilen mit „*[“).",
+         "Erklären Sie nur die wichtigsten Abkürzungen."),
+        (lambda line: bool(_HEADING.match(line)), MAX_HEADINGS,
+         f"Der Text hat mehr als {german_number(MAX_HEADINGS)} Überschriften.",
+         "Teilen Sie den Text auf mehrere Fälle oder Seiten auf."),
+        (lambda line: bool(_LIST_ITEM.match(line)), MAX_LIST_ITEMS,
+         f"Der Text hat mehr als {german_number(MAX_LIST_ITEMS)} Listenpunkte.",
+         "Teilen Sie den Text auf mehrere Fälle oder Seiten auf."),
+    ]
+    totals = [sum(map(text.count, MARKUP_CHARACTERS)), len(_DEFINITION.findall(text)),
+              len(_ABBREVIATION.findall(text)), len(_HEADING.findall(text)), len(_LIST_ITEM.findall(text))]
+    for (count, limit, message, hint), total in zip(budgets, totals, strict=True):
+        if total <= limit:
+            continue
+        seen = 0
+        for number, line in enumerate(text.splitlines(), start=1):
+            seen += count(line)
+            if seen > limit:
+                return Problem(shown, f"{message} Diese Datei wird nicht veröffentlicht.", hint, number)
     return None
