@@ -133,3 +133,16 @@ def test_a_case_record_holds_the_text_a_reader_sees_there_and_not_its_tips():
     visible, _, hidden = maker.tip(tip)["content"].partition(f" {EXTRA_WORDS_MARKER} ")
     assert visible == "Rückrufe zusagen und halten."
     assert hidden.split() == ["rueckrufe"]
+
+
+def test_each_tip_box_is_taken_out_of_its_case_text_once():
+    from types import SimpleNamespace
+
+    from search.index import without_tips
+
+    def tip(heading, text):
+        return SimpleNamespace(heading=heading, text=text)
+
+    text = "Anfang. Tipp eins Rufen Sie zurück. Mitte. Tipp zwei Rufen Sie zurück. Ende."
+    tips = [tip("Tipp eins", "Rufen Sie zurück."), tip("Tipp zwei", "Rufen Sie zurück."), tip("Tipp drei", "Fehlt hier.")]
+    assert without_tips(text, tips) == "Anfang. Mitte. Ende."

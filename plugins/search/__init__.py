@@ -5,9 +5,14 @@
   plugin provide (cases, and the tips' records when the tips plugin runs)
 - index.py: records and the Pagefind bundles, written in a process of
   their own while the pages are written
+- service.py: a client of Pagefind's service that sends a bundle's
+  records at once (Pagefind's Python wrapper waits 0.1 s per record)
 - kept.py: the records of unchanged cases, kept from the build before
 - compounds.py: parts of German compounds, so "Notiz" finds
   "Abwesenheitsnotiz"
+
+What counts as a result, and what an excerpt may show: docs/suche.md
+(the rule runs in the browser, theme/static/js/search-core.js).
 """
 
 from .plugin import register

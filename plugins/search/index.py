@@ -12,6 +12,8 @@ words for matching alone (see RecordMaker); the search scripts never show
 what follows the marker (theme/static/js/search-core.js, docs/suche.md).
 """
 
+import bisect
+import collections
 import errno
 import hashlib
 import html
@@ -116,10 +118,13 @@ def without_tips(text, tips):
     """A case's plain text without its tips' boxes (heading and text), which
     come in the order of the tips; a box not found word for word stays."""
     words = text.split()
+    starts = collections.defaultdict(list)  # word -> where it stands, in order
+    for index, word in enumerate(words):
+        starts[word].append(index)
     kept, at = [], 0
     for tip in tips:
         box = f"{tip.heading} {tip.text}".split()
-        found = _find(words, box, at)
+        found = _find(words, starts, box, at)
         if found is None:
             continue
         kept += words[at:found]
@@ -127,12 +132,13 @@ def without_tips(text, tips):
     return " ".join(kept + words[at:])
 
 
-def _find(words, run, start):
+def _find(words, starts, run, start):
+    """Where ``run`` stands in ``words`` from ``start`` on, or None."""
     if not run:
         return None
-    first = run[0]
-    for index in range(start, len(words) - len(run) + 1):
-        if words[index] == first and words[index : index + len(run)] == run:
+    candidates = starts.get(run[0], [])
+    for index in candidates[bisect.bisect_left(candidates, start):]:
+        if words[index : index + len(run)] == run:
             return index
     return None
 

@@ -73,7 +73,19 @@ function regionAfter(w, from) {
   return Math.min(at + 1, w.length);
 }
 
+// Each word is stemmed once: marking a page of tips asks for thousands.
+const stemOf = new Map();
+
 export function stem(word) {
+  let found = stemOf.get(word);
+  if (found === undefined) {
+    found = snowballStem(word);
+    stemOf.set(word, found);
+  }
+  return found;
+}
+
+function snowballStem(word) {
   let w = prelude(word.toLowerCase());
   const letters = [...w];
   const p1 = letters.length < 3 ? letters.length : Math.max(regionAfter(letters, 0), 3);
