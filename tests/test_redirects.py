@@ -98,7 +98,8 @@ def test_an_old_address_lands_on_its_case_under_the_strict_policy(published, pag
     with StaticServer(published, port) as server:
         page.goto(f"{server.url}/fall-8.html")
         page.wait_for_url(f"{server.url}/fall/8/")
-        assert "verschwundene" in page.locator("h1").inner_text()
+        # Soft hyphens set the title's long words; Chromium's innerText keeps them.
+        assert "verschwundene" in page.locator("h1").inner_text().replace("\xad", "")
         page.goto(f"{server.url}/impressum.html")
         page.wait_for_url(f"{server.url}/impressum/")
         assert "Musterweg" in page.locator("main").inner_text()
@@ -152,7 +153,7 @@ def test_the_preview_redirects_old_addresses_too(tmp_path, page):
             time.sleep(0.3)
         page.goto(f"{base}/fall-9.html")
         page.wait_for_url(f"{base}/fall/9/")
-        assert "Kostenvoranschlag" in page.locator("h1").inner_text()
+        assert "Kostenvoranschlag" in page.locator("h1").inner_text().replace("\xad", "")
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=10)
