@@ -5,11 +5,11 @@ redirects)."""
 
 from pathlib import Path
 
-from redirects.mapping import OLD_ADDRESS, RedirectsError, lines, parse
+from redirects.mapping import DEFAULT_FILE, OLD_ADDRESS, RedirectsError, lines, parse
 
 from .markdown import escape, resolve_export_links
 
-REDIRECTS_FILE = "weiterleitungen.csv"  # plugins/redirects' REDIRECTS_FILE default
+REDIRECTS_FILE = DEFAULT_FILE  # where plugins/redirects reads it unless the settings say otherwise
 # Pages of the old site with no page of their own on the new one, and the
 # new page that has their part.
 KEPT_ADDRESSES = {"die Startseite": "/", "eine Übersicht": "/faelle/"}
