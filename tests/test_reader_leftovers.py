@@ -91,6 +91,7 @@ BREAKS_IN_WORDS = """
 """
 
 
+@pytest.mark.browser
 def test_headings_break_words_only_with_a_hyphen_at_390_px(site, chromium):
     context = chromium.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()

@@ -93,6 +93,7 @@ def test_server_maps_for_apache_and_nginx(published):
     assert sorted(nginx[1:]) == sorted(f'location = "/{old}" {{ return 301 "{new}"; }}' for old, new in MOVED.items())
 
 
+@pytest.mark.browser
 def test_an_old_address_lands_on_its_case_under_the_strict_policy(published, page):
     port = free_port()
     with StaticServer(published, port) as server:
@@ -139,6 +140,7 @@ def test_a_second_import_keeps_the_authors_lines(migrated, tmp_path):
                "--force wird sie ersetzt." in note for note in report.notes)
 
 
+@pytest.mark.browser
 def test_the_preview_redirects_old_addresses_too(tmp_path, page):
     project = archive_only(tmp_path / "site")
     port = free_port()
