@@ -89,6 +89,7 @@ class ParsedCase:
     page_title: str = ""
     page_blocks: list = field(default_factory=list)
     had_form: bool = False
+    page_images: list = field(default_factory=list)  # addresses of the images on such a page
     addresses: list = field(default_factory=list)  # e-mail addresses the page links to (mailto:)
     problems: list = field(default_factory=list)  # what is missing, and how to fix it
     notes: list = field(default_factory=list)  # what the import did on its own

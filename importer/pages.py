@@ -5,14 +5,15 @@ redirects)."""
 
 from pathlib import Path
 
-from redirects.mapping import OLD_ADDRESS, RedirectsError, lines, parse
+from redirects.mapping import DEFAULT_FILE, OLD_ADDRESS, RedirectsError, lines, parse
 
 from .markdown import escape, resolve_export_links
 
-REDIRECTS_FILE = "weiterleitungen.csv"  # plugins/redirects' REDIRECTS_FILE default
+REDIRECTS_FILE = DEFAULT_FILE  # where plugins/redirects reads it unless the settings say otherwise
 # Pages of the old site with no page of their own on the new one, and the
 # new page that has their part.
 KEPT_ADDRESSES = {"die Startseite": "/", "eine Übersicht": "/faelle/"}
+FORM_NOT_TAKEN = "Das Kontaktformular (samt Überschrift und Knopf) ist nicht übernommen (die neue Website verschickt nichts)"
 
 
 def page_markdown(case, url_for, export_addresses=()):
@@ -44,16 +45,17 @@ def page_markdown(case, url_for, export_addresses=()):
         else:
             paragraphs.append(text)
             list_id = None
+    for src in case.page_images:
+        notes.append(f"Das Bild „{src}“ der Seite ist nicht übernommen – legen Sie es bei Bedarf selbst nach "
+                     f"content/images/ und binden Sie es in content/pages/{case.page_slug}.md ein.")
     if case.had_form:
         if addresses := [*case.addresses, *export_addresses]:
             address = addresses[0]
             paragraphs.append(f"Schreiben Sie mir eine E-Mail: [{escape(address)}](mailto:{address})")
-            notes.append(f"Das Kontaktformular ist nicht übernommen (die neue Website verschickt nichts); die "
-                         f"Seite nennt stattdessen die E-Mail-Adresse {address} aus dem Export.")
+            notes.append(f"{FORM_NOT_TAKEN}; die Seite nennt stattdessen die E-Mail-Adresse {address} aus dem Export.")
         else:
-            notes.append("Das Kontaktformular ist nicht übernommen (die neue Website verschickt nichts), und der "
-                         f"Export nennt keine E-Mail-Adresse – tragen Sie Ihre in content/pages/{case.page_slug}.md "
-                         "ein.")
+            notes.append(f"{FORM_NOT_TAKEN}, und der Export nennt keine E-Mail-Adresse – tragen Sie Ihre in "
+                         f"content/pages/{case.page_slug}.md ein.")
     if not paragraphs:
         notes.append(f"Die Seite hat keinen Text – ergänzen Sie ihn in content/pages/{case.page_slug}.md.")
     header = f"Title: {title}\nSlug: {case.page_slug}\n\n"

@@ -96,6 +96,7 @@ def parse_html(markup, page="", timezone=None):
         if kind:
             case.page_slug, case.page_title, case.page_blocks = PAGE_SLUGS[kind], page_title, blocks
             case.had_form = had_form
+            case.page_images = [image["src"] for _, image in flattener.images]
         return case
     # Not the whole page: its navigation may name the neighbouring cases.
     number_fallback = " ".join([page_title, description, " ".join(b.text for b in blocks)])

@@ -377,9 +377,9 @@ def test_the_export_folder_with_dates_then_a_strict_publish(project, tmp_path):
     assert "    Foto content/images/fall-08.jpg (aus assets/images/paket-tuer.jpg)\n" in result.stdout
     # The file's name as the author sees it in the export folder.
     assert "    Foto content/images/fall-10.png (aus assets/images/telefon warten.png)\n" in result.stdout
-    assert ("kontakt.html → content/pages/kontakt.md (neu)\n    Das Kontaktformular ist nicht übernommen (die neue "
-            "Website verschickt nichts); die Seite nennt stattdessen die E-Mail-Adresse post@beispiel.example aus "
-            "dem Export.\n") in result.stdout
+    assert ("kontakt.html → content/pages/kontakt.md (neu)\n    Das Kontaktformular (samt Überschrift und Knopf) ist "
+            "nicht übernommen (die neue Website verschickt nichts); die Seite nennt stattdessen die E-Mail-Adresse "
+            "post@beispiel.example aus dem Export.\n") in result.stdout
     assert "Hinweis: content/weiterleitungen.csv: 8 alte Adressen mit Weiterleitung ergänzt" in result.stdout
     assert result.stdout.endswith("Fälle: 3 neu, 0 unverändert, 0 ersetzt; Seiten: 3 neu, 0 unverändert, 0 ersetzt; "
                                   "2 Seiten übersprungen (keine Fälle); 0 mit Fehlern – 8 Dateien gelesen.\n")
@@ -877,3 +877,20 @@ def test_a_page_already_there_is_not_overwritten_without_force(tmp_path):
     again = import_paths(str(EXPORT), site / "content", dates=EXPORT_DATES)
     assert {r.source.name: r.status for r in again if r.is_page} == {
         "impressum.html": "unverändert", "datenschutz.html": "unverändert", "kontakt.html": "unverändert"}
+
+
+def test_a_contact_page_without_address_and_its_image_are_named_in_the_notes():
+    from importer.pages import page_markdown
+
+    case = parse_html('<!DOCTYPE html><html><head><title>Kontakt</title></head><body><h1>Kontakt</h1>'
+                      '<p>Rufen Sie an.</p><img src="assets/images/karte.png" alt="Karte">'
+                      '<form action="https://mobirise.eu/"><input name="name"><button>Absenden</button></form>'
+                      "</body></html>", "kontakt.html")
+    assert case.page_slug == "kontakt" and case.had_form
+    text, notes = page_markdown(case, lambda key: None)
+    assert text == "Title: Kontakt\nSlug: kontakt\n\nRufen Sie an.\n"
+    assert notes == [
+        "Das Bild „assets/images/karte.png“ der Seite ist nicht übernommen – legen Sie es bei Bedarf selbst nach "
+        "content/images/ und binden Sie es in content/pages/kontakt.md ein.",
+        "Das Kontaktformular (samt Überschrift und Knopf) ist nicht übernommen (die neue Website verschickt nichts), "
+        "und der Export nennt keine E-Mail-Adresse – tragen Sie Ihre in content/pages/kontakt.md ein."]

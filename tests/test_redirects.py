@@ -93,12 +93,14 @@ def test_server_maps_for_apache_and_nginx(published):
     assert sorted(nginx[1:]) == sorted(f'location = "/{old}" {{ return 301 "{new}"; }}' for old, new in MOVED.items())
 
 
+@pytest.mark.browser
 def test_an_old_address_lands_on_its_case_under_the_strict_policy(published, page):
     port = free_port()
     with StaticServer(published, port) as server:
         page.goto(f"{server.url}/fall-8.html")
         page.wait_for_url(f"{server.url}/fall/8/")
-        assert "verschwundene" in page.locator("h1").inner_text()
+        # Soft hyphens set the title's long words; Chromium's innerText keeps them.
+        assert "verschwundene" in page.locator("h1").inner_text().replace("\xad", "")
         page.goto(f"{server.url}/impressum.html")
         page.wait_for_url(f"{server.url}/impressum/")
         assert "Musterweg" in page.locator("main").inner_text()
@@ -138,6 +140,7 @@ def test_a_second_import_keeps_the_authors_lines(migrated, tmp_path):
                "--force wird sie ersetzt." in note for note in report.notes)
 
 
+@pytest.mark.browser
 def test_the_preview_redirects_old_addresses_too(tmp_path, page):
     project = archive_only(tmp_path / "site")
     port = free_port()
@@ -152,7 +155,7 @@ def test_the_preview_redirects_old_addresses_too(tmp_path, page):
             time.sleep(0.3)
         page.goto(f"{base}/fall-9.html")
         page.wait_for_url(f"{base}/fall/9/")
-        assert "Kostenvoranschlag" in page.locator("h1").inner_text()
+        assert "Kostenvoranschlag" in page.locator("h1").inner_text().replace("\xad", "")
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=10)

@@ -23,8 +23,10 @@ from markupsafe import Markup, escape
 # The h1 of a case holds some 18 characters a line at 390 px (site.css:
 # 1.3rem + 2vw of Vollkorn bold in a 350 px column); 14 leave room for wide letters.
 DEFAULT_GLUE_MAX = 14
-# Words shorter than this are not split: "Kunde" stays whole.
-SHORTEST_SPLIT = 8
+# Shorter words fit on a heading's line at 390 px and stay whole: Chromium
+# copies soft hyphens along with the text, so only words that may need a
+# break get them ("Kostenvoranschlag"), not "eingebaute" or "Rückmeldung".
+SHORTEST_SPLIT = 12
 SOFT_HYPHEN = "&shy;"
 
 _ENTITY = re.compile(r"&#?\w+;")

@@ -3,7 +3,7 @@ import logging
 from pelican import signals
 
 from .dates import german_date, iso_date
-from .headings import DEFAULT_GLUE_MAX, hyphenate
+from .headings import DEFAULT_GLUE_MAX, hyphenate, unglue_long
 from .quotes import germanize_quotes
 from .typography import SETTINGS, GermanTypography
 
@@ -36,12 +36,14 @@ def germanize_content(content):
     """Runs on every article and page. German quotes are GERMAN_TYPOGRAPHY's
     job; only after Pelican's own TYPOGRIFY are they put in here."""
     if content.settings.get("TYPOGRIFY"):
-        content._content = germanize_quotes(content._content)
+        # As GERMAN_TYPOGRAPHY sets it: German quotes, and glue only where it fits.
+        glue_max = content.settings.get("GERMAN_HEADING_GLUE_MAX", DEFAULT_GLUE_MAX)
+        content._content = unglue_long(germanize_quotes(content._content), glue_max)
         if "title" in content.metadata:
-            content.title = germanize_quotes(content.title)
+            content.title = unglue_long(germanize_quotes(content.title), glue_max)
             content.metadata["title"] = content.title
         if "summary" in content.metadata:
-            content.metadata["summary"] = germanize_quotes(content.metadata["summary"])
+            content.metadata["summary"] = unglue_long(germanize_quotes(content.metadata["summary"]), glue_max)
             content._summary = content.metadata["summary"]
     if hasattr(content, "date"):
         content.locale_date = german_date(content.date)

@@ -7,6 +7,8 @@ import io
 import re
 from dataclasses import dataclass
 
+# In content/: the author's list (REDIRECTS_FILE), written by the importer.
+DEFAULT_FILE = "weiterleitungen.csv"
 HEADER = ("alt", "neu")
 # An old address names a file or folder of the old site: a path from the
 # site's root, without a query, quotes or anything a server config would read.

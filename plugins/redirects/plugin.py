@@ -8,13 +8,13 @@ from pelican import signals
 
 from cases.model import Problem
 
-from .mapping import RedirectsError, parse
+from .mapping import DEFAULT_FILE, RedirectsError, parse
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_SETTINGS = {
     # In content/: the author's list, written by the importer.
-    "REDIRECTS_FILE": "weiterleitungen.csv",
+    "REDIRECTS_FILE": DEFAULT_FILE,
     # Apache reads it from the site's folder; None writes none.
     "REDIRECTS_HTACCESS": ".htaccess",
     # For nginx: included in the server block (see docs/autorenhandbuch.md).
@@ -22,8 +22,9 @@ DEFAULT_SETTINGS = {
 }
 
 
-def setting(settings, name):
-    return settings.get(name, DEFAULT_SETTINGS[name])
+def add_default_settings(pelican):
+    for key, value in DEFAULT_SETTINGS.items():
+        pelican.settings.setdefault(key, value)
 
 
 def site_path(siteurl):
@@ -51,10 +52,10 @@ def redirect_page(new_url, canonical):
 def read_redirects(settings):
     """The redirects of the site's redirects file; a RedirectsError for a
     line the build cannot use."""
-    path = Path(settings["PATH"]) / setting(settings, "REDIRECTS_FILE")
+    path = Path(settings["PATH"]) / settings["REDIRECTS_FILE"]
     if not path.is_file():
         return []
-    name = f"content/{setting(settings, 'REDIRECTS_FILE')}"
+    name = f"content/{settings['REDIRECTS_FILE']}"
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
@@ -97,17 +98,18 @@ def write_redirects(pelican):
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(redirect_page(prefix + redirect.new, address + redirect.new), encoding="utf-8")
         served.append((prefix + redirect.old, prefix + redirect.new))
-    source = setting(settings, "REDIRECTS_FILE")
-    if htaccess := setting(settings, "REDIRECTS_HTACCESS"):
+    source = settings["REDIRECTS_FILE"]
+    if htaccess := settings["REDIRECTS_HTACCESS"]:
         lines = [f"# Alte Adressen, aus content/{source}; bei jedem Bau neu geschrieben."]
         lines += [f'Redirect 301 "{old}" "{new}"' for old, new in served]
         (output / htaccess).write_text("\n".join(lines) + "\n", encoding="utf-8")
-    if nginx := setting(settings, "REDIRECTS_NGINX"):
+    if nginx := settings["REDIRECTS_NGINX"]:
         lines = [f"# Alte Adressen, aus content/{source}; im server-Block einbinden: include /pfad/zu/{nginx};"]
         lines += [f'location = "{old}" {{ return 301 "{new}"; }}' for old, new in served]
         (output / nginx).write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def register():
+    signals.initialized.connect(add_default_settings)
     signals.article_generator_init.connect(check_redirects)
     signals.finalized.connect(write_redirects)
