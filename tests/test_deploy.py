@@ -497,6 +497,8 @@ def sshd(tmp_path):
                 break
         else:
             pytest.fail("sshd did not start: " + str(server.wait()))
+        # sshd logs every connection: keep its pipe drained so it never blocks.
+        threading.Thread(target=server.stdout.read, daemon=True).start()
         yield {"port": port, "home": home, "known": known, "user": user, "ssh_config": folder / "ssh_config"}
     finally:
         server.terminate()
