@@ -8,6 +8,7 @@
 PYTHON ?= python3
 VENV ?= .venv
 PORT ?= 8000
+NETZ ?=
 UV ?= uv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip install --disable-pip-version-check --quiet --require-hashes
@@ -60,8 +61,9 @@ CHECK_PYTHON = \
 check-python:
 	@$(CHECK_PYTHON)
 
+# NETZ=1: also the read-only preview for a phone in the home network (sitetasks/netz.py).
 serve: venv
-	$(BIN)/invoke livereload --port $(PORT)
+	$(BIN)/invoke livereload --port $(PORT)$(if $(filter 1 ja yes,$(NETZ)), --netz)
 
 test: test-venv
 	$(BIN)/invoke test

@@ -90,12 +90,18 @@ def serve(c, port=None):
         server.server_close()
 
 
-@task(help={"port": "port to listen on (default 8000)"})
-def livereload(c, port=None):
+@task(help={
+    "port": "port to listen on (default 8000)",
+    "netz": "also serve the preview read-only to the home network, behind an access code (make serve NETZ=1)",
+    "netz-address": "the address to serve the home network on (default: this computer's address there)",
+    "netz-port": "the port for the home network (default: port + 1)",
+})
+def livereload(c, port=None, netz=False, netz_address=None, netz_port=None):
     """Build, serve on 127.0.0.1 and rebuild and reload the browser on every change."""
     import threading
 
     from sitetasks.editor.web import EditorServer, EditorState
+    from sitetasks.netz import home_network_address, start_network_preview
     from sitetasks.serving import check_port_free, preview_file_handler, preview_watcher
 
     port = port_or_exit(port)
@@ -103,6 +109,9 @@ def livereload(c, port=None):
         check_port_free(HOST, port)
     except OSError as error:
         sys.exit(error.strerror)
+    if netz:
+        netz_address = netz_address or home_network_address()
+        netz_port = port_or_exit(port + 1 if netz_port is None else netz_port)
     builds = PreviewBuilds(port)
     builds.warm_up()  # gets ready while the site is built
     builds.whole_site()
@@ -113,6 +122,8 @@ def livereload(c, port=None):
     server.watch(str(builds.reload_marker))  # only reloads the browser
     print(f"Vorschau: {local_url(port)}/ (Strg+C beendet)", flush=True)
     print(f"Redaktion: {local_url(port)}/redaktion/", flush=True)
+    if netz:
+        start_network_preview(OUTPUT, netz_address, netz_port)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         server.serve(host=HOST, port=int(port), root=str(OUTPUT), open_url_delay=None)

@@ -48,8 +48,8 @@ def _go_live(progress):
     progress("Schritt 1 von 3: Die Texte werden geprüft …")
     problems = site_problems()
     if problems:
-        count = "1 Problem" if len(problems) == 1 else f"{len(problems)} Probleme"
-        return GoLiveResult(False, f"{NOTHING_ONLINE}: {count} in den Texten, zuerst {problems[0]}")
+        found = "1 Problem in den Texten:" if len(problems) == 1 else f"{len(problems)} Probleme in den Texten, zuerst"
+        return GoLiveResult(False, f"{NOTHING_ONLINE}: {found} {problems[0]}")
 
     progress("Schritt 2 von 3: Die Website wird streng gebaut (wie „invoke publish“) …")
     built, lines = publish_site(keep_lines=400)

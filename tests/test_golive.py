@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from sitebuild import copy_project, published_cases, soup
+from sitebuild import copy_project, published_cases, soup, text_of
 
 
 def invoke(project, *args):
@@ -78,7 +78,7 @@ def test_a_failed_check_puts_nothing_online(published):
     result = invoke(published, "veroeffentlichen")
     assert result.returncode == 1
     line = result.stderr.splitlines()[-1]
-    assert line.startswith("Nichts ist online gegangen: 1 Problem in den Texten, zuerst ")
+    assert line.startswith("Nichts ist online gegangen: 1 Problem in den Texten: content/faelle/")
     assert case.path.name in line and "Die Fallnummer fehlt." in line
     assert "Schritt 2" not in result.stdout
     assert snapshot(output) == before
@@ -125,3 +125,30 @@ def test_without_a_target_the_site_stays_in_output(published):
     )
     assert snapshot(published.parent / "server") == {}
     assert (published / "output" / "index.html").is_file()
+
+
+def test_run_again_on_the_day_a_scheduled_case_goes_online(tmp_path):
+    """What the timer does: the same command before and on a case's date."""
+    from test_schedule import SCHEDULED
+
+    project = copy_project(tmp_path / "site")
+    server = tmp_path / "server"
+    deploy_to(project, server)
+    (project / "content" / "faelle" / "fall-12-zeitkapsel.md").write_text(SCHEDULED, encoding="utf-8")
+    shutil.copyfile(project / "content" / "images" / "fall-05.jpg", project / "content" / "images" / "fall-12.jpg")
+    conf = project / "publishconf.py"
+    settings = conf.read_text(encoding="utf-8")
+    published = len(published_cases(project / "content")) - 1  # case 12 is still to come
+
+    conf.write_text(settings + '\nSCHEDULE_NOW = "2030-05-14T08:59"\n', encoding="utf-8")
+    result = invoke(project, "veroeffentlichen")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.splitlines()[-1] == f"Online: {published} Fälle, hochgeladen nach {server}/."
+    assert not (server / "fall" / "12").exists()
+
+    conf.write_text(settings + '\nSCHEDULE_NOW = "2030-05-14T09:05"\n', encoding="utf-8")
+    result = invoke(project, "veroeffentlichen")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.splitlines()[-1] == f"Online: {published + 1} Fälle, hochgeladen nach {server}/."
+    assert text_of(soup(server / "fall" / "12" / "index.html").h1) == "Der »eingebaute« Kunde und die Zeitkapsel"
+    assert snapshot(server) == snapshot(project / "output")

@@ -14,7 +14,8 @@ import feedparser
 import pytest
 from pypdf import PdfReader
 
-from sitebuild import build, copy_project, one_line, soup, text_of
+from browser import StaticServer
+from sitebuild import build, copy_project, free_port, one_line, soup, text_of
 
 SITEURL = "https://www.der-eingebaute-kunde.de"
 CASE_FILE = "faelle/fall-12-zeitkapsel.md"
@@ -47,9 +48,9 @@ def project(tmp_path_factory):
     return project
 
 
-def built(project, output, settings, now):
+def built(project, output, settings, now, siteurl=None):
     """Build with the project's own cache, as if it were ``now``; return the cases read (not cached)."""
-    result = build(output, project=project, settings=settings, strict=True, options=["--debug"],
+    result = build(output, project=project, settings=settings, strict=True, options=["--debug"], siteurl=siteurl,
                    overrides={"CACHE_PATH": str(project / "cache"), "SCHEDULE_NOW": now})
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
     return set(READ.findall(one_line(result.stdout + result.stderr)))
@@ -147,3 +148,31 @@ def test_the_clock_is_the_real_one_without_schedule_now():
     assert build_time({"TIMEZONE": "Europe/Berlin", "SCHEDULE_NOW": AT}) == datetime(2030, 5, 14, 9, 0, tzinfo=zone)
     assert is_scheduled(datetime(2030, 5, 14, 9, 1, tzinfo=zone), datetime(2030, 5, 14, 9, 0, tzinfo=zone))
     assert not is_scheduled(datetime(2030, 5, 14, 9, 0, tzinfo=zone), datetime(2030, 5, 14, 9, 0, tzinfo=zone))
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_mark_is_seen_and_accessible(project, tmp_path, chromium, scheme):
+    from playwright.sync_api import expect
+    from test_reader_browser import axe_violations
+
+    port = free_port()
+    built(project, tmp_path / "vorschau", "pelicanconf.py", BEFORE, siteurl=f"http://127.0.0.1:{port}")
+    with StaticServer(tmp_path / "vorschau", port) as server:
+        context = chromium.new_context(color_scheme=scheme, bypass_csp=True)
+        page = context.new_page()
+        page.goto(f"{server.url}/entwurf/12/")
+        note = page.get_by_text("Geplant für 14. Mai 2030, 09:00 Uhr")
+        expect(note).to_be_visible()
+        assert note.evaluate("n => n.closest('article') !== null")
+        assert axe_violations(page) == []
+        context.close()
+
+
+def test_a_schedule_now_that_is_no_moment_is_a_message(project, tmp_path):
+    result = build(tmp_path / "out", project=project, settings="publishconf.py", strict=True,
+                   overrides={"CACHE_PATH": str(project / "cache"), "SCHEDULE_NOW": "morgen früh"})
+    assert result.returncode != 0
+    messages = one_line(result.stdout + result.stderr)
+    assert "SCHEDULE_NOW = „morgen früh“ ist kein Zeitpunkt. Schreiben Sie ihn wie 2025-05-14T09:00" in messages
+    assert "Traceback" not in messages

@@ -32,7 +32,12 @@ def build_time(settings):
     given = settings.get("SCHEDULE_NOW")
     if not given:
         return datetime.now(zone)
-    moment = datetime.fromisoformat(str(given))
+    try:
+        moment = datetime.fromisoformat(str(given))
+    except ValueError:
+        logger.error("SCHEDULE_NOW = „%s“ ist kein Zeitpunkt. Schreiben Sie ihn wie 2025-05-14T09:00 (oder "
+                     "None für die Uhr des Rechners); bis dahin zählt die Uhr des Rechners.", given)
+        return datetime.now(zone)
     return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment
 
 
