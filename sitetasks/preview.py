@@ -4,6 +4,7 @@ in the background; watching the sources for changes.
 ``python -m sitetasks.preview PORT`` is the whole-site build the preview
 runs in the background, in a process the next edit can stop."""
 
+import functools
 import os
 import shutil
 import signal
@@ -22,6 +23,15 @@ PREVIEW_PROBLEM = site.ROOT / "cache" / "preview-problem.txt"
 
 def is_bytecode(path):
     return "__pycache__" in path or path.endswith(".pyc")
+
+
+def _quietly(method):
+    """Run ``method`` holding the builds' ``quiet`` lock (see PreviewBuilds)."""
+    @functools.wraps(method)
+    def quietly(self, *args, **kwargs):
+        with self.quiet:
+            return method(self, *args, **kwargs)
+    return quietly
 
 
 class PreviewBuilds:
@@ -53,7 +63,7 @@ class PreviewBuilds:
         # Held while the editor publishes the site (sitetasks/editor): the
         # published build lives in output/ until it is deployed, so no
         # preview build may replace it in between; changes wait.
-        self.quiet = threading.Lock()
+        self.quiet = threading.RLock()  # whole_site runs within content_changed
 
     @staticmethod
     def _case_times():
@@ -92,6 +102,7 @@ class PreviewBuilds:
         a_case = sorted((site.CONTENT / "faelle").glob("*.md"))[:1]
         self.warm.start([str(p.relative_to(site.CONTENT)) for p in a_case])
 
+    @_quietly
     def whole_site(self):
         self.stop()
         self.case_times = self._case_times()
@@ -100,6 +111,7 @@ class PreviewBuilds:
             self._report(*site.build_output(site.PELICANCONF, lock=lock, overrides=self.overrides, keep_lines=12,
                                             previewing=True))
 
+    @_quietly
     def content_changed(self):
         now = self._case_times()
         edited = [p for p, t in now.items() if self.case_times.get(p) != t]
@@ -171,12 +183,11 @@ def watch_sources(builds):
     for changes in watch(*sources, debounce=50, step=20, watch_filter=lambda _, p: not is_bytecode(p)):
         changed = [path for _, path in changes]
         try:
-            with builds.quiet:
-                if all(path.startswith(str(site.CONTENT)) for path in changed):
-                    builds.content_changed()
-                else:
-                    builds.warm_up()
-                    builds.whole_site()
+            if all(path.startswith(str(site.CONTENT)) for path in changed):
+                builds.content_changed()
+            else:
+                builds.warm_up()
+                builds.whole_site()
         except Exception as error:  # noqa: BLE001 - the preview must keep watching
             if verbose():
                 traceback.print_exc()

@@ -140,6 +140,11 @@ def test_a_new_case_with_a_tip_and_a_photo(editor, page, tmp_path):
     expect(frame.get_by_role("img", name="Ein Drucker ohne Kabel auf einem Schreibtisch")).to_be_visible()
     expect(frame.locator("aside.tipp")).to_contain_text("Legen Sie das Kabel bei.")
     expect(page.locator("#probleme-image_alt")).to_be_empty()
+    page.get_by_role("button", name="Telefon").click()
+    expect(page.get_by_role("button", name="Telefon")).to_have_attribute("aria-pressed", "true")
+    assert page.locator("#vorschau").bounding_box()["width"] == 390
+    page.get_by_role("button", name="Desktop").click()
+    assert page.locator("#vorschau").bounding_box()["width"] > 390
     save(page)
     files = sorted((project / "content" / "faelle").glob("fall-21-*.md"))
     assert [p.name for p in files] == ["fall-21-der-neue-drucker.md"]
@@ -332,3 +337,19 @@ def test_a_crashed_builder_is_a_message_and_the_form_stays(editor, page):
     page.get_by_label("Anreißer").type(" Weiter.")
     expect(page.locator("#vorschau-stand")).to_have_text("Vorschau aktuell.", timeout=60_000)
     expect(page.frame_locator("#vorschau").locator("main")).to_contain_text("geschütztem")
+
+
+def test_a_photo_dropped_on_the_field_arrives(editor, page):
+    _, base, _ = editor
+    page.goto(f"{base}/redaktion/neu")
+    page.evaluate("""async () => {
+        const canvas = document.createElement("canvas");
+        canvas.width = 40;
+        canvas.height = 30;
+        const blob = await new Promise((done) => canvas.toBlob(done, "image/png"));
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([blob], "vom-schreibtisch.png", {type: "image/png"}));
+        document.getElementById("ablage").dispatchEvent(new DragEvent("drop", {dataTransfer: transfer, bubbles: true}));
+    }""")
+    expect(page.locator("#foto-stand")).to_contain_text("Neues Foto (PNG)")
+    expect(page.get_by_label("Bildbeschreibung")).to_have_attribute("required", "")

@@ -6,10 +6,11 @@ import errno
 import io
 import json
 import threading
+import urllib.error
+import urllib.request
 
 import pytest
 from PIL import Image
-from tornado import httpclient
 from tornado.httpserver import HTTPServer
 from tornado.ioloop import IOLoop
 from tornado.web import Application
@@ -141,12 +142,12 @@ def editor_app(content):
 
 
 def post(url, body, headers):
-    client = httpclient.HTTPClient()
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST", headers=headers)
     try:
-        response = client.fetch(url, method="POST", body=json.dumps(body), headers=headers, raise_error=False)
-        return response.code, json.loads(response.body)
-    finally:
-        client.close()
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
 
 
 def test_the_editor_says_so_when_the_disk_is_full(editor_app, content, monkeypatch):

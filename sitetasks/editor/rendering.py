@@ -69,6 +69,8 @@ def render(builds, port, fields, name=None, upload=None, content=site.CONTENT, c
             "PAGE_PATHS": [], "SITEURL": f"{site.local_url(port)}{base}", "CARD_SAVE_AS": "",
             # Only the case page is wanted; these read files the copy has not.
             "TEMPLATE_PAGES": {}, "DIRECT_TEMPLATES": [],
+            # The editor shows the problems at its fields, without the copy's path.
+            "SHOW_BUILD_PROBLEMS": False,
             "FEED_DOMAIN": site.local_url(port),
         }
         # Its own lock: a whole-site build running in the background need
