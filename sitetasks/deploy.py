@@ -683,7 +683,13 @@ def deploy(target=None, *, dry_run=False, allow_deletions=False, password=None, 
         local = site_files(OUTPUT)
         host = connect(parsed, password, ask_password)
         try:
-            remote = read_manifest(host)
+            try:
+                remote = read_manifest(host)
+            except (OSError, ftplib.Error, EOFError) as error:
+                raise DeployError(
+                    f"Auf {parsed.text} lässt sich nicht zugreifen ({getattr(error, 'strerror', None) or error}); "
+                    "nichts wurde hochgeladen. Prüfen Sie das Ziel, z. B. mit „invoke deploy-einrichten“."
+                ) from None
             plan = plan_changes(local, remote)
             if dry_run:
                 for line in plan_lines(plan, parsed):

@@ -106,13 +106,15 @@ def _published_cases():
     return "1 Fall" if count == 1 else f"{count} Fälle"
 
 
-# Pelican's log line: time, level, message, and the logging code's file at the right.
-LOG_ERROR = re.compile(r"\s(?:CRITICAL|ERROR)\s+(?P<message>.*?)(?:\s{2,}\S+\.py:\d+)?$")
+# The build's first error: Pelican's log line (time, level, message, the
+# logging code's file) with --verbose, else the plain "SomeError: …" line.
+LOG_ERROR = re.compile(r"\s(?:CRITICAL|ERROR)\s+(?P<message>.*?)(?:\s{2,}\S+\.py:\d+)?$"
+                       r"|^(?P<plain>\w+(?:Error|Exception): .*)$")
 
 
 def _build_error(lines):
     """The build's first error, as Pelican printed it."""
     for line in lines:
         if found := LOG_ERROR.search(line):
-            return found["message"].strip()
+            return (found["message"] or found["plain"]).strip()
     return ""

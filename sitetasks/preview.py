@@ -4,14 +4,12 @@ in the background; watching the sources for changes.
 ``python -m sitetasks.preview PORT`` is the whole-site build the preview
 runs in the background, in a process the next edit can stop."""
 
-import functools
 import os
 import shutil
 import signal
 import subprocess
 import sys
 import textwrap
-import threading
 from pathlib import Path
 
 from sitetasks import site
@@ -23,15 +21,6 @@ PREVIEW_PROBLEM = site.ROOT / "cache" / "preview-problem.txt"
 
 def is_bytecode(path):
     return "__pycache__" in path or path.endswith(".pyc")
-
-
-def _quietly(method):
-    """Run ``method`` holding the builds' ``quiet`` lock (see PreviewBuilds)."""
-    @functools.wraps(method)
-    def quietly(self, *args, **kwargs):
-        with self.quiet:
-            return method(self, *args, **kwargs)
-    return quietly
 
 
 class PreviewBuilds:
@@ -60,10 +49,6 @@ class PreviewBuilds:
         self.case_times = self._case_times()
         # Touched whenever the preview changed: the browser then reloads.
         self.reload_marker = site.PREVIEW_OUTPUT / ".vorschau-neu"
-        # Held while the editor publishes the site (sitetasks/editor): the
-        # published build lives in output/ until it is deployed, so no
-        # preview build may replace it in between; changes wait.
-        self.quiet = threading.RLock()  # whole_site runs within content_changed
 
     @staticmethod
     def _case_times():
@@ -102,7 +87,6 @@ class PreviewBuilds:
         a_case = sorted((site.CONTENT / "faelle").glob("*.md"))[:1]
         self.warm.start([str(p.relative_to(site.CONTENT)) for p in a_case])
 
-    @_quietly
     def whole_site(self):
         self.stop()
         self.case_times = self._case_times()
@@ -111,7 +95,6 @@ class PreviewBuilds:
             self._report(*site.build_output(site.PELICANCONF, lock=lock, overrides=self.overrides, keep_lines=12,
                                             previewing=True))
 
-    @_quietly
     def content_changed(self):
         now = self._case_times()
         edited = [p for p, t in now.items() if self.case_times.get(p) != t]

@@ -153,3 +153,9 @@ def text_of(element):
 
 def html_files(output):
     return sorted(Path(output).rglob("*.html"))
+
+
+def dry_run_deploy(project):
+    """invoke deploy's arguments for a dry run to a folder beside ``project``:
+    the fixture site has no saved target (deploy.toml is the author's)."""
+    return ["deploy", "--dry-run", "--target", str(Path(project).parent / "webspace")]

@@ -175,7 +175,7 @@ def test_editing_a_case_changes_only_what_was_edited(editor, page):
     after = (project / "content" / "faelle" / name).read_text(encoding="utf-8")
     assert after == before.replace("Tür ohne Klingel", "Tür ohne Schild") + (
         "\n## Der Tipp des »eingebauten« Kunden\n\nEin zweiter Rat.\n")
-    assert "Bearbeiten" not in (project / "output" / "fall" / "1" / "index.html").read_text(encoding="utf-8")
+    assert "Bearbeiten" not in (project / "cache" / "vorschau" / "fall" / "1" / "index.html").read_text(encoding="utf-8")
 
 
 def test_a_file_changed_on_disk_is_not_overwritten(editor, page):

@@ -11,7 +11,7 @@ import urllib.request
 import pytest
 from bs4 import BeautifulSoup
 
-from sitebuild import LOOPBACK, build, copy_project, free_port, listening_addresses, published_cases
+from sitebuild import LOOPBACK, build, copy_project, dry_run_deploy, free_port, listening_addresses, published_cases
 from sitetasks.output import build_lock
 from sitetasks.warm import WarmPelican
 
@@ -398,7 +398,7 @@ def test_publishing_and_deploying_while_the_preview_runs(preview_server):
     assert "Nachtschicht" not in (output / "fall" / str(case.number) / "index.html").read_text(encoding="utf-8")
     assert "Nachtschicht" in (project / "cache" / "vorschau" / "fall" / str(case.number) / "index.html").read_text(
         encoding="utf-8")
-    deploy = subprocess.run([sys.executable, "-m", "invoke", "deploy", "--dry-run"], cwd=project,
+    deploy = subprocess.run([sys.executable, "-m", "invoke", *dry_run_deploy(project)], cwd=project,
                             capture_output=True, text=True, timeout=120)
     assert "output/ ist nicht die veröffentlichte Fassung" not in deploy.stderr
     assert deploy.returncode == 0, deploy.stdout + deploy.stderr

@@ -100,7 +100,7 @@ def test_with_the_code_the_page_is_served(preview):
     cookie = admitted(network_port, terminal)
     status, headers, body = request(network_port, "/fall/1/", headers=cookie)
     assert status == 200
-    assert body == (project / "output" / "fall" / "1" / "index.html").read_text(encoding="utf-8")
+    assert body == (project / "cache" / "vorschau" / "fall" / "1" / "index.html").read_text(encoding="utf-8")
     assert "default-src 'self'" in headers["Content-Security-Policy"]
     # Typed off the terminal: small letters and without the dash count too.
     code = CODE.search(terminal).group(1)

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from sitebuild import copy_project, free_port, published_cases
+from sitebuild import copy_project, dry_run_deploy, free_port, published_cases
 
 
 def invoke(project, *args):
@@ -103,7 +103,7 @@ def test_an_edit_in_the_running_preview_never_reaches_what_deploy_ships(tmp_path
         result = invoke(project, "publish")
         assert result.returncode == 0, result.stdout + result.stderr
         published_tree = snapshot(project / "output")
-        shipped = invoke(project, "deploy", "--dry-run")
+        shipped = invoke(project, *dry_run_deploy(project))
         assert shipped.returncode == 0, shipped.stderr  # what publish built is shipped
 
         hold.touch()
@@ -126,7 +126,7 @@ def test_an_edit_in_the_running_preview_never_reaches_what_deploy_ships(tmp_path
 
 def assert_deploy_ships_the_published_tree(project, published_tree):
     """deploy refuses, or what it would ship is what publish built."""
-    result = invoke(project, "deploy", "--dry-run")
+    result = invoke(project, *dry_run_deploy(project))
     if result.returncode != 0:
         assert "invoke publish" in result.stderr and "Traceback" not in result.stderr, result.stderr
         return

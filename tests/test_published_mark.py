@@ -8,7 +8,7 @@ import sys
 import pytest
 from pypdf import PdfReader
 
-from sitebuild import copy_project, published_cases
+from sitebuild import copy_project, dry_run_deploy, published_cases
 
 REFUSED_TITLE = "Der »eingebaute« Kunde und das abgelehnte Heft"
 REFUSED_CASE = f"""\
@@ -50,7 +50,7 @@ def test_the_booklet_of_a_refused_publish_never_goes_online(published):
     assert invoke(published, "publish").returncode != 0
 
     booklet = invoke(published, "booklet")
-    deploy = invoke(published, "deploy", "--dry-run")
+    deploy = invoke(published, *dry_run_deploy(published))
     assert booklet.returncode != 0 or deploy.returncode != 0, one_line(booklet)
     if deploy.returncode == 0:  # what deploy would ship lists no refused case
         text = "".join(page.extract_text() for page in PdfReader(published / "output/tipps/alle-tipps.pdf").pages)
@@ -69,7 +69,7 @@ def test_invoke_booklet_is_a_strict_publish(published):
     text = "".join(page.extract_text() for page in PdfReader(published / "output/tipps/alle-tipps.pdf").pages)
     assert "Zeppelinfahrten" in text
     assert (published / "output/fall/90/index.html").is_file()  # the site with it
-    assert invoke(published, "deploy", "--dry-run").returncode == 0
+    assert invoke(published, *dry_run_deploy(published)).returncode == 0
 
 
 def test_deploy_names_every_file_changed_after_publish(published):
@@ -78,19 +78,19 @@ def test_deploy_names_every_file_changed_after_publish(published):
     original = page.read_bytes()
 
     page.write_bytes(original.replace(b"</body>", b"<p>nachher</p></body>"))
-    refused = invoke(published, "deploy", "--dry-run")
+    refused = invoke(published, *dry_run_deploy(published))
     assert refused.returncode != 0
     assert "output/fall/1/index.html (geändert)" in one_line(refused)
     assert "rsync" not in refused.stdout  # nothing shipped, not even shown as shipped
 
     page.write_bytes(original)
-    assert invoke(published, "deploy", "--dry-run").returncode == 0
+    assert invoke(published, *dry_run_deploy(published)).returncode == 0
 
     (output / "fall/1/extra.html").write_text("<p>dazugelegt</p>", encoding="utf-8")
-    refused = invoke(published, "deploy", "--dry-run")
+    refused = invoke(published, *dry_run_deploy(published))
     assert refused.returncode != 0 and "output/fall/1/extra.html (neu hinzugekommen)" in one_line(refused)
     (output / "fall/1/extra.html").unlink()
 
     page.unlink()
-    refused = invoke(published, "deploy", "--dry-run")
+    refused = invoke(published, *dry_run_deploy(published))
     assert refused.returncode != 0 and "output/fall/1/index.html (fehlt)" in one_line(refused)

@@ -80,8 +80,7 @@ class PublishRun:
     """One run of sitetasks.golive.go_live in a thread of its own.
 
     go_live builds the published site into output/ and deploys it from
-    there; the preview's own builds of output/ wait meanwhile (``quiet``),
-    and a whole preview build puts the preview back afterwards."""
+    there; the preview builds into a folder of its own and goes on."""
 
     def __init__(self, builds):
         self.builds = builds
@@ -95,16 +94,12 @@ class PublishRun:
         from sitetasks.golive import go_live
 
         try:
-            with self.builds.quiet:
-                self.builds.stop()  # a preview build running in the background
-                result = go_live(self.steps.append)
+            result = go_live(self.steps.append)
         except Exception as error:  # noqa: BLE001 - the author gets one line, never a traceback
             self._finish(False, f"Veröffentlichen ist abgebrochen ({type(error).__name__}: {error}); "
                                 "nichts Neues ist online. Die Meldungen stehen im Terminal der Vorschau.")
             return
         self._finish(result.ok, result.line)
-        with self.builds.quiet:
-            self.builds.whole_site()  # the preview again, drafts and all
 
     def _finish(self, ok, line):
         self.ok, self.line, self.done = ok, line, True
