@@ -353,3 +353,15 @@ def test_a_photo_dropped_on_the_field_arrives(editor, page):
     }""")
     expect(page.locator("#foto-stand")).to_contain_text("Neues Foto (PNG)")
     expect(page.get_by_label("Bildbeschreibung")).to_have_attribute("required", "")
+
+
+def test_the_editor_pages_are_valid_html(editor, tmp_path):
+    from test_reader_site import vnu
+
+    _, base, _ = editor
+    for name, path in [("liste", "/redaktion/"), ("neu", "/redaktion/neu"),
+                       ("fall", "/redaktion/fall/fall-05-mit-foto.md")]:
+        with urllib.request.urlopen(base + path, timeout=30) as response:
+            (tmp_path / f"{name}.html").write_bytes(response.read())
+    result = vnu(tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
