@@ -365,3 +365,19 @@ def test_the_editor_pages_are_valid_html(editor, tmp_path):
             (tmp_path / f"{name}.html").write_bytes(response.read())
     result = vnu(tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_case_that_is_not_utf8_is_a_message_not_a_changed_file(editor, page):
+    project, base, _ = editor
+    broken = project / "content" / "faelle" / "fall-40-latin.md"
+    raw = "Title: Der »eingebaute« Kunde und die Umlaute\nFall: 40\nDate: 2024-01-01\n\nGrüße.\n".encode("latin-1")
+    broken.write_bytes(raw)
+    try:
+        page.goto(f"{base}/redaktion/")
+        row = page.get_by_role("row").filter(has_text="fall-40-latin.md")
+        expect(row).to_contain_text("UTF-8")  # the build's own check, in the list
+        row.get_by_role("link").click()
+        expect(page.get_by_role("alert")).to_contain_text("ist nicht als UTF-8 gespeichert")
+        assert broken.read_bytes() == raw
+    finally:
+        broken.unlink()
