@@ -303,6 +303,8 @@ def test_the_weekly_routine_by_keyboard_only(editor, page):
     assert (published / "fall" / "20" / "index.html").is_file()
     assert not (published / "entwurf").exists()  # the draft just saved stays offline
     # Nothing of the editor on the published site.
+    assert [p for p in published.rglob("*") if {"redaktion", "editor"} & set(p.relative_to(published).parts)] == []
+    assert not list(published.rglob("markdown-toolbar*")) and not list(published.rglob("editor.js"))
     for page_file in published.rglob("*.html"):
         text = page_file.read_text(encoding="utf-8")
         assert "/redaktion/" not in text and "Bearbeiten" not in text, page_file
