@@ -303,6 +303,8 @@ def test_the_weekly_routine_by_keyboard_only(editor, page):
     assert (published / "fall" / "20" / "index.html").is_file()
     assert not (published / "entwurf").exists()  # the draft just saved stays offline
     # Nothing of the editor on the published site.
+    assert [p for p in published.rglob("*") if {"redaktion", "editor"} & set(p.relative_to(published).parts)] == []
+    assert not list(published.rglob("markdown-toolbar*")) and not list(published.rglob("editor.js"))
     for page_file in published.rglob("*.html"):
         text = page_file.read_text(encoding="utf-8")
         assert "/redaktion/" not in text and "Bearbeiten" not in text, page_file
@@ -353,3 +355,31 @@ def test_a_photo_dropped_on_the_field_arrives(editor, page):
     }""")
     expect(page.locator("#foto-stand")).to_contain_text("Neues Foto (PNG)")
     expect(page.get_by_label("Bildbeschreibung")).to_have_attribute("required", "")
+
+
+def test_the_editor_pages_are_valid_html(editor, tmp_path):
+    from test_reader_site import vnu
+
+    _, base, _ = editor
+    for name, path in [("liste", "/redaktion/"), ("neu", "/redaktion/neu"),
+                       ("fall", "/redaktion/fall/fall-05-mit-foto.md")]:
+        with urllib.request.urlopen(base + path, timeout=30) as response:
+            (tmp_path / f"{name}.html").write_bytes(response.read())
+    result = vnu(tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_case_that_is_not_utf8_is_a_message_not_a_changed_file(editor, page):
+    project, base, _ = editor
+    broken = project / "content" / "faelle" / "fall-40-latin.md"
+    raw = "Title: Der »eingebaute« Kunde und die Umlaute\nFall: 40\nDate: 2024-01-01\n\nGrüße.\n".encode("latin-1")
+    broken.write_bytes(raw)
+    try:
+        page.goto(f"{base}/redaktion/")
+        row = page.get_by_role("row").filter(has_text="fall-40-latin.md")
+        expect(row).to_contain_text("UTF-8")  # the build's own check, in the list
+        row.get_by_role("link").click()
+        expect(page.get_by_role("alert")).to_contain_text("ist nicht als UTF-8 gespeichert")
+        assert broken.read_bytes() == raw
+    finally:
+        broken.unlink()

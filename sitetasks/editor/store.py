@@ -117,7 +117,14 @@ def form_of(content, name):
     """The form fields of the case file ``name`` and its version."""
     path = case_path(content, name)
     raw = path.read_bytes()
-    case = parse(raw.decode("utf-8", errors="replace"))
+    try:
+        case = parse(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        # Saving would have to change bytes the form never showed.
+        raise EditorError(422, (
+            f"„{name}“ ist nicht als UTF-8 gespeichert; so kann die Redaktion den Fall nicht öffnen, ohne ihn zu "
+            "verändern. Öffnen Sie die Datei in einem Texteditor und speichern Sie sie als UTF-8, dann hier neu "
+            "laden.")) from None
     fields = {key: case.value(key) for key in ("title", "fall", "tags", "summary", "image", "image_alt",
                                                 "image_credit")}
     fields["date"] = form_date(case.value("date"))

@@ -190,7 +190,9 @@ class FormPage(EditorHandler):
             try:
                 form = store.form_of(self.state.content, name)
             except store.EditorError as error:
-                raise web.HTTPError(404) from error
+                self.set_status(error.status)
+                self.send_page("fehler.html", message=error.message)
+                return
         self.send_page("formular.html", form=form, fields=form["fields"], themes=self.state.themes(),
                        title=form["fields"]["title"] or "Neuer Fall")
 
