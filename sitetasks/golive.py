@@ -59,7 +59,7 @@ def _go_live(progress):
     cases = _published_cases()
 
     progress("Schritt 3 von 3: Die Website wird hochgeladen …")
-    deployment = deploy_published_site(progress)
+    deployment = deploy_published_site()
     if deployment.target is None:
         return GoLiveResult(True, f"Veröffentlicht in output/: {cases}. Hochgeladen wurde nichts, weil kein Ziel "
                                   "eingerichtet ist (invoke deploy-einrichten).")
@@ -69,7 +69,7 @@ def _go_live(progress):
     return GoLiveResult(True, f"Online: {cases}, hochgeladen nach {deployment.target} ({deployment.summary}).")
 
 
-def deploy_published_site(progress) -> Deployment:
+def deploy_published_site() -> Deployment:
     """Ship the published site in output/ to the target saved by
     ``invoke deploy-einrichten``, with the project's deploy (``invoke
     deploy``): its refusals (demo content, mass deletions, a changed
@@ -84,13 +84,8 @@ def deploy_published_site(progress) -> Deployment:
     if target is None:
         return Deployment(None)
     said = []
-
-    def say(line):
-        said.append(line)
-        progress(line)
-
     try:
-        deploy(None, ask_password=None, say=say)
+        deploy(None, ask_password=None, say=said.append)
     except DeployError as error:
         return Deployment(target, _one_line(str(error)))
     summary = said[-1].removeprefix("Online: ") if said else ""

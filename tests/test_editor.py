@@ -55,9 +55,7 @@ def editor(tmp_path_factory):
     # "Veröffentlichen" deploys with rsync into a folder here, never to the real host.
     server = tmp / "server"
     server.mkdir()
-    conf = project / "publishconf.py"
-    conf.write_text(conf.read_text(encoding="utf-8") + f'\nDEPLOY = {{"method": "rsync", "target": "{server}/"}}\n',
-                    encoding="utf-8")
+    (project / "deploy.toml").write_text(f'ziel = "{server}"\n', encoding="utf-8")
     originals = {p.name: p.read_bytes() for p in (content / "faelle").glob("*.md")}
     assert len(originals) == 11  # 5 fixtures, 3 Mobirise pages, 3 exports
     port = free_port()
@@ -296,7 +294,7 @@ def test_the_weekly_routine_by_keyboard_only(editor, page):
     # go_live (sitetasks/golive.py): check, strict publish, deploy into the test's folder.
     result = page.locator("#veroeffentlichen-ergebnis")
     expect(result).not_to_have_text(re.compile("läuft"), timeout=300_000)
-    expect(result).to_have_text(re.compile(r"^Online: .*, hochgeladen nach .*/server/\.$"))
+    expect(result).to_have_text(re.compile(r"^Online: .*, hochgeladen nach .*/server \(.* neu, .* geändert, .* gelöscht\)\.$"))
     expect(page.locator("#veroeffentlichen-schritte li")).to_have_count(3)
     expect(page.locator("#veroeffentlichen-schritte li").first).to_contain_text("Die Texte werden geprüft")
     published = project.parent / "server"
