@@ -121,7 +121,7 @@ def test_a_case_record_holds_the_text_a_reader_sees_there_and_not_its_tips():
     case = SimpleNamespace(
         title="Der »eingebaute« Kunde und die vergessene Rückmeldung", summary="<p>Ein Handwerksbetrieb meldet sich nie.</p>",
         search_text="Der Auftrag kam nie. Der Tipp des »eingebauten« Kunden Rückrufe zusagen und halten.",
-        tip_records=[tip], url="fall/9/", fall=9,
+        tip_records=[tip], url="fall/9/", fall=9, metadata={"summary": "Ein Handwerksbetrieb meldet sich nie."},
     )
     maker = RecordMaker(NoSplits(), ["Der »eingebaute« Kunde und", "Der Tipp des »eingebauten« Kunden"])
     visible, _, hidden = maker.case(case)["content"].partition(f" {EXTRA_WORDS_MARKER} ")
@@ -133,6 +133,29 @@ def test_a_case_record_holds_the_text_a_reader_sees_there_and_not_its_tips():
     visible, _, hidden = maker.tip(tip)["content"].partition(f" {EXTRA_WORDS_MARKER} ")
     assert visible == "Rückrufe zusagen und halten."
     assert hidden.split() == ["rueckrufe"]
+
+
+def test_a_first_paragraph_that_is_the_lead_is_in_the_record_once():
+    """Without a Summary the page shows the first paragraph once, as the
+    lead (cases.plugin.body_after_lead); the record reads as the page does,
+    so an excerpt across lead and text is text the reader finds there."""
+    from types import SimpleNamespace
+
+    from search.index import EXTRA_WORDS_MARKER, RecordMaker
+
+    case = SimpleNamespace(
+        title="Der »eingebaute« Kunde und der reservierte Tisch", metadata={}, tip_records=[], url="fall/6/", fall=6,
+        summary="<p>Die Reservierung kam per E-Mail. Alles schien bestens.</p>",
+        search_text="Die Reservierung kam per E-Mail. Alles schien bestens. Am Abend selbst war kein Tisch frei.",
+    )
+    maker = RecordMaker(NoSplits(), ["Der »eingebaute« Kunde und"])
+    visible, _, _ = maker.case(case)["content"].partition(f" {EXTRA_WORDS_MARKER} ")
+    assert visible == "Die Reservierung kam per E-Mail. Alles schien bestens. Am Abend selbst war kein Tisch frei."
+    # A written Summary is a lead of its own, before the whole text.
+    case.metadata = {"summary": "Ein Tisch, der keiner war."}
+    case.summary = "<p>Ein Tisch, der keiner war.</p>"
+    visible, _, _ = maker.case(case)["content"].partition(f" {EXTRA_WORDS_MARKER} ")
+    assert visible == "Ein Tisch, der keiner war. " + case.search_text
 
 
 def test_each_tip_box_is_taken_out_of_its_case_text_once():

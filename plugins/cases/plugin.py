@@ -234,12 +234,19 @@ def explain_strict_stop(pelican):
         pelican_logger.addFilter(_StrictStopExplained())
 
 
+def lead_is_first_paragraph(case):
+    """Whether a case's lead is its text's first paragraph (no Summary
+    written): its page then shows that paragraph once, as the lead
+    (body_after_lead), and its search record the same way (plugins/search)."""
+    return "summary" not in case.metadata
+
+
 def body_after_lead(case):
     """A case's text as its page shows it under the lead. Without a
     Summary the lead is the first paragraph (SUMMARY_MAX_PARAGRAPHS), so
     the body starts after it: a reader gets it once, not twice."""
     content = case.content
-    if "summary" in case.metadata:
+    if not lead_is_first_paragraph(case):
         return content
     lead = case.summary
     start = content.lstrip()

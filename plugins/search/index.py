@@ -29,6 +29,7 @@ import traceback
 import background
 from buildcache.stored import SUFFIX as STORED_SUFFIX, folder_reusable, note_folder
 from cases.markdown_text import html_to_text
+from cases.plugin import lead_is_first_paragraph
 from tips.records import tip_title
 
 from .compounds import WORD, extra_search_words
@@ -75,9 +76,14 @@ class RecordMaker:
         return text[:1].upper() + text[1:]
 
     def _case_texts(self, case):
-        """(visible text, title) of a case's record."""
-        text = " ".join((html_to_text(case.summary), without_tips(case.search_text, getattr(case, "tip_records", ()))))
-        return " ".join(text.split()), self._strip(html_to_text(case.title))
+        """(visible text, title) of a case's record: the lead, then the
+        text under it as the page shows it (a first paragraph that is the
+        lead only once), without the tips."""
+        lead = html_to_text(case.summary)
+        body = without_tips(case.search_text, getattr(case, "tip_records", ()))
+        if lead_is_first_paragraph(case):
+            body = without_lead(body, lead)
+        return " ".join(f"{lead} {body}".split()), self._strip(html_to_text(case.title))
 
     def _tip_texts(self, tip):
         return " ".join(tip.text.split()), self._strip(tip.heading)
@@ -112,6 +118,16 @@ class RecordMaker:
             "meta": {"title": title},
             "filters": {"typ": [KIND_TIP], TOPIC_FILTER: [str(tag) for tag in tip.tags]},
         }
+
+
+def without_lead(text, lead):
+    """``text`` without ``lead`` where it begins with it word for word: the
+    page shows a first paragraph that is the lead once, as the lead
+    (cases.plugin.body_after_lead)."""
+    words, lead_words = text.split(), lead.split()
+    if lead_words and words[: len(lead_words)] == lead_words:
+        return " ".join(words[len(lead_words) :])
+    return text
 
 
 def without_tips(text, tips):

@@ -165,6 +165,12 @@ export function wordMatches(word, stems) {
 }
 
 const WORD = /[\p{L}\p{N}]+(?:[-'’.][\p{L}\p{N}]+)*/gu;
+// A word as a page sets it: the long words of a title shown as a heading
+// hold soft hyphens (plugins/german/headings.py), which the reader does
+// not see and a record never has; a mark keeps them, so the word still
+// breaks with a hyphen on a narrow screen.
+const SOFT_HYPHEN = "\u00ad";
+const SHOWN_WORD = /[\p{L}\p{N}]+(?:\u00ad[\p{L}\p{N}]+)*(?:[-'’.][\p{L}\p{N}]+(?:\u00ad[\p{L}\p{N}]+)*)*/gu;
 
 // What follows ``marker`` in a record (the form's data-extra-words-marker)
 // are words for matching alone: parts of compounds, umlauts spelt out,
@@ -249,8 +255,8 @@ export function highlight(root, isMatch) {
     const fragment = document.createDocumentFragment();
     let last = 0;
     let found = false;
-    for (const match of text.matchAll(WORD)) {
-      if (!isMatch(match[0])) continue;
+    for (const match of text.matchAll(SHOWN_WORD)) {
+      if (!isMatch(match[0].replaceAll(SOFT_HYPHEN, ""))) continue;
       found = true;
       fragment.append(text.slice(last, match.index));
       const mark = document.createElement("mark");
