@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -159,3 +160,19 @@ def dry_run_deploy(project):
     """invoke deploy's arguments for a dry run to a folder beside ``project``:
     the fixture site has no saved target (deploy.toml is the author's)."""
     return ["deploy", "--dry-run", "--target", str(Path(project).parent / "webspace")]
+
+
+def invoke(project, *args):
+    """Run an invoke task of ``project`` as the author would; the finished process."""
+    return subprocess.run([sys.executable, "-m", "invoke", *args], cwd=project, capture_output=True, text=True)
+
+
+def digests(folder):
+    """Every file below ``folder`` by its path (POSIX, relative) with its SHA-256."""
+    import hashlib
+
+    return {
+        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(Path(folder).rglob("*"))
+        if path.is_file()
+    }

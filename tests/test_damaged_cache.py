@@ -5,19 +5,13 @@ Pelican's content cache, the cache's key."""
 import gzip
 import os
 import random
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from sitebuild import copy_project, dry_run_deploy, published_cases
-
-
-def invoke(project, *args):
-    return subprocess.run([sys.executable, "-m", "invoke", *args], cwd=project, capture_output=True, text=True)
+from sitebuild import copy_project, dry_run_deploy, invoke, published_cases
 
 
 def one_line(result):

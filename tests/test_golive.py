@@ -1,27 +1,12 @@
 """``invoke veroeffentlichen`` (go_live, behind the editor's "Veröffentlichen"
 button): check, strict publish, deploy; nothing goes online after a failed step."""
 
-import hashlib
 import re
 import shutil
-import subprocess
-import sys
 
 import pytest
 
-from sitebuild import copy_project, published_cases, soup, text_of
-
-
-def invoke(project, *args):
-    return subprocess.run([sys.executable, "-m", "invoke", *args], cwd=project, capture_output=True, text=True)
-
-
-def snapshot(folder):
-    return {
-        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in sorted(folder.rglob("*"))
-        if path.is_file()
-    }
+from sitebuild import copy_project, digests, invoke, published_cases, soup, text_of
 
 
 def deploy_to(project, server):
@@ -32,7 +17,7 @@ def deploy_to(project, server):
 
 def online(server):
     """What went online, without deploy's own list of what is there."""
-    return {path: digest for path, digest in snapshot(server).items() if path != ".deploy-stand.json"}
+    return {path: digest for path, digest in digests(server).items() if path != ".deploy-stand.json"}
 
 
 ONLINE = re.compile(r"^Online: (\d+) Fälle, hochgeladen nach (.+) \((\d+) Dateien? neu, (\d+) geändert, (\d+) gelöscht\)\.$")
@@ -73,12 +58,12 @@ def test_go_live_publishes_and_deploys(tmp_path):
         assert page.find("h1") is not None
     assert not (output / "entwurf").exists()
     assert "https://www.der-eingebaute-kunde.de/sitemap.xml" in (output / "robots.txt").read_text(encoding="utf-8")
-    assert online(server) == snapshot(output)  # what went online is the published site
+    assert online(server) == digests(output)  # what went online is the published site
 
 
 def test_a_failed_check_puts_nothing_online(published):
     output, server = published / "output", published.parent / "server"
-    before = snapshot(output)
+    before = digests(output)
     case = published_cases(published / "content")[0]
     text = case.path.read_text(encoding="utf-8")
     case.path.write_text(text.replace(f"Fall: {case.number}\n", ""), encoding="utf-8")
@@ -89,14 +74,14 @@ def test_a_failed_check_puts_nothing_online(published):
     assert line.startswith("Nichts ist online gegangen: 1 Problem in den Texten: content/faelle/")
     assert case.path.name in line and "Die Fallnummer fehlt." in line
     assert "Schritt 2" not in result.stdout
-    assert snapshot(output) == before
+    assert digests(output) == before
     assert online(server) == {}
     assert "Traceback" not in result.stderr
 
 
 def test_a_failed_publish_deploys_nothing(published):
     output, server = published / "output", published.parent / "server"
-    before = snapshot(output)
+    before = digests(output)
     # A broken template: the texts are fine, the build is not.
     template = published / "theme" / "templates" / "article.html"
     template.write_text(template.read_text(encoding="utf-8") + "{% if %}\n", encoding="utf-8")
@@ -107,7 +92,7 @@ def test_a_failed_publish_deploys_nothing(published):
     assert line.startswith("Nichts ist online gegangen: der Bau der Website ist fehlgeschlagen (TemplateSyntaxError")
     assert line.endswith("output/ ist unverändert.")
     assert "Schritt 3" not in result.stdout
-    assert snapshot(output) == before
+    assert digests(output) == before
     assert online(server) == {}
 
 
@@ -127,7 +112,7 @@ def test_without_a_target_the_site_stays_in_output(published):
         f"Veröffentlicht in output/: {len(published_cases(published / 'content'))} Fälle. Hochgeladen wurde nichts, "
         "weil kein Ziel eingerichtet ist (invoke deploy-einrichten)."
     )
-    assert snapshot(published.parent / "server") == {}
+    assert digests(published.parent / "server") == {}
     assert (published / "output" / "index.html").is_file()
 
 
@@ -155,4 +140,4 @@ def test_run_again_on_the_day_a_scheduled_case_goes_online(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert ONLINE.match(result.stdout.splitlines()[-1])[1] == str(published + 1), result.stdout
     assert text_of(soup(server / "fall" / "12" / "index.html").h1) == "Der »eingebaute« Kunde und die Zeitkapsel"
-    assert online(server) == snapshot(project / "output")
+    assert online(server) == digests(project / "output")

@@ -3,17 +3,12 @@
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 import pytest
 
-from sitebuild import copy_project, dry_run_deploy, published_cases
-
-
-def invoke(project, *args):
-    return subprocess.run([sys.executable, "-m", "invoke", *args], cwd=project, capture_output=True, text=True)
+from sitebuild import copy_project, dry_run_deploy, invoke, published_cases
 
 
 def one_line(result):

@@ -1,6 +1,5 @@
 """Publishing never puts a half-built site online (deploying: test_deploy.py)."""
 
-import hashlib
 import os
 import re
 import signal
@@ -9,19 +8,7 @@ import sys
 
 import pytest
 
-from sitebuild import copy_project, dry_run_deploy, free_port, published_cases
-
-
-def invoke(project, *args):
-    return subprocess.run([sys.executable, "-m", "invoke", *args], cwd=project, capture_output=True, text=True)
-
-
-def snapshot(folder):
-    return {
-        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in sorted(folder.rglob("*"))
-        if path.is_file()
-    }
+from sitebuild import copy_project, digests, dry_run_deploy, free_port, invoke, published_cases
 
 
 @pytest.fixture
@@ -45,7 +32,7 @@ def test_publish_builds_the_real_site(published):
 
 def test_a_failed_publish_leaves_the_last_good_site_untouched(published):
     output = published / "output"
-    before = snapshot(output)
+    before = digests(output)
     case = published_cases(published / "content")[0]
     case.path.write_text(re.sub(r"^Fall: .*\n", "", case.path.read_text(encoding="utf-8"), flags=re.M), encoding="utf-8")
 
@@ -54,7 +41,7 @@ def test_a_failed_publish_leaves_the_last_good_site_untouched(published):
     messages = " ".join((result.stdout + result.stderr).split())
     assert "Die Fallnummer fehlt." in messages
     assert "Veröffentlichung abgebrochen" in messages and "output/ ist unverändert" in messages
-    assert snapshot(output) == before
+    assert digests(output) == before
     assert not (published / ".publish-new").exists()
 
 
@@ -102,7 +89,7 @@ def test_an_edit_in_the_running_preview_never_reaches_what_deploy_ships(tmp_path
         wait_for(base + "/", lambda status, _: status == 200)
         result = invoke(project, "publish")
         assert result.returncode == 0, result.stdout + result.stderr
-        published_tree = snapshot(project / "output")
+        published_tree = digests(project / "output")
         shipped = invoke(project, *dry_run_deploy(project))
         assert shipped.returncode == 0, shipped.stderr  # what publish built is shipped
 
@@ -131,5 +118,5 @@ def assert_deploy_ships_the_published_tree(project, published_tree):
         assert "invoke publish" in result.stderr and "Traceback" not in result.stderr, result.stderr
         return
     output = project / "output"
-    assert snapshot(output) == published_tree
+    assert digests(output) == published_tree
     assert not [p for p in output.rglob("*") if p.is_file() and b"Nachtschicht" in p.read_bytes()]

@@ -2,13 +2,11 @@
 holds, file by file, what the last strict publish built."""
 
 import re
-import subprocess
-import sys
 
 import pytest
 from pypdf import PdfReader
 
-from sitebuild import copy_project, dry_run_deploy, published_cases
+from sitebuild import copy_project, dry_run_deploy, invoke, published_cases
 
 REFUSED_TITLE = "Der »eingebaute« Kunde und das abgelehnte Heft"
 REFUSED_CASE = f"""\
@@ -24,10 +22,6 @@ Ein ganz gewöhnlicher Fall.
 
 Zeppelinfahrten nur mit Fallschirm anbieten.
 """
-
-
-def invoke(project, *args):
-    return subprocess.run([sys.executable, "-m", "invoke", *args], cwd=project, capture_output=True, text=True)
 
 
 def one_line(result):

@@ -9,13 +9,9 @@ import sys
 
 from test_livereload import fetch, wait_for
 
-from sitebuild import copy_project, free_port, published_cases
+from sitebuild import copy_project, free_port, invoke, published_cases
 
 ENGLISH = ["Done: Processed", "ERROR", "WARNING", "plugin.py:", "Serving on", "waiters", "Start watching", "[I "]
-
-
-def invoke(project, *args):
-    return subprocess.run([sys.executable, "-m", "invoke", *args], cwd=project, capture_output=True, text=True)
 
 
 def test_a_build_speaks_german_and_verbose_shows_pelicans_lines(tmp_path):

@@ -210,27 +210,32 @@ def write_search_index(bundle, records, language):
     fresh = f"{bundle}.{os.getpid()}.neu"
 
     def write():
-        with PagefindService() as service:
+        service = PagefindService()
+        try:
             requests = list(index_requests(records, language))
             requests.append({"type": "WriteFiles", "index_id": 0, "output_path": os.path.abspath(fresh)})
             service.exchange(requests)
+        finally:
+            service.close()
+        return service.said()
 
     # Pagefind has been seen, rarely and under load, to leave an empty
     # pagefind-entry.json behind (the search then fails in the browser
     # with "Failed to load Pagefind metadata"): such a bundle is made
     # again, and never put in place.
-    for _attempt in range(2):
+    said = ""
+    for _attempt in range(3):
         shutil.rmtree(fresh, ignore_errors=True)
-        write()
+        said = write()
         if is_whole_bundle(fresh):
             break
         logger.info("Search index: %s came out incomplete, written again", bundle)
     else:
         shutil.rmtree(fresh, ignore_errors=True)
         raise RuntimeError(
-            f"Pagefind hat den Suchindex {bundle} zweimal unvollständig geschrieben "
+            f"Pagefind hat den Suchindex {bundle} dreimal unvollständig geschrieben "
             "(pagefind-entry.json leer oder unlesbar); die Website bleibt, wie sie war. "
-            "Bitte den Bau wiederholen."
+            "Bitte den Bau wiederholen." + (f" Pagefind meldete: {said[-800:]}" if said else "")
         )
     put_in_place(fresh, bundle)
     logger.info("Search index: %s", bundle)

@@ -16,6 +16,7 @@ only after the last answer.
 import base64
 import json
 import subprocess
+import tempfile
 import threading
 
 
@@ -40,8 +41,11 @@ class PagefindService:
         self.round_trips = 0
         self._next_id = 0
         self._buffer = b""
+        # Kept for the message when a bundle comes out incomplete: a pipe
+        # nobody reads while the answers are read could fill and stop it.
+        self._stderr = tempfile.TemporaryFile()
         self._process = subprocess.Popen(
-            [executable(), "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+            [executable(), "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr
         )
 
     def __enter__(self):
@@ -62,6 +66,13 @@ class PagefindService:
                 self._process.kill()
                 self._process.wait()
         self._process.stdout.close()
+
+    def said(self):
+        """What the service wrote to its standard error (after close())."""
+        self._stderr.seek(0)
+        text = self._stderr.read().decode("utf-8", "replace").strip()
+        self._stderr.close()
+        return text
 
     def exchange(self, payloads):
         """Send every payload, then read their answers (in order): the
