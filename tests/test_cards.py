@@ -3,13 +3,15 @@ and Twitter), drawn in the theme's type, cached between builds."""
 
 import hashlib
 import io
+import re
+from dataclasses import astuple
 from urllib.parse import urlsplit
 
 import pytest
-from PIL import Image, ImageChops
+from PIL import Image, ImageChops, ImageColor, ImageDraw, ImageFont
 
 from cards import drawing
-from sitebuild import ROOT, build, copy_project, demo_cases, published_cases, soup
+from sitebuild import ROOT, build, copy_project, demo_cases, one_line, published_cases, soup
 
 SITEURL = "https://www.der-eingebaute-kunde.de"
 FONTS = drawing.Fonts(
@@ -114,3 +116,62 @@ def test_cards_are_drawn_once_and_again_only_when_the_title_changes(tmp_path):
     assert {name: third[name] for name in first} == first
     meta, path = card_of(tmp_path / "three", 5)
     assert path.read_bytes() == (cache / "cards" / new.pop()).read_bytes()
+
+
+def rgb_card(number, title):
+    """The card as Pillow paints it on an RGB image, every colour blended
+    exactly: what a card looked like before it was a palette image."""
+    card = Image.new("RGB", (drawing.WIDTH, drawing.HEIGHT), COLOURS.background)
+    pen = ImageDraw.Draw(card)
+    pen.rectangle((0, 0, drawing.RULE - 1, drawing.HEIGHT), fill=COLOURS.rule)
+    left = drawing.MARGIN + drawing.RULE
+    pen.text((left, drawing.MARGIN), f"Der {number}. Fall", font=ImageFont.truetype(FONTS.bold, drawing.KICKER_SIZE),
+             fill=COLOURS.kicker, anchor="lt", **drawing.NUMBER_STYLE)
+    layout = drawing.layout(title, FONTS)
+    title_font = ImageFont.truetype(FONTS.bold, layout.size)
+    for line in layout.lines:
+        pen.text((line.x, line.y), line.text, font=title_font, fill=COLOURS.title)
+    rule_y = drawing.HEIGHT - drawing.MARGIN - drawing.SITE_SIZE - 24
+    pen.line((left, rule_y, drawing.WIDTH - drawing.MARGIN - 1, rule_y), fill=COLOURS.line, width=2)
+    pen.text((left, drawing.HEIGHT - drawing.MARGIN), SITE_NAME, font=ImageFont.truetype(FONTS.regular, drawing.SITE_SIZE),
+             fill=COLOURS.site, anchor="ls")
+    return card
+
+
+@pytest.mark.parametrize("title", [SHORT_TITLE, LONG_TITLE], ids=["two-words", "120-characters"])
+def test_a_card_looks_as_pillow_paints_it_in_full_colour(title):
+    card = Image.open(io.BytesIO(drawing.draw(1017, title, SITE_NAME, FONTS, COLOURS)))
+    assert card.format == "PNG" and card.mode == "P"
+    # Each pixel close to the exact blend of its colour with the background
+    # (the anti-aliased edges), every colour of the theme exact.
+    difference = ImageChops.difference(card.convert("RGB"), rgb_card(1017, title))
+    assert max(high for low, high in difference.getextrema()) <= 5
+    colours = {rgb for count, rgb in card.convert("RGB").getcolors()}
+    assert {ImageColor.getrgb(colour) for colour in astuple(COLOURS)} <= colours
+
+
+def test_a_card_is_the_same_whatever_was_drawn_before_it():
+    """Every card starts from one drawing of what all cards show; drawing
+    one must leave nothing on it for the next."""
+    shared = drawing.Painter(SITE_NAME, FONTS, COLOURS)
+    for number, title in ((1, LONG_TITLE), (20, " ".join([LONG_TITLE] * 3)), (333, SHORT_TITLE)):
+        shared.draw(number, title)
+    assert shared.draw(4444, SHORT_TITLE) == drawing.Painter(SITE_NAME, FONTS, COLOURS).draw(4444, SHORT_TITLE)
+
+
+@pytest.mark.parametrize("start_method", ["fork", "spawn"])
+def test_cards_drawn_in_worker_processes_are_the_cards_drawn_in_the_build(tmp_path, start_method):
+    def cards_built(name, overrides, options=()):
+        cache = tmp_path / name / "cache"
+        result = build(tmp_path / name / "output", overrides={"CACHE_PATH": str(cache), "SEARCH_INDEX": False, **overrides},
+                       options=options)
+        assert result.returncode == 0, result.stdout + result.stderr
+        return result, {p.name: p.read_bytes() for p in (tmp_path / name / "output" / "karten").iterdir()}
+
+    _, in_the_build = cards_built("alone", {"BACKGROUND_PROCESSES": False})
+    result, in_workers = cards_built(
+        "workers", {"BACKGROUND_START_METHOD": start_method, "CARD_PROCESSES": 2, "CARD_MIN_PARALLEL": 0}, ["--debug"]
+    )
+    drawn = re.search(r"Vorschaukarten: (\d+) zu zeichnen, von 2 Prozessen", one_line(result.stdout + result.stderr))
+    assert drawn and int(drawn[1]) == len(in_the_build) > 1
+    assert in_workers == in_the_build

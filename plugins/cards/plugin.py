@@ -8,6 +8,7 @@ from pathlib import Path
 from pelican import signals
 from pelican.generators import Generator
 
+import background
 from buildcache import stored
 from cases.markdown_text import html_to_text
 
@@ -19,6 +20,11 @@ DEFAULT_SETTINGS = {
     # {fall} is the case number, {key} changes with what the card shows:
     # a network that keeps an old card fetches the new one under its new name.
     "CARD_SAVE_AS": "karten/fall-{fall}-{key}.png",
+    # Cards missing from the cache are drawn in a pool of processes while
+    # Pelican writes the pages; starting the workers costs more than a few
+    # cards take, so fewer are drawn in the build's own process.
+    "CARD_PROCESSES": os.cpu_count() or 1,
+    "CARD_MIN_PARALLEL": 50,
 }
 
 
@@ -40,6 +46,7 @@ class CardGenerator(Generator):
     def generate_context(self):
         save_as = self.settings["CARD_SAVE_AS"]
         self.planned = []
+        self._drawing = []  # (cached paths, future of their cards' bytes)
         if not save_as:
             return
         fonts = theme_fonts(self, "die Vorschaukarten")
@@ -55,6 +62,7 @@ class CardGenerator(Generator):
         # preview); the published site names no draft anywhere.
         if self.settings.get("DRAFT_SAVE_AS"):
             cases += self.context.get("drafts", [])
+        missing = {}
         for case in cases:
             number = getattr(case, "fall", None)
             if number is None:
@@ -62,17 +70,47 @@ class CardGenerator(Generator):
             title = html_to_text(case.title)
             key = hashlib.sha256(f"{design}\0{number}\0{title}".encode()).hexdigest()[:12]
             cached = os.path.join(cache_dir, f"{key}.png")
-            if not stored.reusable(cached, self.settings.get("BUILD_CACHE_REUSE", True)):
-                card = drawing.draw(number, title, site_name, fonts, colours)
-                stored.keep(cached, lambda part, card=card: Path(part).write_bytes(card))
+            if cached not in missing and not stored.reusable(cached, self.settings.get("BUILD_CACHE_REUSE", True)):
+                missing[cached] = (number, title)
             case.card = Card(save_as.format(fall=number, key=key), f"Der {number}. Fall: {title}")
             self.planned.append((case.card, cached))
+        self._start_drawing(missing, (site_name, fonts, colours))
+
+    def _start_drawing(self, missing, design):
+        """Draw the cards ``missing`` from the cache ({cached path: (number,
+        title)}): in worker processes, kept when the cards are copied, or
+        at once in this one. The same function either way, so the bytes do
+        not depend on where a card was drawn."""
+        paths, cases = list(missing), list(missing.values())
+        processes = min(self.settings["CARD_PROCESSES"], len(cases))
+        pool = None
+        if len(cases) >= self.settings["CARD_MIN_PARALLEL"]:
+            pool = background.pool(self.settings, processes)
+        if pool is None:
+            _keep(paths, drawing.draw_many(cases, *design))
+            return
+        logger.debug("Vorschaukarten: %d zu zeichnen, von %d Prozessen", len(cases), processes)
+        chunk = max(1, len(cases) // (processes * 8))
+        for start in range(0, len(cases), chunk):
+            batch = cases[start : start + chunk]
+            self._drawing.append((paths[start : start + chunk], pool.submit(drawing.draw_many, batch, *design)))
+        # The workers go on with what they were given while this process
+        # goes on to the pages; they end when they are done.
+        pool.shutdown(wait=False)
 
     def generate_output(self, writer):
+        for paths, drawn in self._drawing:
+            _keep(paths, drawn.result())
+        self._drawing = []
         for card, cached in self.planned:
             target = os.path.join(self.output_path, card.path)
             os.makedirs(os.path.dirname(target), exist_ok=True)
             shutil.copyfile(cached, target)
+
+
+def _keep(paths, cards):
+    for cached, card in zip(paths, cards, strict=True):
+        stored.keep(cached, lambda part, card=card: Path(part).write_bytes(card))
 
 
 def theme_fonts(generator, made):
