@@ -36,8 +36,21 @@ def fixture_cases():
     return sorted(FIXTURE_CONTENT.glob("*.md"))
 
 
+def demo_and_site_cases():
+    """The demo as the project ships it and the tests' own fixture site."""
+    from sitetasks.demo import DEMO_CONTENT
+
+    return sorted(DEMO_CONTENT.glob("faelle/*.md")) + sorted((ROOT / "tests" / "fixtures" / "site").glob("faelle/*.md"))
+
+
 @pytest.mark.parametrize("path", fixture_cases(), ids=lambda p: p.name)
 def test_a_fixture_case_saved_unchanged_keeps_every_byte(path):
+    raw = path.read_bytes()
+    assert unchanged(raw.decode("utf-8")).encode("utf-8") == raw
+
+
+@pytest.mark.parametrize("path", demo_and_site_cases(), ids=lambda p: f"{p.parent.parent.name}/{p.name}")
+def test_a_demo_case_saved_unchanged_keeps_every_byte(path):
     raw = path.read_bytes()
     assert unchanged(raw.decode("utf-8")).encode("utf-8") == raw
 
