@@ -82,8 +82,7 @@ class PublishRun:
     go_live builds the published site into output/ and deploys it from
     there; the preview builds into a folder of its own and goes on."""
 
-    def __init__(self, builds):
-        self.builds = builds
+    def __init__(self):
         self.steps = []
         self.done = False
         self.ok = None
@@ -242,7 +241,7 @@ class PublishRequest(EditorHandler):
     def post(self):
         run = self.state.publishing
         if run is None or run.done:
-            run = self.state.publishing = PublishRun(self.state.builds)
+            run = self.state.publishing = PublishRun()
         self.send_json(run.state(), 202)
 
     def get(self):
