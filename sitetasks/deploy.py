@@ -691,13 +691,7 @@ def deploy(target=None, *, dry_run=False, allow_deletions=False, password=None, 
                     "nichts wurde hochgeladen. Prüfen Sie das Ziel, z. B. mit „invoke deploy-einrichten“."
                 ) from None
             plan = plan_changes(local, remote)
-            if dry_run:
-                for line in plan_lines(plan, parsed):
-                    say(line)
-            problem = None if allow_deletions else deletion_problem(plan)
-            if problem:
-                raise DeployError(problem)
-            if dry_run:
+            if show_or_refuse(plan, parsed, dry_run, allow_deletions, say):
                 return plan
             if plan.first:
                 say("Auf dem Ziel liegt noch keine Liste einer früheren Veröffentlichung: alles wird hochgeladen, "
@@ -715,15 +709,22 @@ def deploy(target=None, *, dry_run=False, allow_deletions=False, password=None, 
     return plan
 
 
-def _deploy_rsync(target, dry_run, allow_deletions, say):
-    plan = rsync_plan(target, OUTPUT, dry_run=True)
+def show_or_refuse(plan, target, dry_run, allow_deletions, say):
+    """What every kind of target does with its plan before anything moves:
+    a dry run lists it; a mass deletion is refused (DeployError). True when
+    nothing more is to be done (a dry run)."""
     if dry_run:
         for line in plan_lines(plan, target):
             say(line)
     problem = None if allow_deletions else deletion_problem(plan)
     if problem:
         raise DeployError(problem)
-    if dry_run:
+    return dry_run
+
+
+def _deploy_rsync(target, dry_run, allow_deletions, say):
+    plan = rsync_plan(target, OUTPUT, dry_run=True)
+    if show_or_refuse(plan, target, dry_run, allow_deletions, say):
         return plan
     plan = rsync_plan(target, OUTPUT, dry_run=False)
     say(summary(plan))

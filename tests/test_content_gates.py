@@ -296,15 +296,21 @@ PAGE_BOUNDS = {
 }
 
 
+def write_faults(project, cases, pages):
+    """Write the faulty cases and pages ({name: (text, line, words)}) into
+    ``project``; [(file, line, words)] as the messages must name them."""
+    faults = []
+    for folder, files in (("faelle", cases), ("pages", pages)):
+        for name, (text, line, words) in files.items():
+            (project / "content" / folder / name).write_text(text, encoding="utf-8")
+            faults.append((f"content/{folder}/{name}", line, words))
+    return faults
+
+
 def test_over_long_header_values_are_reported_everywhere_and_crash_nothing(tmp_path):
     project = copy_project(tmp_path / "site")
     good = published_cases(project / "content")
-    for name, (text, _, _) in BOUNDS.items():
-        (project / "content" / "faelle" / name).write_text(text, encoding="utf-8")
-    for name, (text, _, _) in PAGE_BOUNDS.items():
-        (project / "content" / "pages" / name).write_text(text, encoding="utf-8")
-    faults = [(f"content/faelle/{n}", line, words) for n, (_, line, words) in BOUNDS.items()]
-    faults += [(f"content/pages/{n}", line, words) for n, (_, line, words) in PAGE_BOUNDS.items()]
+    faults = write_faults(project, BOUNDS, PAGE_BOUNDS)
 
     lenient = pelican(project, tmp_path / "lenient")
     log = one_line(lenient.stdout + lenient.stderr)
@@ -398,12 +404,7 @@ PAGE_MARKDOWN_FAULTS = {
 def test_unreadable_markdown_is_refused_with_its_line_and_the_rest_is_built(tmp_path):
     project = copy_project(tmp_path / "site")
     good = published_cases(project / "content")
-    for name, (text, _, _) in MARKDOWN_FAULTS.items():
-        (project / "content" / "faelle" / name).write_text(text, encoding="utf-8")
-    for name, (text, _, _) in PAGE_MARKDOWN_FAULTS.items():
-        (project / "content" / "pages" / name).write_text(text, encoding="utf-8")
-    faults = [(f"content/faelle/{n}", line, words) for n, (_, line, words) in MARKDOWN_FAULTS.items()]
-    faults += [(f"content/pages/{n}", line, words) for n, (_, line, words) in PAGE_MARKDOWN_FAULTS.items()]
+    faults = write_faults(project, MARKDOWN_FAULTS, PAGE_MARKDOWN_FAULTS)
 
     lenient = pelican(project, tmp_path / "lenient")
     log = one_line(lenient.stdout + lenient.stderr)
