@@ -10,7 +10,6 @@ from pelican.generators import Generator
 
 import background
 from buildcache import stored
-from cases.markdown_text import html_to_text
 
 from . import drawing
 
@@ -67,7 +66,7 @@ class CardGenerator(Generator):
             number = getattr(case, "fall", None)
             if number is None:
                 continue
-            title = html_to_text(case.title)
+            title = case.record.title_text
             key = hashlib.sha256(f"{design}\0{number}\0{title}".encode()).hexdigest()[:12]
             cached = os.path.join(cache_dir, f"{key}.png")
             if cached not in missing and not stored.reusable(cached, self.settings.get("BUILD_CACHE_REUSE", True)):

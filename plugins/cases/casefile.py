@@ -8,8 +8,8 @@ section), so ``splice`` replaces exactly the characters of the parts that
 changed: a file opened and saved without a change keeps every byte, an
 unknown header line stays where it was, a CRLF file stays CRLF.
 
-The header ends at the first blank line, as for the build's checks
-(cases.checks.header_fields). Headings are ATX headings (``## …``)
+The header ends at the first blank line; ``header_lines`` reads it, for
+the build (cases.record) and its checks as well. Headings are ATX headings (``## …``)
 outside fenced code blocks, as the importer and new-case write them. A
 tip section starts at a heading the build takes for a tip (the case
 model's TIP_HEADING_PATTERN or ``{.tipp}``) and, for the editor, runs to
@@ -33,7 +33,10 @@ HEADER_NAMES = {
 DEFAULT_TIP_HEADING = "Der Tipp des »eingebauten« Kunden"
 TIP_CLASS = "{.tipp}"
 
-_KEY_LINE = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s?(.*)$")  # as cases.checks reads the header
+# A header line as Markdown's "meta" extension reads one (a key indented
+# by up to three spaces too): the one parser of the header, for the build
+# (cases.record), the checks and the editor.
+_KEY_LINE = re.compile(r"^ {0,3}([A-Za-z0-9_][\w-]*)\s*:\s?(.*)$")
 _LINE = re.compile(r"[^\n]*\n|[^\n]+\Z")
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -48,6 +51,18 @@ def one_line(text):
     of its own (e.g. another "Fall:"), so breaks and control characters
     become spaces."""
     return _LINE_BREAKS.sub(" ", text).strip()
+
+
+def header_lines(lines):
+    """(line number, name as written, value stripped) of each header line
+    at the top of ``lines`` (without their line breaks); the header ends at
+    the first blank line."""
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            return
+        match = _KEY_LINE.match(line)
+        if match:
+            yield number, match.group(1), match.group(2).strip()
 
 
 def is_tip_heading(text):
@@ -167,19 +182,17 @@ def parse(text):
     """The parts of the case file ``text`` (a str as read from the file)."""
     case = CaseText(text, "\r\n" if "\r\n" in text else "\n")
     case.header_start = case.header_end = 1 if text.startswith("\ufeff") else 0
-    number = 0
-    lines = _lines(text, case.header_start)
+    rows = []  # (start, end, line) of the header's lines
     body_start = len(text)
-    for start, end, line in lines:
-        number += 1
+    for start, end, line in _lines(text, case.header_start):
         if not line.strip():
             body_start = start
             break
         case.header_end = end
-        match = _KEY_LINE.match(line)
-        if match:
-            case.header.append(HeaderLine(number, match.group(1).lower(), match.group(1), match.group(2).strip(),
-                                          start, end))
+        rows.append((start, end, line))
+    for number, name, value in header_lines(line for _, _, line in rows):
+        start, end, _ = rows[number - 1]
+        case.header.append(HeaderLine(number, name.lower(), name, value, start, end))
     # The blank lines after the header belong to neither part.
     for start, _, line in _lines(text, body_start):
         if line.strip():

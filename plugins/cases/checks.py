@@ -11,6 +11,7 @@ from pathlib import Path
 
 from pelican.utils import get_date
 
+from .casefile import header_lines
 from .limits import header_value_problems, markdown_problem, shortened
 from .model import CaseError, Problem, display_path, parse_case_number
 from .sources import NotInContent, content_file, control_character, read_source
@@ -31,8 +32,6 @@ PAGE_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 KNOWN_KEYS = CASE_FIELDS
 # A case whose text or photo cannot be used is left out of the site.
 LEFT_OUT = "Dieser Fall wird nicht veröffentlicht."
-# Markdown's "meta" extension also reads a key indented by up to three spaces.
-_KEY_LINE = re.compile(r"^ {0,3}([A-Za-z0-9_][\w-]*)\s*:\s?(.*)$")
 
 
 @dataclass
@@ -62,25 +61,32 @@ def publication_status(written):
 def read_header(path, content_path=None):
     """The metadata header of a case file; raises CaseError if the file
     cannot be read (see sources.read_source)."""
-    text = read_source(path, content_path)
-    return Header(path, text, header_fields(text.lstrip("\ufeff").splitlines()))
+    return header_of(path, read_source(path, content_path))
+
+
+def header_of(path, text):
+    """The Header of a source's ``text`` (as decoded, not yet normalised)."""
+    return Header(path, text, header_fields(markdown_lines(text)))
+
+
+def markdown_lines(text):
+    """``text`` in lines as Pelican hands it to Markdown (a byte order mark
+    dropped, any line break a line break), so line numbers agree."""
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
 def header_fields(lines):
     """key (lower case) -> (line number, value) of the header at the top of
-    ``lines``, which ends at the first blank line."""
+    ``lines`` (casefile.header_lines), the first of a key kept."""
     fields = {}
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            break
-        match = _KEY_LINE.match(line)
-        if match:
-            fields.setdefault(match.group(1).lower(), (number, match.group(2).strip()))
+    for number, name, value in header_lines(lines):
+        fields.setdefault(name.lower(), (number, value))
     return fields
 
 
 def check_header(header, content_path):
-    """Problems in one case's header."""
+    """Problems in one case's header; without ``content_path``, those of
+    its text alone (the photo's file is not looked for)."""
     shown = display_path(header.path)
     problems = []
 
@@ -109,16 +115,8 @@ def check_header(header, content_path):
     problems += unreadable_dates(header, ["modified"])
     image = header.value("image")
     if image:
-        try:
-            content_file(image, content_path)
-        except NotInContent as error:
-            problem(f"Das Bild {error.message} {LEFT_OUT}", error.hint, "image")
-        except FileNotFoundError as error:
-            problem(
-                f"Das Bild „{image}“ gibt es nicht. {LEFT_OUT}",
-                f"Legen Sie die Datei unter content/{error.filename} ab oder korrigieren Sie den Pfad.",
-                "image",
-            )
+        if content_path is not None:
+            problems += image_file_problems(header.path, image, header.line("image"), content_path)
         if not header.value("image_alt"):
             problem(
                 "Zum Bild fehlt die Bildbeschreibung.",
@@ -127,6 +125,23 @@ def check_header(header, content_path):
             )
     problems += field_problems(header, CASE_FIELDS)
     return problems
+
+
+def image_file_problems(path, image, line, content_path):
+    """Problems of a case's photo ``image`` (its Image line, in ``line``)
+    as a file: outside content/ or not there."""
+    try:
+        content_file(image, content_path)
+    except NotInContent as error:
+        return [Problem(display_path(path), f"Das Bild {error.message} {LEFT_OUT}", error.hint, line)]
+    except FileNotFoundError as error:
+        return [Problem(
+            display_path(path),
+            f"Das Bild „{image}“ gibt es nicht. {LEFT_OUT}",
+            f"Legen Sie die Datei unter content/{error.filename} ab oder korrigieren Sie den Pfad.",
+            line,
+        )]
+    return []
 
 
 def field_problems(header, fields):
@@ -202,6 +217,39 @@ def refusals(header):
     return [*header_value_problems(header.fields, header.path), *filter(None, [markdown_problem(header.text, header.path)])]
 
 
+def page_problems(header):
+    """(problems, whether the page is left out) of one page's text."""
+    problems = list(filter(None, [control_character(header.text, header.path)]))
+    refused = refusals(header) + unreadable_dates(header, ["date", "modified"])
+    return problems + field_problems(header, PAGE_FIELDS) + refused, bool(problems or refused)
+
+
+def case_problems(header, content_path):
+    """(problems, case number or None, whether the case is left out) of one
+    case's text (its photo's file too if ``content_path`` is given). The number is None where the case cannot be numbered
+    (values beyond their limits, no valid number). Left out is also what
+    Pelican would drop with an English message of its own (a date it
+    cannot read, no title, no date on a published case): these problems
+    have told the author already."""
+    problems = check_header(header, content_path)
+    refused = refusals(header)
+    problems += refused
+    number = None
+    if not refused:
+        try:
+            number = parse_case_number(header.value("fall"), header.path, header.line("fall"))
+        except CaseError:
+            pass
+    dropped = (
+        control_character(header.text, header.path) is not None
+        or header.line("title") is None
+        or (header.line("date") is None and not header.is_draft)
+        or bool(unreadable_dates(header, ["date", "modified"]))
+        or (header.line("date") is not None and not header.value("date"))
+    )
+    return problems, number, number is None or dropped
+
+
 def check_page_file(path, content_path):
     """(problems, whether the page must be left out) of one page source:
     what check_source refuses, the header's fields and limits."""
@@ -209,9 +257,7 @@ def check_page_file(path, content_path):
         header = read_header(path, content_path)
     except CaseError as error:
         return [error.problem], True
-    problems = list(filter(None, [control_character(header.text, header.path)]))
-    refused = refusals(header) + unreadable_dates(header, ["date", "modified"])
-    return problems + field_problems(header, PAGE_FIELDS) + refused, bool(problems or refused)
+    return page_problems(header)
 
 
 def case_numbers(folder):
@@ -241,31 +287,33 @@ def check_case_files(paths, content_path):
             problems.append(error.problem)
             unreadable.append(path)
             continue
-        found = check_header(header, content_path)
+        found, number, _ = case_problems(header, content_path)
         problems += found
-        refused = refusals(header)
-        if refused:
-            problems += refused
+        if number is None:
             unreadable.append(path)
-            continue
-        try:
-            numbered.append((parse_case_number(header.value("fall"), path, header.line("fall")), header))
-        except CaseError:
-            unreadable.append(path)
+        else:
+            numbered.append((number, header.path, header.line("fall")))
+    return problems + duplicate_numbers(numbered), unreadable
+
+
+def duplicate_numbers(numbered):
+    """Problems of case numbers given twice: ``numbered`` is [(number,
+    path, line of its Fall)] in file order; the first file keeps it."""
+    problems = []
     first_with = {}
-    for number, header in numbered:
-        first = first_with.setdefault(number, header)
-        if first is not header:
+    for number, path, line in numbered:
+        first = first_with.setdefault(number, path)
+        if first != path:
             problems.append(
                 Problem(
-                    display_path(header.path),
-                    f"Die Fallnummer {number} ist schon an {display_path(first.path)} "
+                    display_path(path),
+                    f"Die Fallnummer {number} ist schon an {display_path(first)} "
                     "vergeben; dieser Fall wird nicht veröffentlicht.",
                     "Geben Sie einem der beiden Fälle eine freie Nummer.",
-                    header.line("fall"),
+                    line,
                 )
             )
-    return problems, unreadable
+    return problems
 
 
 def report(problems, what="den Fällen"):

@@ -16,6 +16,7 @@ import html
 import os
 import re
 
+from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.extensions.attr_list import AttrListTreeprocessor, get_attrs_and_remainder
 from markdown.preprocessors import Preprocessor
@@ -23,9 +24,11 @@ from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 from pelican.readers import MarkdownReader
 
-from .checks import CASE_FIELDS, PAGE_FIELDS, PAGE_SLUG, header_fields, publication_status
-from .model import Problem, display_path
-from .sources import check_source, is_inside
+from .checks import CASE_FIELDS, PAGE_FIELDS, PAGE_SLUG, publication_status
+from .record import Conversion, html_to_text, read_record
+from .sources import is_inside
+
+__all__ = ["html_to_text"]  # where plugins found it before the record had it
 
 # Right after the "meta" extension (27) has read the header; typography
 # takes the title after it (plugins/german).
@@ -43,16 +46,6 @@ def is_allowed_url(url):
     (including Pelican's ``{filename}`` links)."""
     match = _SCHEME.match(_IGNORED_IN_SCHEME.sub("", html.unescape(url)))
     return match is None or match.group(1).lower() in ALLOWED_SCHEMES
-
-
-class _SourceLines(Preprocessor):
-    """Keeps the source as the author wrote it (before the metadata header
-    is cut off), so a problem can name its line."""
-
-    def run(self, lines):
-        if self.md.source_lines is None:  # the summary is converted later
-            self.md.source_lines = list(lines)
-        return lines
 
 
 class _AllowedAttrList(AttrListTreeprocessor):
@@ -110,11 +103,9 @@ class _TitleAsText(Preprocessor):
 
 class PlainTextMarkdown(Extension):
     def extendMarkdown(self, md):
-        md.source_lines = None
         md.refused_markup = []  # (text as written, message, hint)
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
-        md.preprocessors.register(_SourceLines(md), "source_lines", 100)
         if "attr_list" in md.treeprocessors:
             md.treeprocessors.register(_AllowedAttrList(md), "attr_list", 8)
         # After every other treeprocessor: footnotes, toc and attr_list add
@@ -124,30 +115,53 @@ class PlainTextMarkdown(Extension):
 
 
 class PlainTextMarkdownReader(MarkdownReader):
+    """Pelican's Markdown reader, reading each source once into its record
+    (record.py) and converting the Markdown from that text: Pelican's own
+    ``MarkdownReader.read`` would open the file again."""
+
+    _converted = None  # the Conversion of the source being read
+
     def read(self, source_path):
-        # A source the checks refused is left out (CaseError: Pelican skips
-        # it); the checks have told the author why.
-        check_source(source_path, self.settings["PATH"])
-        content, metadata = super().read(source_path)
-        keep_known_fields(metadata, source_path, self.settings)
+        is_case = is_case_source(source_path, self.settings)
+        record = read_record(source_path, self.settings["PATH"], is_case=is_case, convert=self._convert,
+                             settings=self.settings)
+        if record.left_out:
+            # Pelican passes over a source whose status is "skip" quietly
+            # (a SkipStub, never cached): the checks have told the author
+            # why (cases.plugin reports the record's problems). Nothing is
+            # written into the settings, so a fixed file is read again by
+            # the next build of the same Pelican (autoreload, warm preview).
+            return "", {"status": "skip", "record": record}
+        metadata = dict(self._converted.metadata)
+        self._converted = None
+        keep_known_fields(metadata, is_case)
         # Where each header field was written, for problems found later
-        # (photos); the source is not opened again for it.
-        metadata["header_lines"] = {key: line for key, (line, _) in header_fields(self._md.source_lines or []).items()}
-        problems = [
-            Problem(display_path(source_path), message, hint, _line_of(written, self._md.source_lines))
-            for written, message, hint in getattr(self._md, "refused_markup", [])
-        ]
-        if problems:
-            metadata["markup_problems"] = problems
-        return content, metadata
+        # (photos, page addresses).
+        metadata["header_lines"] = record.header_lines
+        if record.markup_problems:
+            metadata["markup_problems"] = list(record.markup_problems)
+        metadata["record"] = record
+        return record.html, metadata
+
+    def _convert(self, text):
+        """Pelican's MarkdownReader.read on ``text``, the source as read."""
+        self._md = Markdown(**self.settings["MARKDOWN"])
+        html = self._md.convert(text)
+        metadata = self._parse_metadata(self._md.Meta) if hasattr(self._md, "Meta") else {}
+        self._converted = Conversion(html, metadata, list(getattr(self._md, "refused_markup", [])))
+        return self._converted
 
 
-def keep_known_fields(metadata, source_path, settings):
+def is_case_source(source_path, settings):
+    """Whether ``source_path`` is a case (below ARTICLE_PATHS), not a page."""
+    return any(is_inside(source_path, os.path.join(settings["PATH"], folder)) for folder in settings["ARTICLE_PATHS"])
+
+
+def keep_known_fields(metadata, is_case):
     """Drop from a source's header what the site does not know (see
     checks.CASE_FIELDS; the checks report each line), so no header line
     chooses an output path, a template or a language; a Status beyond
     checks.STATUSES makes a draft."""
-    is_case = any(is_inside(source_path, os.path.join(settings["PATH"], folder)) for folder in settings["ARTICLE_PATHS"])
     fields = CASE_FIELDS if is_case else PAGE_FIELDS
     for key in list(metadata):
         if key not in fields:
@@ -159,13 +173,6 @@ def keep_known_fields(metadata, source_path, settings):
         del metadata["slug"]
 
 
-def _line_of(written, lines):
-    for number, line in enumerate(lines or [], start=1):
-        if written in line:
-            return number
-    return None
-
-
 def mark_html(content):
     """The title was escaped by the reader and typeset, the content and the
     summary made by Markdown: HTML we produced, so the templates print them
@@ -175,23 +182,16 @@ def mark_html(content):
 
 
 def add_text_versions(generators):
-    """Plain text for <title>, descriptions and JSON-LD, made once all
-    content is known (a summary may link to any other content)."""
+    """Plain text for <title>, descriptions and JSON-LD, as read (record.py)."""
     for generator in generators:
         for content in _contents_of(generator):
-            content.title_text = html_to_text(content.title)
-            content.description = html_to_text(content.summary)
+            content.title_text = content.record.title_text
+            content.description = content.record.summary_text
 
 
 def _contents_of(generator):
     for name in ("articles", "drafts", "hidden_articles", "pages", "hidden_pages", "draft_pages"):
         yield from getattr(generator, name, [])
-
-
-def html_to_text(markup):
-    """Tags dropped, entities decoded, whitespace (typogrify's non-breaking
-    spaces included) made single spaces."""
-    return " ".join(Markup(markup or "").striptags().split())
 
 
 def use_plain_text_markdown(pelican):

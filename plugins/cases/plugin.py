@@ -1,34 +1,50 @@
-import glob
 import logging
-import os
 from dataclasses import dataclass
 
 from pelican import signals
 from pelican.contents import Article
 
-from .checks import PAGE_SLUG, check_case_files, check_page_file, report
+from .checks import PAGE_SLUG, duplicate_numbers, image_file_problems, report
 from .limits import MAX_VALUE_LENGTH
 from .markdown_text import add_text_versions, mark_html, register_reader, use_plain_text_markdown
-from .model import Problem, display_path, parse_case_number
+from .model import Problem, display_path
 from .schedule import hold_back_scheduled
 from .sources import entries_to_skip, files_linked_as_they_are, links_out_of_content
 
 logger = logging.getLogger(__name__)
 
 
+class Reading:
+    """What the checks found while a generator read its sources: state of
+    one build, kept on the generator (made anew for every build), never in
+    the settings a reused Pelican carries into the next build."""
+
+    def __init__(self, problems):
+        self.problems = problems  # of what must not be walked (sources.py)
+        self.records = {}  # source path -> CaseRecord of each source read
+
+
 def _sources(generator, kind):
-    """The source files of ``kind`` ("ARTICLE" or "PAGE") Pelican will
-    read, and the problems of what it must not walk (sources.py): those
-    folders and names are added to its excludes, so it passes them over."""
+    """The problems of what Pelican must not walk below the ``kind``
+    ("ARTICLE" or "PAGE") paths (sources.entries_to_skip): linked folders
+    out of content/ or in circles, names not in UTF-8. Pelican's walk only
+    leaves out folders and names it finds in its settings, so these go into
+    a copy of the settings this generator owns for this build, never into
+    the shared ones: ``pelican --autoreload`` and the warm preview builder
+    build again with the same settings, and a fixed folder must come back.
+    (A source the checks refuse is passed over by the reader, record.py.)"""
     settings = generator.settings
     folders, names, problems = entries_to_skip(
         generator.path, settings[f"{kind}_PATHS"], settings[f"{kind}_EXCLUDES"], settings["IGNORE_FILES"],
         generator.readers.extensions,
     )
-    settings[f"{kind}_EXCLUDES"] = [*settings[f"{kind}_EXCLUDES"], *folders]
-    settings["IGNORE_FILES"] = [*settings["IGNORE_FILES"], *names]
-    files = generator.get_files(settings[f"{kind}_PATHS"], exclude=settings[f"{kind}_EXCLUDES"])
-    return [os.path.join(generator.path, path) for path in files], problems
+    if folders or names:
+        generator.settings = {
+            **settings,
+            f"{kind}_EXCLUDES": [*settings[f"{kind}_EXCLUDES"], *folders],
+            "IGNORE_FILES": [*settings["IGNORE_FILES"], *names],
+        }
+    generator.reading = Reading(problems)
 
 
 def _report(generator, problems, what):
@@ -37,44 +53,60 @@ def _report(generator, problems, what):
         logger.error("%s", report(problems, what))
 
 
-def _pass_over(generator, paths):
-    """Have Pelican pass over these files as it does over IGNORE_FILES:
-    their problem has been reported, and that is the only message."""
-    settings = generator.settings
-    settings["IGNORE_FILES"] = [*settings["IGNORE_FILES"], *(glob.escape(os.path.basename(p)) for p in paths)]
-
-
 def check_sources(generator):
-    """Check every case file before Pelican reads any of them; a file that
-    cannot be a case (no text, no valid number) is not read at all."""
-    paths, problems = _sources(generator, "ARTICLE")
-    case_problems, unreadable = check_case_files(paths, generator.path)
-    _report(generator, problems + case_problems, "den Fällen")
-    _pass_over(generator, unreadable)
+    """Pass over what must not be walked (_sources). Each case is checked
+    as it is read (record.py); the problems of all are reported at once
+    when all are read (report_case_problems)."""
+    _sources(generator, "ARTICLE")
 
 
 def check_page_sources(generator):
     """Pages are read under the same rules as cases (see sources.py)."""
-    paths, problems = _sources(generator, "PAGE")
-    unreadable = []
-    for path in sorted(paths):
-        found, refused = check_page_file(path, generator.path)
-        problems += found
-        if refused:
-            unreadable.append(path)
-    _report(generator, problems, "den Seiten")
-    _pass_over(generator, unreadable)
+    _sources(generator, "PAGE")
+
+
+def keep_record(generator, metadata):
+    """Note the record of each source read, also of one the reader passed
+    over (Pelican keeps nothing of that)."""
+    record = metadata.get("record")
+    if record is not None:
+        generator.reading.records[record.path] = record
+
+
+def _records(generator, contents):
+    """The records of this build's sources in file order: those read now,
+    and those of contents Pelican took from its cache."""
+    records = dict(generator.reading.records)
+    for content in contents:
+        records.setdefault(content.source_path, content.record)
+    return [records[path] for path in sorted(records)]
+
+
+def report_case_problems(generator):
+    """All problems of all case files found while reading, the photo's
+    file looked for now (it may have gone since the case was read),
+    numbers given twice across files included; in one message."""
+    records = _records(generator, generator.articles + generator.drafts + generator.hidden_articles)
+    problems = list(generator.reading.problems)
+    for record in records:
+        problems += record.problems
+        if record.photo:
+            problems += image_file_problems(record.path, record.photo, record.line("image"), generator.path)
+    problems += duplicate_numbers([(r.number, r.path, r.line("fall")) for r in records if r.number is not None])
+    _report(generator, problems, "den Fällen")
+
+
+def report_page_problems(generator):
+    records = _records(generator, generator.pages + generator.hidden_pages + generator.draft_pages)
+    _report(generator, [*generator.reading.problems, *(p for record in records for p in record.problems)], "den Seiten")
 
 
 def read_case_number(content):
-    """Give every article its case number. A file without a valid one is
-    never read (check_sources); should one come by all the same, the
-    exception makes Pelican drop just this file."""
+    """Give every article its case number, as read (its record). A file
+    without a valid one is never read (record.py)."""
     if not isinstance(content, Article):
         return
-    number = parse_case_number(content.metadata.get("fall"), content.source_path)
-    content.fall = number
-    content.metadata["fall"] = number
+    content.fall = content.metadata["fall"] = content.record.number
     if "summary" in content.metadata and not content.metadata["summary"].strip():
         # An empty "Summary:" (as new-case writes it) means: no teaser
         # written yet, so the first paragraph stands in, as without one.
@@ -264,6 +296,12 @@ def register():
     signals.readers_init.connect(register_reader)
     signals.article_generator_init.connect(check_sources)
     signals.page_generator_init.connect(check_page_sources)
+    signals.article_generator_context.connect(keep_record)
+    signals.page_generator_context.connect(keep_record)
+    # Before organise_cases and check_pages: the problems of the sources
+    # as read come first, as they did when they were checked before reading.
+    signals.article_generator_pretaxonomy.connect(report_case_problems)
+    signals.page_generator_finalized.connect(report_page_problems)
     signals.content_object_init.connect(read_case_number)
     signals.content_object_init.connect(mark_html)
     signals.page_generator_finalized.connect(check_pages)

@@ -13,7 +13,6 @@ import os
 import re
 from urllib.parse import unquote, urlsplit
 
-from .limits import markdown_problem
 from .model import CaseError, Problem, display_path, printable
 
 # Characters XML 1.0 cannot carry (feeds, sitemap) and no editor shows:
@@ -66,42 +65,54 @@ def read_source(path, content_path=None):
     """The text of a source (a case or a page). Raises CaseError for a file
     the build must not or cannot read: a name that is not UTF-8, a link
     leading nowhere or out of ``content_path``, text that is not UTF-8."""
-    shown = display_path(path)
+    refuse_path(path, content_path)
+    with open(path, "rb") as handle:
+        return decode_source(handle.read(), path)
 
-    def refuse(message, hint, line=None):
-        raise CaseError(Problem(shown, f"{message} Diese Datei wird nicht veröffentlicht.", hint, line))
 
+def _refusal(path, message, hint, line=None):
+    return CaseError(Problem(display_path(path), f"{message} Diese Datei wird nicht veröffentlicht.", hint, line))
+
+
+def refuse_path(path, content_path=None):
+    """Raises CaseError for a source that must not or cannot be opened (see
+    read_source); opens nothing."""
     if not _is_utf8(os.path.relpath(path, content_path) if content_path else os.path.basename(path)):
-        refuse(
+        raise _refusal(
+            path,
             "Der Name der Datei ist nicht in UTF-8 geschrieben (die Zeichen mit � kann die Website nicht anzeigen).",
             "Benennen Sie die Datei um, am besten nur mit a–z, 0–9 und Bindestrichen, z. B. „fall-34-titel.md“.",
         )
     if not os.path.exists(path):
         target = printable(os.readlink(path)) if os.path.islink(path) else None
         if target is None:
-            refuse("Die Datei gibt es nicht mehr.", "Bauen Sie die Website noch einmal.")
-        refuse(
+            raise _refusal(path, "Die Datei gibt es nicht mehr.", "Bauen Sie die Website noch einmal.")
+        raise _refusal(
+            path,
             f"Die Datei ist eine Verknüpfung auf „{target}“, und die gibt es nicht.",
             "Löschen Sie die Verknüpfung oder legen Sie die Datei selbst an ihre Stelle.",
         )
     if content_path and not is_inside(path, content_path):
-        refuse(
+        raise _refusal(
+            path,
             f"Die Datei ist eine Verknüpfung auf „{printable(os.path.realpath(path))}“ außerhalb "
             "von content/; die Website liest nur, was in content/ liegt.",
             "Legen Sie statt der Verknüpfung eine Kopie der Datei an ihre Stelle.",
         )
-    with open(path, "rb") as handle:
-        raw = handle.read()
+
+
+def decode_source(raw, path):
+    """The text of a source's bytes ``raw``; CaseError if they are not UTF-8."""
     try:
-        text = raw.decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        refuse(
+        raise _refusal(
+            path,
             f"Die Datei ist nicht als UTF-8 gespeichert (das Byte 0x{raw[error.start]:02X} "
             "ist kein gültiges UTF-8; oft ein Umlaut aus einem Windows-Editor).",
             "Öffnen Sie sie im Editor und speichern Sie sie mit der Kodierung „UTF-8“.",
             raw[: error.start].count(b"\n") + 1,
-        )
-    return text
+        ) from None
 
 
 def control_character(text, path):
@@ -118,16 +129,6 @@ def control_character(text, path):
         "am einfachsten, indem Sie die Zeile neu tippen.",
         text.count("\n", 0, control.start()) + 1,
     )
-
-
-def check_source(path, content_path):
-    """Raises CaseError for a source that must not be published (see
-    read_source, control_character and limits.markdown_problem); a source
-    outside content/ is not even read."""
-    text = read_source(path, content_path)
-    problem = control_character(text, path) or markdown_problem(text, path)
-    if problem:
-        raise CaseError(problem)
 
 
 def links_out_of_content(content, content_path):

@@ -28,7 +28,6 @@ import traceback
 
 import background
 from buildcache.stored import SUFFIX as STORED_SUFFIX, folder_reusable, note_folder
-from cases.markdown_text import html_to_text
 from cases.plugin import lead_is_first_paragraph
 from tips.records import tip_title
 
@@ -78,12 +77,13 @@ class RecordMaker:
     def _case_texts(self, case):
         """(visible text, title) of a case's record: the lead, then the
         text under it as the page shows it (a first paragraph that is the
-        lead only once), without the tips."""
-        lead = html_to_text(case.summary)
-        body = without_tips(case.search_text, getattr(case, "tip_records", ()))
+        lead only once), without the tips; all of it as the case was read
+        (its record)."""
+        lead = case.record.summary_text
+        body = without_tips(case.record.search_text, getattr(case, "tip_records", ()))
         if lead_is_first_paragraph(case):
             body = without_lead(body, lead)
-        return " ".join(f"{lead} {body}".split()), self._strip(html_to_text(case.title))
+        return " ".join(f"{lead} {body}".split()), self._strip(case.record.title_text)
 
     def _tip_texts(self, tip):
         return " ".join(tip.text.split()), self._strip(tip.heading)
@@ -110,7 +110,7 @@ class RecordMaker:
 
     def tip(self, tip):
         visible, heading = self._tip_texts(tip)
-        title = tip_title(tip.case_number, self._strip(html_to_text(tip.case.title)), heading if tip.count > 1 and heading else None)
+        title = tip_title(tip.case_number, self._strip(tip.case_title), heading if tip.count > 1 and heading else None)
         url = "/" + tip.url
         return {
             "url": url,

@@ -9,7 +9,6 @@ cases the records take some 60 MB as text and several times that as
 Python objects, too much to hold beside the index being written.
 """
 
-import hashlib
 import json
 import os
 import sqlite3
@@ -39,14 +38,10 @@ class KeptRecords:
             os.unlink(self.part)
         self.new = sqlite3.connect(self.part)
         self.new.execute(SCHEMA)
-        self._digests = {}
 
     def _digest(self, case):
-        path = case.source_path
-        if path not in self._digests:
-            with open(path, "rb") as handle:
-                self._digests[path] = hashlib.sha256(handle.read()).hexdigest()
-        return self._digests[path]
+        """The SHA-256 of the case's source, taken when it was read."""
+        return case.record.digest
 
     def _kept(self, case, number):
         if self.old is None:

@@ -5,8 +5,8 @@ finished HTML, after German typography (plugins/german), so the boxes,
 the tips' texts and the case's search text are what the page shows. The
 HTML itself is left as Markdown made it: pages are read with the same
 Markdown and must not be boxed; what was found travels as metadata of
-the source (``FOUND_TIPS``) and is put in place for cases only
-(``plugin.box_case_tips``), without parsing the HTML again.
+the source (``FOUND_TIPS``) into its record (cases.record), which holds
+a case's boxed HTML and tips, without parsing the HTML again.
 """
 
 import hashlib
@@ -16,9 +16,10 @@ from markdown.extensions import Extension
 from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
 
-from .finding import Boxed, box_tips, line_of_heading
+from cases.record import FOUND_TIPS  # noqa: F401 (tips.plugin's name for it)
 
-FOUND_TIPS = "found_tips"
+from .finding import Boxed, box_tips
+
 # After German typography (-100), which typesets the finished HTML.
 BOXING_PRIORITY = -110
 TREE_DONE_PRIORITY = -1000  # after every other treeprocessor
@@ -26,7 +27,7 @@ TREE_DONE_PRIORITY = -1000  # after every other treeprocessor
 
 class FoundTips(NamedTuple):
     source_digest: str  # of the HTML the tips were found in
-    boxed: Boxed  # their sections' ``line``: where the heading is in the source
+    boxed: Boxed
 
 
 def digest(html):
@@ -57,10 +58,9 @@ class _BoxTips(Postprocessor):
         self.md.tips_found = True
         html = text.strip()  # as Markdown returns it
         boxed = box_tips(html, self.heading_pattern)
-        lines = getattr(self.md, "source_lines", None) or []  # plugins/cases keeps them
-        for tip in boxed.tips:
-            tip.line = line_of_heading(lines, tip.heading)
-        # What extensions put in Meta, Pelican's reader returns as metadata.
+        # What extensions put in Meta, Pelican's reader returns as metadata;
+        # the case's record takes it from there (cases.record.FOUND_TIPS),
+        # the lines of the headings included.
         meta[FOUND_TIPS] = [FoundTips(digest(html), boxed)]
         return text
 

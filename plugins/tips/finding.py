@@ -14,6 +14,7 @@ from typing import NamedTuple
 from bs4 import BeautifulSoup, NavigableString, Tag
 
 from cases.model import TIP_HEADING_PATTERN
+from cases.record import line_of_heading  # noqa: F401 (its home before the record had it)
 
 from . import light_html
 
@@ -48,24 +49,6 @@ def _without_ids(nodes):
     for tag, attrs in kept:  # the case itself keeps them, in their order
         tag.attrs = attrs
     return html
-
-
-# Typography turns the quotes of a heading as written into German ones.
-_QUOTES = str.maketrans("", "", "\"'„“”‚‘’»«›‹")
-
-
-def _words(text):
-    return text.translate(_QUOTES).split()
-
-
-def line_of_heading(lines, heading):
-    """The number of the Markdown heading line among ``lines`` whose words
-    begin with those of the typeset ``heading`` (quotes aside), or None."""
-    words = _words(heading)
-    for number, line in enumerate(lines, start=1):
-        if line.lstrip().startswith("#") and _words(line)[1:len(words) + 1] == words:
-            return number
-    return None
 
 
 def tip_anchor(index):

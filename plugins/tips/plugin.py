@@ -1,8 +1,12 @@
+from dataclasses import replace
+
 from pelican import signals
 from pelican.contents import Article
 
-from .boxing import FOUND_TIPS, TipBoxes, digest
-from .finding import DEFAULT_HEADING_PATTERN, box_tips, line_of_heading
+from cases.record import TipRecord, heading_line
+
+from .boxing import TipBoxes
+from .finding import DEFAULT_HEADING_PATTERN, box_tips
 from .generator import TIPS_TEMPLATE, TipsGenerator
 
 DEFAULT_SETTINGS = {
@@ -44,31 +48,25 @@ def box_tips_while_reading(pelican):
 
 
 def box_case_tips(content):
-    """Put a case's boxed tips in place as soon as it is read, before
-    anything renders it; pages keep their HTML as it is."""
-    found = content.metadata.pop(FOUND_TIPS, None)
-    if hasattr(content, FOUND_TIPS):
-        delattr(content, FOUND_TIPS)
+    """Give a case its tip sections as read (its record), before anything
+    renders it; pages keep their HTML as it is. Only where the tips were
+    not found while converting (Pelican's TYPOGRIFY changes the HTML after
+    the reader, see box_tips_while_reading) are they boxed here, and the
+    record made anew with them."""
     if not isinstance(content, Article):
         return
-    if found is not None and found.source_digest == digest(content._content):
-        boxed = found.boxed
-    else:  # from Pelican's cache of an older build, or changed since it was read
+    record = content.record
+    if not record.tips_found:
         pattern = content.settings.get("TIPS_HEADING_PATTERN", DEFAULT_HEADING_PATTERN)
         boxed = box_tips(content._content, pattern)
-        if any(tip.is_empty for tip in boxed.tips):  # the line is only told for those
-            lines = _source_lines(content.source_path)
-            for tip in boxed.tips:
-                tip.line = line_of_heading(lines, tip.heading)
-    content._content, content.tip_sections, content.search_text = boxed
-
-
-def _source_lines(path):
-    try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            return handle.readlines()
-    except OSError:
-        return []
+        tips = tuple(
+            TipRecord(tip.anchor, tip.heading, tip.heading_html, tip.body_html, tip.text,
+                      heading_line(record.headings, tip.heading))
+            for tip in boxed.tips
+        )
+        record = content.record = replace(record, html=boxed.html, tips=tips, search_text=boxed.text, tips_found=True)
+        content._content = record.html
+    content.tip_sections = list(record.tips)
 
 
 def get_generators(pelican):

@@ -10,8 +10,6 @@ from functools import cached_property
 
 from markupsafe import Markup
 
-from cases.markdown_text import html_to_text
-
 # A sentence ends at . ! ? or … followed by a capital letter or a quote;
 # "z. B." or "20. Januar" do not end one.
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[A-ZÄÖÜ„»])")
@@ -43,8 +41,8 @@ class Tip:
 
     @property
     def case_title(self):
-        """Plain text, for other tools and the search."""
-        return html_to_text(self.case.title)
+        """Plain text, for other tools and the search (as the case was read)."""
+        return self.case.record.title_text
 
     @property
     def anchor(self):
@@ -80,7 +78,7 @@ class Tip:
     @property
     def html(self):
         """Part of the case's HTML, which Markdown made from the author's text."""
-        return Markup(self.section.body_html)
+        return Markup(self.section.html)
 
     @property
     def title(self):
