@@ -118,10 +118,12 @@ def test_a_case_record_holds_the_text_a_reader_sees_there_and_not_its_tips():
     from search.index import EXTRA_WORDS_MARKER, RecordMaker
 
     tip = SimpleNamespace(heading="Der Tipp des »eingebauten« Kunden", text="Rückrufe zusagen und halten.")
-    case = SimpleNamespace(
-        title="Der »eingebaute« Kunde und die vergessene Rückmeldung", summary="<p>Ein Handwerksbetrieb meldet sich nie.</p>",
+    record = SimpleNamespace(  # a case as read (cases.record.CaseRecord)
+        title_text="Der »eingebaute« Kunde und die vergessene Rückmeldung", summary_text="Ein Handwerksbetrieb meldet sich nie.",
         search_text="Der Auftrag kam nie. Der Tipp des »eingebauten« Kunden Rückrufe zusagen und halten.",
-        tip_records=[tip], url="fall/9/", fall=9, metadata={"summary": "Ein Handwerksbetrieb meldet sich nie."},
+    )
+    case = SimpleNamespace(
+        record=record, tip_records=[tip], url="fall/9/", fall=9, metadata={"summary": "Ein Handwerksbetrieb meldet sich nie."},
     )
     maker = RecordMaker(NoSplits(), ["Der »eingebaute« Kunde und", "Der Tipp des »eingebauten« Kunden"])
     visible, _, hidden = maker.case(case)["content"].partition(f" {EXTRA_WORDS_MARKER} ")
@@ -130,6 +132,7 @@ def test_a_case_record_holds_the_text_a_reader_sees_there_and_not_its_tips():
     assert visible == "Ein Handwerksbetrieb meldet sich nie. Der Auftrag kam nie."
     assert hidden.split() == ["Die", "vergessene", "Rückmeldung", "rueckmeldung"]
     tip.case, tip.case_number, tip.count, tip.tags, tip.url = case, 9, 1, [], "fall/9/#tipp"
+    tip.case_title = record.title_text
     visible, _, hidden = maker.tip(tip)["content"].partition(f" {EXTRA_WORDS_MARKER} ")
     assert visible == "Rückrufe zusagen und halten."
     assert hidden.split() == ["rueckrufe"]
@@ -143,19 +146,19 @@ def test_a_first_paragraph_that_is_the_lead_is_in_the_record_once():
 
     from search.index import EXTRA_WORDS_MARKER, RecordMaker
 
-    case = SimpleNamespace(
-        title="Der »eingebaute« Kunde und der reservierte Tisch", metadata={}, tip_records=[], url="fall/6/", fall=6,
-        summary="<p>Die Reservierung kam per E-Mail. Alles schien bestens.</p>",
+    case = SimpleNamespace(metadata={}, tip_records=[], url="fall/6/", fall=6, record=SimpleNamespace(
+        title_text="Der »eingebaute« Kunde und der reservierte Tisch",
+        summary_text="Die Reservierung kam per E-Mail. Alles schien bestens.",
         search_text="Die Reservierung kam per E-Mail. Alles schien bestens. Am Abend selbst war kein Tisch frei.",
-    )
+    ))
     maker = RecordMaker(NoSplits(), ["Der »eingebaute« Kunde und"])
     visible, _, _ = maker.case(case)["content"].partition(f" {EXTRA_WORDS_MARKER} ")
     assert visible == "Die Reservierung kam per E-Mail. Alles schien bestens. Am Abend selbst war kein Tisch frei."
     # A written Summary is a lead of its own, before the whole text.
     case.metadata = {"summary": "Ein Tisch, der keiner war."}
-    case.summary = "<p>Ein Tisch, der keiner war.</p>"
+    case.record.summary_text = "Ein Tisch, der keiner war."
     visible, _, _ = maker.case(case)["content"].partition(f" {EXTRA_WORDS_MARKER} ")
-    assert visible == "Ein Tisch, der keiner war. " + case.search_text
+    assert visible == "Ein Tisch, der keiner war. " + case.record.search_text
 
 
 def test_each_tip_box_is_taken_out_of_its_case_text_once():
