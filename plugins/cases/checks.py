@@ -84,9 +84,9 @@ def header_fields(lines):
     return fields
 
 
-def check_header(header, content_path):
-    """Problems in one case's header; without ``content_path``, those of
-    its text alone (the photo's file is not looked for)."""
+def header_problems(header):
+    """Problems in one case's header as text: (those a build reports before
+    the problems of the photo's file, those after)."""
     shown = display_path(header.path)
     problems = []
 
@@ -113,18 +113,15 @@ def check_header(header, content_path):
                 "date",
             )
     problems += unreadable_dates(header, ["modified"])
-    image = header.value("image")
-    if image:
-        if content_path is not None:
-            problems += image_file_problems(header.path, image, header.line("image"), content_path)
-        if not header.value("image_alt"):
-            problem(
-                "Zum Bild fehlt die Bildbeschreibung.",
-                "Ergänzen Sie „Image_alt: …“: was auf dem Foto zu sehen ist, für Menschen, die es nicht sehen.",
-                "image",
-            )
+    before, problems = problems, []
+    if header.value("image") and not header.value("image_alt"):
+        problem(
+            "Zum Bild fehlt die Bildbeschreibung.",
+            "Ergänzen Sie „Image_alt: …“: was auf dem Foto zu sehen ist, für Menschen, die es nicht sehen.",
+            "image",
+        )
     problems += field_problems(header, CASE_FIELDS)
-    return problems
+    return before, problems
 
 
 def image_file_problems(path, image, line, content_path):
@@ -224,16 +221,17 @@ def page_problems(header):
     return problems + field_problems(header, PAGE_FIELDS) + refused, bool(problems or refused)
 
 
-def case_problems(header, content_path):
-    """(problems, case number or None, whether the case is left out) of one
-    case's text (its photo's file too if ``content_path`` is given). The number is None where the case cannot be numbered
-    (values beyond their limits, no valid number). Left out is also what
-    Pelican would drop with an English message of its own (a date it
-    cannot read, no title, no date on a published case): these problems
-    have told the author already."""
-    problems = check_header(header, content_path)
+def case_problems(header):
+    """(problems, where the problems of the photo's file go among them,
+    case number or None, whether the case is left out) of one case's text.
+    The photo's file is not looked for: whether it is there is no fact of
+    the text (image_file_problems). The number is None where the case
+    cannot be numbered (values beyond their limits, no valid number). Left
+    out is also what Pelican would drop with an English message of its own
+    (a date it cannot read, no title, no date on a published case): these
+    problems have told the author already."""
+    before, after = header_problems(header)
     refused = refusals(header)
-    problems += refused
     number = None
     if not refused:
         try:
@@ -247,7 +245,7 @@ def case_problems(header, content_path):
         or bool(unreadable_dates(header, ["date", "modified"]))
         or (header.line("date") is not None and not header.value("date"))
     )
-    return problems, number, number is None or dropped
+    return before + after + refused, len(before), number, number is None or dropped
 
 
 def check_page_file(path, content_path):
@@ -287,7 +285,10 @@ def check_case_files(paths, content_path):
             problems.append(error.problem)
             unreadable.append(path)
             continue
-        found, number, _ = case_problems(header, content_path)
+        found, photo_at, number, _ = case_problems(header)
+        image = header.value("image")
+        if image:
+            found[photo_at:photo_at] = image_file_problems(path, image, header.line("image"), content_path)
         problems += found
         if number is None:
             unreadable.append(path)

@@ -89,9 +89,9 @@ def report_case_problems(generator):
     records = _records(generator, generator.articles + generator.drafts + generator.hidden_articles)
     problems = list(generator.reading.problems)
     for record in records:
-        problems += record.problems
-        if record.photo:
-            problems += image_file_problems(record.path, record.photo, record.line("image"), generator.path)
+        files = image_file_problems(record.path, record.photo, record.line("image"), generator.path) if record.photo else []
+        at = record.photo_problems_at
+        problems += [*record.problems[:at], *files, *record.problems[at:]]
     problems += duplicate_numbers([(r.number, r.path, r.line("fall")) for r in records if r.number is not None])
     _report(generator, problems, "den Fällen")
 

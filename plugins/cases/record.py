@@ -79,6 +79,7 @@ class CaseRecord:
     tips_found: bool = False  # whether tips were looked for while converting
     photo: str | None = None  # a case's Image line as written
     headings: tuple = ()  # (line number, line) of the source's Markdown headings
+    photo_problems_at: int = 0  # where among the problems those of the photo's file belong
 
     def value(self, key):
         return next((field.value for field in self.header if field.key == key), None)
@@ -151,13 +152,13 @@ def make_record(path, raw, *, is_case, convert, settings):
     if is_case:
         # Not the photo's file: whether it is there is no fact of this
         # source, and the record outlives it in Pelican's content cache
-        # (cases.plugin checks it at every build).
-        problems, number, left_out = case_problems(header, None)
+        # (cases.plugin looks for it at every build).
+        problems, photo_problems_at, number, left_out = case_problems(header)
     else:
-        (problems, left_out), number = page_problems(header), None
+        (problems, left_out), photo_problems_at, number = page_problems(header), 0, None
     fields = tuple(HeaderField(key, line, value) for key, (line, value) in header.fields.items())
     record = CaseRecord(path, digest, is_case, fields, number, left_out, tuple(problems),
-                        photo=header.value("image") if is_case else None)
+                        photo=header.value("image") if is_case else None, photo_problems_at=photo_problems_at)
     if left_out:
         return record
     lines = markdown_lines(text)
@@ -189,6 +190,7 @@ def make_record(path, raw, *, is_case, convert, settings):
         html=page_html, title_html=title, title_text=html_to_text(title),
         summary_html=summary, summary_text=html_to_text(summary), search_text=search_text,
         tips=tips, tips_found=found is not None, photo=record.photo, headings=headings,
+        photo_problems_at=photo_problems_at,
     )
 
 
