@@ -38,9 +38,10 @@ class _WarningsKept(logging.Handler):
 
 
 def convert(reader, path):
-    """Markdown to HTML (and whatever the Markdown extensions in the
-    settings do, typography included); returns content and text metadata
-    (the summary already HTML)."""
+    """Read the source into its record (cases.record: the file opened once,
+    checked, Markdown converted with every extension in the settings,
+    typography included); returns content and text metadata (the summary
+    already HTML, the record under "record")."""
     return reader.read(path)
 
 

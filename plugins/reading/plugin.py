@@ -27,8 +27,13 @@ def use_parallel_readers(readers):
 
 
 def _prefetch(generator, paths_setting, exclude_setting):
+    paths = generator.get_files(generator.settings[paths_setting], exclude=generator.settings[exclude_setting])
+    if len(paths) < generator.settings["READING_MIN_SOURCES"]:
+        # Too few to be worth the workers, and asking the content cache
+        # about each would open each file once more (its stamp is a hash).
+        return
     by_reader = {}
-    for path in generator.get_files(generator.settings[paths_setting], exclude=generator.settings[exclude_setting]):
+    for path in paths:
         reader = generator.readers.readers.get(os.path.splitext(path)[1][1:])
         # Sources the content cache still holds are not read at all.
         if isinstance(reader, ParallelReading) and generator.get_cached_data(path, None) is None:
