@@ -25,10 +25,12 @@ from markupsafe import Markup
 from pelican.readers import MarkdownReader
 
 from .checks import CASE_FIELDS, PAGE_FIELDS, PAGE_SLUG, publication_status
-from .record import Conversion, html_to_text, read_record
+from .record import (
+    Conversion,
+    html_to_text,  # noqa: F401 (imported from here before the record had it)
+    read_record,
+)
 from .sources import is_inside
-
-__all__ = ["html_to_text"]  # where plugins found it before the record had it
 
 # Right after the "meta" extension (27) has read the header; typography
 # takes the title after it (plugins/german).
