@@ -160,6 +160,7 @@ def test_a_fixed_case_comes_back_in_the_next_build_of_the_same_pelican(tmp_path,
         "PATH": str(project / "content"), "OUTPUT_PATH": str(output), "CACHE_PATH": str(project / "cache"),
     })
     pelican = Pelican(settings)
+    shared = {key: list(pelican.settings[key]) for key in ("IGNORE_FILES", "ARTICLE_EXCLUDES", "PAGE_EXCLUDES")}
     page = output / "fall" / str(victim.number) / "index.html"
 
     pelican.run()
@@ -167,6 +168,7 @@ def test_a_fixed_case_comes_back_in_the_next_build_of_the_same_pelican(tmp_path,
     victim.path.write_text(written, encoding="utf-8")
     pelican.run()
     assert page.exists()
+    assert {key: pelican.settings[key] for key in shared} == shared  # nothing written into the shared settings
     assert victim.metadata["title"].split()[-1] in text_of(soup(page).find("h1"))
 
     with_photo = next(case for case in published_cases(project / "content") if case.metadata.get("image"))
