@@ -80,7 +80,9 @@ class RecordMaker:
         text under it as the page shows it (a first paragraph that is the
         lead only once), without the tips."""
         lead = html_to_text(case.summary)
-        body = without_tips(case.search_text, getattr(case, "tip_records", ()))
+        # The tips plugin reads the text while boxing the tips; without it, from the HTML.
+        text = getattr(case, "search_text", None) or html_to_text(case.content)
+        body = without_tips(text, getattr(case, "tip_records", ()))
         if lead_is_first_paragraph(case):
             body = without_lead(body, lead)
         return " ".join(f"{lead} {body}".split()), self._strip(html_to_text(case.title))
