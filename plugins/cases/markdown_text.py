@@ -23,13 +23,15 @@ from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 from pelican.readers import MarkdownReader
 
+from needs.markdown_order import PRIORITIES
+
 from .checks import CASE_FIELDS, PAGE_FIELDS, PAGE_SLUG, header_fields, publication_status
 from .model import Problem, display_path
 from .sources import check_source, is_inside
 
-# Right after the "meta" extension (27) has read the header; typography
-# takes the title after it (plugins/german).
-TITLE_PRIORITY = 26
+# Right after the "meta" extension has read the header; typography
+# takes the title after it (plugins/german; see needs/markdown_order.py).
+TITLE_PRIORITY = PRIORITIES["title_as_text"]
 ALLOWED_ATTRIBUTES = {".", "class", "id"}  # "." is attr_list's {.name}
 ALLOWED_SCHEMES = {"http", "https", "mailto", "tel"}
 # Browsers ignore ASCII whitespace and control characters inside a scheme
@@ -114,12 +116,12 @@ class PlainTextMarkdown(Extension):
         md.refused_markup = []  # (text as written, message, hint)
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
-        md.preprocessors.register(_SourceLines(md), "source_lines", 100)
+        md.preprocessors.register(_SourceLines(md), "source_lines", PRIORITIES["source_lines"])
         if "attr_list" in md.treeprocessors:
-            md.treeprocessors.register(_AllowedAttrList(md), "attr_list", 8)
+            md.treeprocessors.register(_AllowedAttrList(md), "attr_list", PRIORITIES["attr_list"])
         # After every other treeprocessor: footnotes, toc and attr_list add
         # or change links late.
-        md.treeprocessors.register(_AllowedUrls(md), "allowed_urls", 0)
+        md.treeprocessors.register(_AllowedUrls(md), "allowed_urls", PRIORITIES["allowed_urls"])
         md.preprocessors.register(_TitleAsText(md), "title_as_text", TITLE_PRIORITY)
 
 

@@ -16,12 +16,14 @@ from markdown.extensions import Extension
 from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
 
+from needs.markdown_order import PRIORITIES
+
 from .finding import Boxed, box_tips, line_of_heading
 
 FOUND_TIPS = "found_tips"
-# After German typography (-100), which typesets the finished HTML.
-BOXING_PRIORITY = -110
-TREE_DONE_PRIORITY = -1000  # after every other treeprocessor
+# After German typography, which typesets the finished HTML (needs/markdown_order.py).
+BOXING_PRIORITY = PRIORITIES["tip_boxes"]
+TREE_DONE_PRIORITY = PRIORITIES["tip_boxes_tree_done"]  # after every other treeprocessor
 
 
 class FoundTips(NamedTuple):
