@@ -18,7 +18,7 @@ from sitebuild import build, one_line, published_cases
 MISSING = {
     "german": "Das Plugin »german« fehlt in PLUGINS (pelicanconf.py); das Theme braucht es. "
               "Tragen Sie »german« in PLUGINS ein.",
-    "cases": "Das Plugin »cases« fehlt in PLUGINS (pelicanconf.py); »tips«, »search«, »cards« und das Theme brauchen es. "
+    "cases": "Das Plugin »cases« fehlt in PLUGINS (pelicanconf.py); »tips«, »search«, »photos«, »cards« und das Theme brauchen es. "
              "Tragen Sie »cases« in PLUGINS ein.",
     "tips": "Das Plugin »tips« fehlt in PLUGINS (pelicanconf.py); »booklet« braucht es. Tragen Sie »tips« in PLUGINS ein.",
     "pelican.plugins.sitemap": "Das Plugin »pelican.plugins.sitemap« fehlt in PLUGINS (pelicanconf.py); »sitemapdates« "

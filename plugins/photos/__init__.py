@@ -10,6 +10,9 @@ import needs
 
 from .plugin import register as register_signals
 
+# A photo that is missing or outside content/ is the cases' checks' to report.
+NEEDS = ("cases",)
+
 
 def register():
     needs.check_at_start()
