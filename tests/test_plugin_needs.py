@@ -83,6 +83,9 @@ def test_the_error_that_ends_the_start_is_logged_as_its_line_without_a_traceback
     record = caplog.records[-1]
     assert record.getMessage() == "Das Plugin »cases« fehlt in PLUGINS (pelicanconf.py)."
     assert record.exc_info is None
+    # As `pelican --autoreload` logs what ends a build when the settings changed.
+    logging.getLogger("pelican").warning('Caught exception:\n"%s".', error, exc_info=False)
+    assert caplog.records[-1].getMessage() == "Das Plugin »cases« fehlt in PLUGINS (pelicanconf.py)."
 
 
 def _without(name):

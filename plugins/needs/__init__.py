@@ -89,11 +89,14 @@ def check(pelican):
 
 class _OneLine(logging.Filter):
     """Pelican logs an error that ends its start with the traceback (and
-    the preview's builder does the same); for a missing plugin the line
-    is all the author needs."""
+    the preview's builder does the same), ``--autoreload`` as "Caught
+    exception" in English; for a missing plugin the line is all the
+    author needs."""
 
     def filter(self, record):
         error = record.exc_info[1] if record.exc_info else None
+        if not isinstance(error, PluginsMissing) and isinstance(record.args, tuple):
+            error = next((arg for arg in record.args if isinstance(arg, PluginsMissing)), None)
         if isinstance(error, PluginsMissing):
             record.msg, record.args, record.exc_info = str(error), (), None
         return True
