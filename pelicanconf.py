@@ -45,6 +45,11 @@ PLUGINS = ["buildcache", "german", "cases", "reading", "feeds", "tips", "search"
            "sitemapdates"]
 # Last: the old addresses' pages are written when the site is complete.
 PLUGINS += ["redirects"]
+# What the theme's templates use of the plugins: german's date and
+# hyphenation filters, the cases' numbers and body_after_lead. A plugin
+# that needs another says so itself (NEEDS in its package); both are
+# checked at start-up (plugins/needs).
+THEME_NEEDS = ["german", "cases"]
 SITEMAP = {
     "format": "xml",
     # Pages that only repeat others or have nothing to index.

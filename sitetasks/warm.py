@@ -70,6 +70,8 @@ def build(content, settings_file, output, overrides, templates):
     from pelican.settings import read_settings
 
     # Pelican leaves out messages it has shown before; each build shows its own.
+    # Private to Pelican: the state is LimitFilter's, kept in the class, with
+    # no public reset (pinned by tests/test_private_interfaces.py).
     LimitFilter._raised_messages.clear()
     LimitFilter._group_count.clear()
     try:

@@ -92,3 +92,15 @@ def test_light_html_writes_as_beautifulsoup_writes():
             '&#x201C;</p>\n\n  \n<h2 id="z" class="tipp">Tipp<br /></h2>\t<img alt="a&quot;b" src="c.png">'
             '<pre><code>  x\n\n  </code> </pre> <p>&copy;&euro;&#xe4;</p>')
     assert light_html.parse(html).decode_contents() == BeautifulSoup(html, "html.parser").decode()
+
+
+def test_a_character_reference_is_read_as_its_character_only_where_html_unescape_reads_it_so():
+    """light_html leaves a reference html.unescape would change (a
+    noncharacter it drops, a surrogate it replaces) to BeautifulSoup, and
+    every one below U+00A0."""
+    import html
+
+    assert not any(light_html.is_plain_character(code) for code in range(160))
+    for code in range(160, 0x110000):
+        assert light_html.is_plain_character(code) == (html.unescape(f"&#{code};") == chr(code)), hex(code)
+    assert not light_html.is_plain_character(0x110000)

@@ -4,9 +4,16 @@
 - plugin.py: writes it with every build, from the cache when the tips
   did not change
 
-Needs the ``tips`` plugin, listed before it in PLUGINS.
+Needs the ``tips`` plugin (NEEDS, checked at start-up: plugins/needs).
 """
 
-from .plugin import register
+import needs
 
-__all__ = ["register"]
+from .plugin import register as register_signals
+
+NEEDS = ("tips",)  # the tips it typesets
+
+
+def register():
+    needs.check_at_start()
+    register_signals()

@@ -14,6 +14,11 @@ With ``LOAD_CONTENT_CACHE = False`` (``pelican --ignore-cache``, ``invoke
 rebuild``) nothing cached is used, and the cache is made afresh.
 """
 
-from .plugin import register
+import needs
 
-__all__ = ["register"]
+from .plugin import register as register_signals
+
+
+def register():
+    needs.check_at_start()
+    register_signals()

@@ -30,7 +30,11 @@ ASIDE = "content"
 
 
 def pelican_cache_files():
-    """The names Pelican gives its content cache files in CACHE_PATH."""
+    """The names Pelican gives its content cache files in CACHE_PATH.
+
+    Private to Pelican: it names them after the generator classes
+    (pelican/cache.py, generators.py) and tells no one where it keeps
+    them. Pinned by tests/test_private_interfaces.py."""
     names = [cls.__name__ for cls in (ArticlesGenerator, PagesGenerator)]
     return names + [f"{name}-Readers" for name in names]
 
@@ -184,7 +188,10 @@ def forget_old(store, in_use, keep):
 def this_builds_context(generator, contents):
     """A cached case or page still points to the context of the build
     that read it, where Pelican looks up the addresses of the files its
-    text links to: point it to this build's."""
+    text links to: point it to this build's. Private to Pelican (a
+    content keeps the context it was made with as ``_context``, and
+    Pelican does not renew it for what comes from its cache); pinned by
+    tests/test_private_interfaces.py."""
     for content in contents:
         content._context = generator.context
 

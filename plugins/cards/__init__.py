@@ -5,9 +5,16 @@ site's name). Cached by what they show, so a warm build draws nothing.
 - drawing.py: lays out and draws one card
 - plugin.py: a card for every case, cached, copied into the output
 
-Needs the ``cases`` plugin (case numbers), listed before it in PLUGINS.
+Needs the ``cases`` plugin (NEEDS, checked at start-up: plugins/needs).
 """
 
-from .plugin import register
+import needs
 
-__all__ = ["register"]
+from .plugin import register as register_signals
+
+NEEDS = ("cases",)  # the case numbers
+
+
+def register():
+    needs.check_at_start()
+    register_signals()

@@ -6,6 +6,11 @@ and drops a case whose number is already taken, so that one mistake
 cannot break the rest of the site.
 """
 
-from .plugin import register
+import needs
 
-__all__ = ["register"]
+from .plugin import register as register_signals
+
+
+def register():
+    needs.check_at_start()
+    register_signals()

@@ -24,6 +24,8 @@ from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 from pelican.readers import MarkdownReader
 
+from needs.markdown_order import PRIORITIES
+
 from .checks import CASE_FIELDS, PAGE_FIELDS, PAGE_SLUG, publication_status
 from .record import (
     Conversion,
@@ -32,9 +34,9 @@ from .record import (
 )
 from .sources import is_inside
 
-# Right after the "meta" extension (27) has read the header; typography
-# takes the title after it (plugins/german).
-TITLE_PRIORITY = 26
+# Right after the "meta" extension has read the header; typography
+# takes the title after it (plugins/german; see needs/markdown_order.py).
+TITLE_PRIORITY = PRIORITIES["title_as_text"]
 ALLOWED_ATTRIBUTES = {".", "class", "id"}  # "." is attr_list's {.name}
 ALLOWED_SCHEMES = {"http", "https", "mailto", "tel"}
 # Browsers ignore ASCII whitespace and control characters inside a scheme
@@ -109,10 +111,10 @@ class PlainTextMarkdown(Extension):
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
         if "attr_list" in md.treeprocessors:
-            md.treeprocessors.register(_AllowedAttrList(md), "attr_list", 8)
+            md.treeprocessors.register(_AllowedAttrList(md), "attr_list", PRIORITIES["attr_list"])
         # After every other treeprocessor: footnotes, toc and attr_list add
         # or change links late.
-        md.treeprocessors.register(_AllowedUrls(md), "allowed_urls", 0)
+        md.treeprocessors.register(_AllowedUrls(md), "allowed_urls", PRIORITIES["allowed_urls"])
         md.preprocessors.register(_TitleAsText(md), "title_as_text", TITLE_PRIORITY)
 
 

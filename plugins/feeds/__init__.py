@@ -5,6 +5,11 @@ same Atom id and writes RSS guids that are tag: URIs without saying they
 are not permalinks. This plugin fixes each feed before it is written.
 """
 
-from .plugin import register
+import needs
 
-__all__ = ["register"]
+from .plugin import register as register_signals
+
+
+def register():
+    needs.check_at_start()
+    register_signals()

@@ -6,6 +6,11 @@ dates with Babel so that "14. Mai 2024" does not depend on an installed
 OS locale.
 """
 
-from .plugin import register
+import needs
 
-__all__ = ["register"]
+from .plugin import register as register_signals
+
+
+def register():
+    needs.check_at_start()
+    register_signals()

@@ -37,6 +37,12 @@ def germanize_content(content):
     job; only after Pelican's own TYPOGRIFY are they put in here."""
     if content.settings.get("TYPOGRIFY"):
         # As GERMAN_TYPOGRAPHY sets it: German quotes, and glue only where it fits.
+        # Private to Pelican: its TYPOGRIFY runs after the reader, and the
+        # HTML as read (``_content``, before links are resolved; ``content``
+        # resolves them, too early here) has no public setter, nor has the
+        # summary Pelican writes back from ``_summary`` (which it calls
+        # "an internal variable that some plugins may be writing to").
+        # Pinned by tests/test_private_interfaces.py.
         glue_max = content.settings.get("GERMAN_HEADING_GLUE_MAX", DEFAULT_GLUE_MAX)
         content._content = unglue_long(germanize_quotes(content._content), glue_max)
         if "title" in content.metadata:

@@ -14,6 +14,8 @@ from markdown.extensions import Extension
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 
+from needs.markdown_order import PRIORITIES
+
 from .headings import DEFAULT_GLUE_MAX, unglue_long
 from .quotes import germanize_quotes
 from .typogrify_once import typogrify
@@ -45,11 +47,11 @@ class GermanTypography(Extension):
     def extendMarkdown(self, md):
         settings = self.getConfig("settings")
         # The body and the summary last of all, on the finished HTML.
-        md.postprocessors.register(_Typeset(md, settings), "german_typography", -100)
-        # The title once the header is read (meta: 27) and the title escaped
-        # (cases/markdown_text.py: 26). Not when the summary is converted:
+        md.postprocessors.register(_Typeset(md, settings), "german_typography", PRIORITIES["german_typography"])
+        # The title once the header is read and the title escaped (cases);
+        # see needs/markdown_order.py. Not when the summary is converted:
         # Pelican has Markdown forget the header first.
-        md.preprocessors.register(_TypesetTitle(md, settings), "german_typography_title", 25)
+        md.preprocessors.register(_TypesetTitle(md, settings), "german_typography_title", PRIORITIES["german_typography_title"])
 
 
 class _Typeset(Postprocessor):

@@ -27,8 +27,9 @@ _AMP = re.compile(r"(\s|&nbsp;)(&|&amp;|&\#38;)(\s|&nbsp;)")
 
 # smartypants._tokenize
 _TAG_SOUP = re.compile(r"([^<]*)(<!--.*?--\s*>|<[^>]*>)", re.S)
-# smartypants.smartypants: elements whose text stays as it is.
-_SMARTYPANTS_SKIP = sp._tags_to_skip_regex()
+# smartypants.smartypants: elements whose text stays as it is (its
+# tags_to_skip, in the pattern smartypants makes of them).
+_SMARTYPANTS_SKIP = re.compile("<(/)?(%s)[^>]*>" % "|".join(sp.tags_to_skip), re.I)
 # typogrify.filters.caps
 _CAPS_SKIP = re.compile("<(/)?(?:kbd|script)[^>]*>", re.IGNORECASE)
 _CAPS = re.compile(

@@ -6,6 +6,14 @@ writes ``Image:``; readers get versions sized for their screen
 versions are made once with Pillow and kept in the cache between builds.
 """
 
-from .plugin import register
+import needs
 
-__all__ = ["register"]
+from .plugin import register as register_signals
+
+# A photo that is missing or outside content/ is the cases' checks' to report.
+NEEDS = ("cases",)
+
+
+def register():
+    needs.check_at_start()
+    register_signals()

@@ -9,6 +9,11 @@ an ``.htaccess`` with ``Redirect 301`` lines for Apache and a snippet
 for nginx (``REDIRECTS_NGINX``) to include in the site's server block.
 """
 
-from .plugin import register
+import needs
 
-__all__ = ["register"]
+from .plugin import register as register_signals
+
+
+def register():
+    needs.check_at_start()
+    register_signals()

@@ -2,7 +2,8 @@
 
 - plugin.py: the SEARCH_* settings
 - generator.py: /suche/ and the index of what the cases and the tips
-  plugin provide (cases, and the tips' records when the tips plugin runs)
+  plugin provide (cases, and the tips' records when the tips plugin runs;
+  without it, the cases alone)
 - index.py: records and the Pagefind bundles, written in a process of
   their own while the pages are written
 - service.py: a client of Pagefind's service that sends a bundle's
@@ -15,6 +16,13 @@ What counts as a result, and what an excerpt may show: docs/suche.md
 (the rule runs in the browser, theme/static/js/search-core.js).
 """
 
-from .plugin import register
+import needs
 
-__all__ = ["register"]
+from .plugin import register as register_signals
+
+NEEDS = ("cases",)  # the case numbers and leads; the tips are indexed when that plugin runs
+
+
+def register():
+    needs.check_at_start()
+    register_signals()

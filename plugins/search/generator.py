@@ -33,7 +33,9 @@ class SearchGenerator(Generator):
         size = self.settings["SEARCH_BUNDLE_SIZE"]
         cases, tips = self.context.get("articles", []), self.context.get("tips", [])
         self.context["search_bundles"] = bundle_folders(self.settings["SEARCH_BUNDLE_DIR"], len(cases), size)
-        self.context["tips_search_bundles"] = bundle_folders(self.settings["TIPS_SEARCH_BUNDLE_DIR"], len(tips), size)
+        # No tips bundle on a site without the tips plugin (none in the context).
+        has_tips = "tips" in self.context
+        self.context["tips_search_bundles"] = bundle_folders(self.settings["TIPS_SEARCH_BUNDLE_DIR"], len(tips), size) if has_tips else []
         cache = self.settings.get("BUILD_CACHE_FOLDER")
         self.search_index = SearchIndexProcess(
             self._search_bundles, self.settings["SEARCH_LANGUAGE"], self.settings,

@@ -4,9 +4,16 @@
 - records.py: one record per tip
 - generator.py: writes /tipps/, /tipps/index.json, the tips feed
 
-Needs the ``cases`` plugin (case numbers), listed before it in PLUGINS.
+Needs the ``cases`` plugin (NEEDS, checked at start-up: plugins/needs).
 """
 
-from .plugin import register
+import needs
 
-__all__ = ["register"]
+from .plugin import register as register_signals
+
+NEEDS = ("cases",)  # the case numbers
+
+
+def register():
+    needs.check_at_start()
+    register_signals()

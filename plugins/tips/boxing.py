@@ -17,12 +17,13 @@ from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
 
 from cases.record import FOUND_TIPS  # noqa: F401 (tips.plugin's name for it)
+from needs.markdown_order import PRIORITIES
 
 from .finding import Boxed, box_tips
 
-# After German typography (-100), which typesets the finished HTML.
-BOXING_PRIORITY = -110
-TREE_DONE_PRIORITY = -1000  # after every other treeprocessor
+# After German typography, which typesets the finished HTML (needs/markdown_order.py).
+BOXING_PRIORITY = PRIORITIES["tip_boxes"]
+TREE_DONE_PRIORITY = PRIORITIES["tip_boxes_tree_done"]  # after every other treeprocessor
 
 
 class FoundTips(NamedTuple):

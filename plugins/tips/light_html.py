@@ -11,7 +11,6 @@ unbalanced tags …) it returns None, and the caller uses BeautifulSoup.
 tests/test_tip_finding.py holds the two to the same output.
 """
 
-import html
 import re
 
 from bs4.dammit import EntitySubstitution
@@ -156,9 +155,18 @@ def _character(match, named_characters):
             raise Unexpected
         return named_characters[named]
     code = int(decimal) if decimal else int(hexadecimal, 16)
-    if code < 160 or 0xD800 <= code <= 0xDFFF or code > 0x10FFFF or code in html._invalid_codepoints:
+    if not is_plain_character(code):
         raise Unexpected  # html.parser and BeautifulSoup have their own rules there
     return chr(code)
+
+
+def is_plain_character(code):
+    """Whether the character reference ``&#code;`` is read here: not below
+    U+00A0 (control characters, Windows-1252's replacements), and above it
+    where html.unescape gives that character: no surrogate, nothing beyond
+    Unicode, none of Unicode's noncharacters (U+FDD0…U+FDEF, U+FFFE and
+    U+FFFF of every plane), which it drops."""
+    return 160 <= code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF and not 0xFDD0 <= code <= 0xFDEF and code & 0xFFFE != 0xFFFE
 
 
 def _strings(element):
