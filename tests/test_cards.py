@@ -10,14 +10,15 @@ from urllib.parse import urlsplit
 import pytest
 from PIL import Image, ImageChops, ImageColor, ImageDraw, ImageFont
 
-from cards import drawing
+from cards import drawing, theme
 from sitebuild import ROOT, build, copy_project, demo_cases, one_line, published_cases, soup
 
 SITEURL = "https://www.der-eingebaute-kunde.de"
 FONTS = drawing.Fonts(
     regular=str(ROOT / "theme/fonts/Vollkorn-Regular.ttf"), bold=str(ROOT / "theme/fonts/Vollkorn-Bold.ttf")
 )
-COLOURS = drawing.theme_colours((ROOT / "theme/static/css/site.css").read_text(encoding="utf-8"))
+PALETTE, _ = theme.palette_of((ROOT / "theme/static/css/site.css").read_text(encoding="utf-8"), "site.css")
+COLOURS = drawing.Colours.from_palette(PALETTE)
 SITE_NAME = "Der »eingebaute« Kunde"
 LONG_TITLE = (
     "Der »eingebaute« Kunde und die Verwaltung, die auf drei Mahnungen "
