@@ -61,6 +61,13 @@ def copy_project(target):
     return target
 
 
+def copy_of(project, target):
+    """A copy of a built project (output/, cache/ and all) for a test that
+    changes it: links copied as links, times kept, as a new checkout
+    would not (a published mark compares contents, not times)."""
+    return shutil.copytree(project, target, symlinks=True)
+
+
 _fixture_project = None
 
 
