@@ -227,3 +227,39 @@ def test_a_colour_the_build_cannot_draw_leaves_the_preview_running(tmp_path):
     assert (tmp_path / "output" / "index.html").is_file()
     assert not (tmp_path / "output" / "karten").exists()
     assert not (tmp_path / "output" / "tipps" / "alle-tipps.pdf").exists()
+
+
+def test_cards_and_booklet_read_the_theme_once_and_report_a_mistake_once(tmp_path, caplog):
+    """At the level of the generators (pelican.tests.support): both take
+    the one reading kept in the build's context; a bad colour is one line
+    for both, and neither writes anything."""
+    from pelican.tests.support import get_context, get_settings
+
+    from booklet.plugin import BookletGenerator
+    from cards.plugin import CardGenerator
+    from pelicanconf import THEME_FONTS
+
+    theme_folder = tmp_path / "theme"
+    (theme_folder / STYLESHEET.parent.relative_to("theme")).mkdir(parents=True)
+    (theme_folder / "fonts").symlink_to(ROOT / "theme" / "fonts")
+    (theme_folder / STYLESHEET.relative_to("theme")).write_text(stylesheet(tip_line="rgb(194 90)"), encoding="utf-8")
+    (tmp_path / "content").mkdir()
+    settings = get_settings(
+        PATH=str(tmp_path / "content"), THEME=str(theme_folder), THEME_FONTS=THEME_FONTS, CACHE_PATH=str(tmp_path / "cache"),
+        SITENAME="Der »eingebaute« Kunde", CARD_SAVE_AS="karten/fall-{fall}-{key}.png", CARD_PROCESSES=1,
+        CARD_MIN_PARALLEL=50, BOOKLET=True, BOOKLET_SAVE_AS="tipps/alle-tipps.pdf",
+    )
+    context = get_context(settings)
+    output = tmp_path / "output"
+    made = [kind(context, settings, settings["PATH"], settings["THEME"], str(output))
+            for kind in (CardGenerator, BookletGenerator)]
+    with caplog.at_level("ERROR"):
+        made[0].generate_context()
+        made[0].generate_output(None)
+        made[1].generate_output(None)
+    lines = [record.getMessage() for record in caplog.records if record.levelname == "ERROR"]
+    # Named as the author finds it: relative to the project (the content folder's parent).
+    assert lines == theme.palette_of(stylesheet(tip_line="rgb(194 90)"), SHOWN)[1]
+    assert lines[0].startswith(f"{SHOWN}, Zeile ")
+    assert context["theme_design"] is theme.theme_design(made[1])
+    assert not output.exists()
