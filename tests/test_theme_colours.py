@@ -263,3 +263,27 @@ def test_cards_and_booklet_read_the_theme_once_and_report_a_mistake_once(tmp_pat
     assert lines[0].startswith(f"{SHOWN}, Zeile ")
     assert context["theme_design"] is theme.theme_design(made[1])
     assert not output.exists()
+
+
+# Colours of every syntax and colour space CSS Color 4 has, inside what
+# sRGB can show (outside it, browsers and the build may map differently).
+AS_THE_BROWSER_PAINTS = [
+    "rgb(194 90 18)", "hsl(210 100% 25%)", "hwb(25 10% 20%)", "darkorange", "oklch(0.6 0.15 50)", "oklch(62% 0.12 50)",
+    "lab(50 30 40)", "lch(50 50 60)", "oklab(0.6 0.1 0.1)", "color(display-p3 0.6 0.4 0.2)",
+    "color(srgb-linear 0.5 0.1 0.02)", "color(xyz 0.2 0.15 0.05)", "color(xyz-d50 0.2 0.15 0.05)",
+    "color(a98-rgb 0.6 0.4 0.2)", "color(rec2020 0.5 0.35 0.2)", "color(prophoto-rgb 0.5 0.35 0.2)",
+]
+
+
+@pytest.mark.browser
+def test_every_colour_is_the_one_chromium_paints(page):
+    painted = page.evaluate("""colours => colours.map(colour => {
+        const canvas = new OffscreenCanvas(1, 1), pen = canvas.getContext("2d");
+        pen.fillStyle = colour;
+        pen.fillRect(0, 0, 1, 1);
+        return Array.from(pen.getImageData(0, 0, 1, 1).data.slice(0, 3));
+    })""", AS_THE_BROWSER_PAINTS)
+    for written, expected in zip(AS_THE_BROWSER_PAINTS, painted, strict=True):
+        ours = palette(tip_line=written)["tip-line"]
+        channels = [int(ours[index:index + 2], 16) for index in (1, 3, 5)]
+        assert max(abs(a - b) for a, b in zip(channels, expected)) <= 1, (written, ours, expected)
