@@ -70,6 +70,8 @@ def test_the_demo_theme_gives_the_colours_written_in_its_stylesheet():
     ("color(xyz-d65 0.4124 0.2126 0.0193)", "#ff0000"),
     ("color(display-p3 1 0 0)", "#ff0000"),  # outside sRGB: clipped as on an sRGB screen
     ("light-dark(#c25a12, #e08a45)", "#c25a12"),  # cards and booklet are light
+    ("color-mix(in srgb, #c25a12 40%, white)", "#e7bda0"),
+    ("color-mix(in srgb, var(--accent) 0%, rgb(194 90 18))", "#c25a12"),
     ("var(--accent)", DEMO_PALETTE["accent"]),
     ("var(--nirgends, rgb(194 90 18))", "#c25a12"),
     ("/* Ton */ #c25a12", "#c25a12"),
@@ -102,7 +104,8 @@ def test_a_later_root_rule_wins_as_in_the_browser():
     ("#c25a1", "ist keine CSS-Farbe, die sich lesen lässt."),
     ("orangeish", "ist keine CSS-Farbe, die sich lesen lässt."),
     ("currentcolor", "hängt mit currentcolor vom Element ab"),
-    ("color-mix(in srgb, #c25a12 50%, white)", "mischt mit color-mix()"),
+    ("color-mix(in srgb, #c25a12)", "ist keine CSS-Farbe, die sich lesen lässt."),
+    ("color-mix(in srgb, currentcolor, white)", "hängt mit currentcolor vom Element ab"),
     ("var(--nirgends)", "verweist auf --nirgends, das in :root nicht steht."),
     ("var(--tip-line)", "verweist über var() auf sich selbst."),
     ("color(--eigenes-profil 0.1 0.2 0.3)", "steht im Farbraum --eigenes-profil"),
@@ -272,6 +275,18 @@ AS_THE_BROWSER_PAINTS = [
     "lab(50 30 40)", "lch(50 50 60)", "oklab(0.6 0.1 0.1)", "color(display-p3 0.6 0.4 0.2)",
     "color(srgb-linear 0.5 0.1 0.02)", "color(xyz 0.2 0.15 0.05)", "color(xyz-d50 0.2 0.15 0.05)",
     "color(a98-rgb 0.6 0.4 0.2)", "color(rec2020 0.5 0.35 0.2)", "color(prophoto-rgb 0.5 0.35 0.2)",
+    "rgb(194 90 18 / 60%)",
+    # CSS Color 5's mixes, in each space they can be made in
+    "color-mix(in srgb, #c25a12 40%, white)", "color-mix(in srgb-linear, #c25a12, #1a5fb4)",
+    "color-mix(in oklab, #c25a12, #1a5fb4)", "color-mix(in oklch, #c25a12 30%, #1a5fb4)",
+    "color-mix(in oklch longer hue, #c25a12, #1a5fb4)", "color-mix(in lab, darkorange, navy 25%)",
+    "color-mix(in lch, #c25a12, gray)", "color-mix(in hsl, #c25a12, #1a5fb4)",
+    "color-mix(in hwb decreasing hue, #c25a12, #1a5fb4)", "color-mix(in xyz, #c25a12, #1a5fb4)",
+    "color-mix(in xyz-d50, #c25a12 80%, #1a5fb4)", "color-mix(in srgb, #c25a12 30%, #1a5fb4 30%)",
+    "color-mix(in oklab, color-mix(in srgb, #c25a12, #1a5fb4), white 30%)",
+    "color-mix(in srgb, rgb(194 90 18 / 50%), #1a5fb4)", "color-mix(in display-p3, #c25a12, #1a5fb4)",
+    "color-mix(in a98-rgb, #c25a12, #1a5fb4)", "color-mix(in rec2020, #c25a12, #1a5fb4)",
+    "color-mix(in prophoto-rgb, #c25a12, #1a5fb4)",
 ]
 
 
@@ -279,11 +294,13 @@ AS_THE_BROWSER_PAINTS = [
 def test_every_colour_is_the_one_chromium_paints(page):
     painted = page.evaluate("""colours => colours.map(colour => {
         const canvas = new OffscreenCanvas(1, 1), pen = canvas.getContext("2d");
+        pen.fillStyle = "white";  // the page background the build paints a transparent colour on
+        pen.fillRect(0, 0, 1, 1);
         pen.fillStyle = colour;
         pen.fillRect(0, 0, 1, 1);
         return Array.from(pen.getImageData(0, 0, 1, 1).data.slice(0, 3));
     })""", AS_THE_BROWSER_PAINTS)
     for written, expected in zip(AS_THE_BROWSER_PAINTS, painted, strict=True):
-        ours = palette(tip_line=written)["tip-line"]
+        ours = palette(bg="white", tip_line=written)["tip-line"]
         channels = [int(ours[index:index + 2], 16) for index in (1, 3, 5)]
         assert max(abs(a - b) for a, b in zip(channels, expected)) <= 1, (written, ours, expected)
