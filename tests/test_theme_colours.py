@@ -304,3 +304,8 @@ def test_every_colour_is_the_one_chromium_paints(page):
         ours = palette(bg="white", tip_line=written)["tip-line"]
         channels = [int(ours[index:index + 2], 16) for index in (1, 3, 5)]
         assert max(abs(a - b) for a, b in zip(channels, expected)) <= 1, (written, ours, expected)
+
+
+def test_a_broken_background_under_a_transparent_colour_is_said_once():
+    found, errors = theme.palette_of(stylesheet(bg="rgb(1 2)", tip_line="rgb(0 0 0 / 50%)"), SHOWN)
+    assert len(errors) == 1 and "--bg: rgb(1 2) ist keine CSS-Farbe" in errors[0]

@@ -117,7 +117,8 @@ def palette_of(css, shown, names=PALETTE):
         try:
             palette[name] = _hex(_opaque(name, properties, shown))
         except ThemeError as error:
-            errors.append(str(error))
+            if str(error) not in errors:  # a broken --bg under a transparent colour: said once
+                errors.append(str(error))
     return palette, errors
 
 
