@@ -1,7 +1,7 @@
 import pytest
 
 from browser import CHROMIUM_ARGS, RequestLog, StaticServer, chromium_path
-from sitebuild import build, free_port
+from sitebuild import build, copy_project, free_port, invoke
 
 
 @pytest.fixture(scope="session")
@@ -32,6 +32,17 @@ def served_site(tmp_path_factory):
     with StaticServer(output, port) as server:
         server.output = output
         yield server
+
+
+@pytest.fixture(scope="session")
+def published_project(tmp_path_factory):
+    """A copy of the project with the fixture site after `invoke publish`
+    (output/, the published mark, the caches), made once per test run
+    and only read: a test that changes it works on its own copy_of() it."""
+    project = copy_project(tmp_path_factory.mktemp("published-project") / "site")
+    result = invoke(project, "publish")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return project
 
 
 @pytest.fixture(scope="session")

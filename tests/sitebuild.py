@@ -61,6 +61,25 @@ def copy_project(target):
     return target
 
 
+def copy_of(project, target):
+    """A copy of a built project (output/, cache/ and all) for a test that
+    changes it, as the build left it: times kept, symbolic links copied as
+    links, files linked to each other (the search bundles in cache/ and
+    output/) still one file."""
+    copied = {}
+
+    def copy(source, destination):
+        status = os.stat(source)
+        if status.st_nlink > 1:
+            first = copied.setdefault((status.st_dev, status.st_ino), destination)
+            if first != destination:
+                os.link(first, destination)
+                return destination
+        return shutil.copy2(source, destination)
+
+    return shutil.copytree(project, target, symlinks=True, copy_function=copy)
+
+
 _fixture_project = None
 
 

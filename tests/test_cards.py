@@ -10,14 +10,15 @@ from urllib.parse import urlsplit
 import pytest
 from PIL import Image, ImageChops, ImageColor, ImageDraw, ImageFont
 
-from cards import drawing
+from cards import drawing, theme
 from sitebuild import ROOT, build, copy_project, demo_cases, one_line, published_cases, soup
 
 SITEURL = "https://www.der-eingebaute-kunde.de"
 FONTS = drawing.Fonts(
     regular=str(ROOT / "theme/fonts/Vollkorn-Regular.ttf"), bold=str(ROOT / "theme/fonts/Vollkorn-Bold.ttf")
 )
-COLOURS = drawing.theme_colours((ROOT / "theme/static/css/site.css").read_text(encoding="utf-8"))
+PALETTE, _ = theme.palette_of((ROOT / "theme/static/css/site.css").read_text(encoding="utf-8"), "site.css")
+COLOURS = drawing.Colours.from_palette(PALETTE)
 SITE_NAME = "Der »eingebaute« Kunde"
 LONG_TITLE = (
     "Der »eingebaute« Kunde und die Verwaltung, die auf drei Mahnungen "
@@ -159,18 +160,27 @@ def test_a_card_is_the_same_whatever_was_drawn_before_it():
     assert shared.draw(4444, SHORT_TITLE) == drawing.Painter(SITE_NAME, FONTS, COLOURS).draw(4444, SHORT_TITLE)
 
 
-@pytest.mark.parametrize("start_method", ["fork", "spawn"])
-def test_cards_drawn_in_worker_processes_are_the_cards_drawn_in_the_build(tmp_path, start_method):
-    def cards_built(name, overrides, options=()):
-        cache = tmp_path / name / "cache"
-        result = build(tmp_path / name / "output", overrides={"CACHE_PATH": str(cache), "SEARCH_INDEX": False, **overrides},
-                       options=options)
-        assert result.returncode == 0, result.stdout + result.stderr
-        return result, {p.name: p.read_bytes() for p in (tmp_path / name / "output" / "karten").iterdir()}
+def cards_built(folder, overrides, options=()):
+    """A build of the fixture site with its own cache; its cards by name."""
+    result = build(folder / "output", overrides={"CACHE_PATH": str(folder / "cache"), "SEARCH_INDEX": False, **overrides},
+                   options=options)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result, {p.name: p.read_bytes() for p in (folder / "output" / "karten").iterdir()}
 
-    _, in_the_build = cards_built("alone", {"BACKGROUND_PROCESSES": False})
+
+@pytest.fixture(scope="module")
+def cards_drawn_in_the_build(tmp_path_factory):
+    """The cards of a build that draws them all in its own process, once for both start methods."""
+    return cards_built(tmp_path_factory.mktemp("alone"), {"BACKGROUND_PROCESSES": False})[1]
+
+
+@pytest.mark.parametrize("start_method", ["fork", "spawn"])
+def test_cards_drawn_in_worker_processes_are_the_cards_drawn_in_the_build(tmp_path, start_method,
+                                                                          cards_drawn_in_the_build):
+    in_the_build = cards_drawn_in_the_build
     result, in_workers = cards_built(
-        "workers", {"BACKGROUND_START_METHOD": start_method, "CARD_PROCESSES": 2, "CARD_MIN_PARALLEL": 0}, ["--debug"]
+        tmp_path / "workers", {"BACKGROUND_START_METHOD": start_method, "CARD_PROCESSES": 2, "CARD_MIN_PARALLEL": 0},
+        ["--debug"],
     )
     drawn = re.search(r"Vorschaukarten: (\d+) zu zeichnen, von 2 Prozessen", one_line(result.stdout + result.stderr))
     assert drawn and int(drawn[1]) == len(in_the_build) > 1

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from sitebuild import copy_project, free_port
+from sitebuild import copy_of, copy_project, free_port
 from sitetasks.demo import DEMO_CONTENT
 
 PASSWORD = "Kunde-geheim-4711"
@@ -110,9 +110,17 @@ def no_password_in(project):
 
 # --- a local folder -----------------------------------------------------------
 
+@pytest.fixture(scope="module")
+def author_published_once(tmp_path_factory):
+    """The author's site, published once for the module; only copied from."""
+    return published(author_site(tmp_path_factory.mktemp("author") / "site"))
+
+
 @pytest.fixture
-def author(tmp_path):
-    return published(author_site(tmp_path / "site"))
+def author(author_published_once, tmp_path):
+    """A copy of the published author's site for one test (output/, the
+    published mark and the caches with it): a test changes only its own."""
+    return copy_of(author_published_once, tmp_path / "site")
 
 
 def test_deploy_to_a_folder_then_only_what_changed(author, tmp_path):

@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from sitebuild import copy_project, digests, invoke, published_cases, soup, text_of
+from sitebuild import copy_of, copy_project, digests, invoke, published_cases, soup, text_of
 
 
 def deploy_to(project, server):
@@ -23,18 +23,10 @@ def online(server):
 ONLINE = re.compile(r"^Online: (\d+) Fälle, hochgeladen nach (.+) \((\d+) Dateien? neu, (\d+) geändert, (\d+) gelöscht\)\.$")
 
 
-@pytest.fixture(scope="module")
-def published_once(tmp_path_factory):
-    """A project whose output/ holds a published site, deployed nowhere yet."""
-    project = copy_project(tmp_path_factory.mktemp("golive") / "site")
-    result = invoke(project, "publish")
-    assert result.returncode == 0, result.stdout + result.stderr
-    return project
-
-
 @pytest.fixture
-def published(tmp_path, published_once):
-    project = shutil.copytree(published_once, tmp_path / "site", symlinks=True)
+def published(tmp_path, published_project):
+    """A project whose output/ holds a published site, deployed nowhere yet."""
+    project = copy_of(published_project, tmp_path / "site")
     deploy_to(project, tmp_path / "server")
     return project
 

@@ -6,7 +6,7 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from sitebuild import copy_project, dry_run_deploy, invoke, published_cases
+from sitebuild import copy_of, dry_run_deploy, invoke, published_cases
 
 REFUSED_TITLE = "Der »eingebaute« Kunde und das abgelehnte Heft"
 REFUSED_CASE = f"""\
@@ -29,11 +29,9 @@ def one_line(result):
 
 
 @pytest.fixture
-def published(tmp_path):
-    project = copy_project(tmp_path / "site")
-    result = invoke(project, "publish")
-    assert result.returncode == 0, result.stdout + result.stderr
-    return project
+def published(published_project, tmp_path):
+    """A copy of the published site for one test, its published mark with it."""
+    return copy_of(published_project, tmp_path / "site")
 
 
 def test_the_booklet_of_a_refused_publish_never_goes_online(published):

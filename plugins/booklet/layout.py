@@ -55,6 +55,15 @@ class Colours:
     muted: str
     accent: str
 
+    @classmethod
+    def from_palette(cls, palette):
+        """The booklet's colours from the theme's palette (cards/theme.py)."""
+        return cls(**{role: palette[name] for role, name in BOOKLET_PALETTE.items()})
+
+
+# Which of the theme's custom properties each kind of text is printed in.
+BOOKLET_PALETTE = {"text": "text", "muted": "muted", "accent": "accent"}
+
 
 def _register(fonts):
     # Registered under names of our own: TTF metrics are global in ReportLab.

@@ -8,8 +8,7 @@ from pelican import signals
 from pelican.generators import Generator
 
 from buildcache import stored
-from cards.drawing import theme_colours
-from cards.plugin import theme_fonts
+from cards.theme import theme_design
 from german.dates import german_date
 
 from . import layout
@@ -47,14 +46,10 @@ class BookletGenerator(Generator):
         ]
         # The newest case's date: the booklet changes only with the tips.
         stand = german_date(max((tip.date for tip in tips), default=None))
-        fonts = theme_fonts(self, "das Tipp-Heft")
-        if fonts is None:
+        theme = theme_design(self)
+        if not theme.usable:  # reported once for the build
             return
-        css = Path(self.theme, "static", "css", "site.css").read_text(encoding="utf-8")
-        card_colours = theme_colours(css)
-        colours = layout.Colours(
-            text=card_colours.title, muted=card_colours.site, accent=card_colours.kicker,
-        )
+        fonts, colours = theme.fonts, layout.Colours.from_palette(theme.palette)
         site_name = self.settings["SITENAME"]
         key = _key(entries, site_name, siteurl, fonts, colours, stand)
         cache_dir = os.path.join(self.settings["CACHE_PATH"], "booklet")

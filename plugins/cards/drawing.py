@@ -7,7 +7,6 @@ only the number and the title. ``draw`` is one card from its painter.
 """
 
 import io
-import re
 import zlib
 from dataclasses import dataclass
 from functools import lru_cache
@@ -47,6 +46,18 @@ class Colours:
     title: str
     site: str
     line: str
+
+    @classmethod
+    def from_palette(cls, palette):
+        """The card's colours from the theme's palette (theme.py): the
+        card matches the site without repeating it."""
+        return cls(**{role: palette[name] for role, name in CARD_PALETTE.items()})
+
+
+# Which of the theme's custom properties each part of the card is drawn in.
+CARD_PALETTE = {
+    "background": "bg", "rule": "tip-line", "kicker": "accent", "title": "text", "site": "muted", "line": "line",
+}
 
 
 @dataclass(frozen=True)
@@ -300,18 +311,3 @@ def _ink(card, xy, text, font, ramp, box=None, **options):
     coverage = Image.new("L", (right - left, bottom - top), 0)
     ImageDraw.Draw(coverage).text((xy[0] - left, xy[1] - top), text, fill=255, font=font, **options)
     card.paste(coverage.point(ramp), (left, top), coverage.point(_INKED))
-
-
-_CUSTOM_PROPERTY = re.compile(r"--([\w-]+)\s*:\s*(#[0-9a-fA-F]{3,8})\s*;")
-
-
-def theme_colours(css):
-    """The light scheme's colours from the first ``:root`` rule of the
-    theme's stylesheet: the card matches the site without repeating it."""
-    start = css.index(":root")
-    rule = css[start:css.index("}", start)]
-    found = dict(_CUSTOM_PROPERTY.findall(rule))
-    return Colours(
-        background=found["bg"], rule=found["tip-line"], kicker=found["accent"],
-        title=found["text"], site=found["muted"], line=found["line"],
-    )

@@ -12,6 +12,7 @@ import background
 from buildcache import stored
 
 from . import drawing
+from .theme import theme_design
 
 logger = logging.getLogger(__name__)
 
@@ -48,11 +49,10 @@ class CardGenerator(Generator):
         self._drawing = []  # (cached paths, future of their cards' bytes)
         if not save_as:
             return
-        fonts = theme_fonts(self, "die Vorschaukarten")
-        if fonts is None:
+        theme = theme_design(self)
+        if not theme.usable:  # reported once for the build
             return
-        stylesheet = Path(self.theme, "static", "css", "site.css").read_text(encoding="utf-8")
-        colours = drawing.theme_colours(stylesheet)
+        fonts, colours = theme.fonts, drawing.Colours.from_palette(theme.palette)
         site_name = self.settings["SITENAME"]
         design = _design_key(fonts, colours, site_name)
         cache_dir = os.path.join(self.settings["CACHE_PATH"], "cards")
@@ -110,21 +110,6 @@ class CardGenerator(Generator):
 def _keep(paths, cards):
     for cached, card in zip(paths, cards, strict=True):
         stored.keep(cached, lambda part, card=card: Path(part).write_bytes(card))
-
-
-def theme_fonts(generator, made):
-    """The theme's typeface (THEME_FONTS), or None, reported, if a file is missing."""
-    fonts = drawing.Fonts(**{
-        weight: os.path.join(generator.theme, path) for weight, path in generator.settings["THEME_FONTS"].items()
-    })
-    missing = [path for path in (fonts.regular, fonts.bold) if not os.path.isfile(path)]
-    if missing:
-        logger.error(
-            "Die Schrift für %s fehlt: %s. Legen Sie die Datei wieder an oder ändern Sie "
-            "THEME_FONTS in pelicanconf.py; bis dahin entsteht nichts davon.", made, ", ".join(missing),
-        )
-        return None
-    return fonts
 
 
 def _design_key(fonts, colours, site_name):
