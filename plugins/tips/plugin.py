@@ -1,9 +1,11 @@
 from pelican import signals
 from pelican.contents import Article
 
+from cases.checklist import Stage, register_check
+
 from .boxing import FOUND_TIPS, TipBoxes, digest
 from .finding import DEFAULT_HEADING_PATTERN, box_tips, line_of_heading
-from .generator import TIPS_TEMPLATE, TipsGenerator
+from .generator import TIPS_TEMPLATE, TipsGenerator, check_tips
 
 DEFAULT_SETTINGS = {
     "TIPS_HEADING_PATTERN": DEFAULT_HEADING_PATTERN,
@@ -80,3 +82,4 @@ def register():
     signals.initialized.connect(box_tips_while_reading)
     signals.content_object_init.connect(box_case_tips)
     signals.get_generators.connect(get_generators)
+    register_check(Stage.CASE_TEXTS, check_tips)
