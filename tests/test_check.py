@@ -6,6 +6,7 @@ lenient build logs and its problems banner shows."""
 
 import inspect
 import os
+import shutil
 import subprocess
 import sys
 
@@ -216,10 +217,18 @@ def test_pelicans_messages_about_a_source_are_still_those_the_checks_explain():
         "Pelican words a source without title or date differently: update cases/checklist.py")
 
 
-def test_check_of_the_demo_site_says_all_is_well(tmp_path):
-    # The cases and pages as shipped (a draft among them) have no problem.
+def files_in(folder):
+    return {path for path in folder.rglob("*") if "__pycache__" not in path.parts}
+
+
+def test_check_of_the_demo_site_says_all_is_well_and_writes_nothing(tmp_path):
+    # The cases and pages as shipped (a draft among them, two photos) have no problem.
     project = copy_project(tmp_path / "project")
+    shutil.rmtree(project / "cache", ignore_errors=True)  # no photo versions made by earlier builds
+    before = files_in(project)
     result = subprocess.run([sys.executable, "-m", "invoke", "check"], cwd=project, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.strip() == "Alles in Ordnung: keine Probleme in den Texten der Website."
     assert result.stderr == ""
+    # Read and checked as a build does, but nothing made: no photo versions, no cache, no output.
+    assert files_in(project) == before
