@@ -232,3 +232,18 @@ def test_check_of_the_demo_site_says_all_is_well_and_writes_nothing(tmp_path):
     assert result.stderr == ""
     # Read and checked as a build does, but nothing made: no photo versions, no cache, no output.
     assert files_in(project) == before
+
+
+def test_a_scheduled_case_is_checked_like_a_published_one(tmp_path):
+    # Its date is to come: not on the published site yet, but its tip must be there on the day.
+    project = copy_project(tmp_path / "project")
+    text = case_text(160, "dem geplanten Fall").replace("2024-10-01", "2099-10-01").replace(
+        "## Der Tipp des »eingebauten« Kunden", "## Fazit")
+    write(project / "content" / "faelle", "fall-160-geplant.md", text)
+    expected = "content/faelle/fall-160-geplant.md: Dieser Fall hat keinen Tipp."
+    check = subprocess.run([sys.executable, "-m", "invoke", "check"], cwd=project, capture_output=True, text=True)
+    assert check.returncode == 1 and any(line.startswith(expected) for line in listed_problems(check.stdout)), check.stdout
+    built = build(tmp_path / "preview", project=project, options=("--log-handler", "plain"))
+    assert built.returncode == 0, built.stdout + built.stderr
+    assert listed_problems(built.stdout + built.stderr) == listed_problems(check.stdout)
+    assert banner_problems(tmp_path / "preview" / "index.html") == listed_problems(check.stdout)

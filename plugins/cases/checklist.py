@@ -18,6 +18,7 @@ names every problem.
 
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -49,7 +50,9 @@ class Stage(IntEnum):
 @dataclass(frozen=True)
 class Check:
     stage: Stage
-    run: object  # run(generator) -> [Problem]; may take what it refuses out of the site
+    # run(Pelican's generator at that stage) -> [Problem]; it may take what
+    # it refuses out of the site (cases.plugin.leave_out).
+    run: Callable
 
 
 CHECKS = []

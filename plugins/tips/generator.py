@@ -8,6 +8,7 @@ import os
 from pelican.generators import Generator
 
 from cases.model import Problem, display_path
+from cases.schedule import is_scheduled_copy
 
 from .records import Tip
 
@@ -73,9 +74,11 @@ def _tips_of(case):
 
 
 def check_tips(generator):
-    """Check (Stage.CASE_TEXTS): the tips of the cases the site publishes
+    """Check (Stage.CASE_TEXTS): the tips of the cases the site publishes,
+    and of those it will publish on their date where the preview shows them
     (drafts may lack one)."""
-    return [problem for case in generator.articles for problem in tip_problems(case)]
+    cases = generator.articles + [draft for draft in generator.drafts if is_scheduled_copy(draft)]
+    return [problem for case in cases for problem in tip_problems(case)]
 
 
 def tip_problems(case):
