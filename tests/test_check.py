@@ -59,6 +59,7 @@ PAGE_FAULTS = {
     "zweimal.md": "Title: Noch ein Impressum\nSlug: impressum\n\nText.\n",
     "datum.md": "Title: Datum\nSlug: datum\nDate: gestern\n\nText.\n",
     "hinaus.md": "Title: Hinaus\nSlug: hinaus\n\nDer [Beweis]({static}/../../fremd/fall.md).\n",
+    "ohne-titel.md": "Slug: ohne-titel\n\nText.\n",
 }
 REDIRECTS = "alt,neu\n/alt/fall-1.html,/fall/1/\n/alt/fall-1.html,/fall/2/\n"
 
@@ -106,6 +107,7 @@ EVERY_KIND = [
     ("content/pages/hinaus.md", None, "Ein Link mit {static} führt zu „../../fremd/fall.md“"),
     ("content/pages/themen.md", None, "Die Adresse /themen/ dieser Seite gehört schon der Website selbst"),
     ("content/pages/zweimal.md", 2, "Die Adresse /impressum/ hat schon content/pages/impressum.md"),
+    ("content/pages/ohne-titel.md", None, "Die Datei ließ sich nicht lesen (fehlt oben die Zeile „Title: …“?)"),
 ]
 
 

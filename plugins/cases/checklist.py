@@ -17,7 +17,6 @@ names every problem.
 """
 
 import logging
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import IntEnum
@@ -25,7 +24,6 @@ from enum import IntEnum
 from pelican import signals
 
 from .checks import report
-from .model import display_path
 
 logger = logging.getLogger(__name__)
 
@@ -118,30 +116,21 @@ def connect_stages(before_schedule=None):
 
 class _ExplainedByAProblem(logging.Filter):
     """Pelican says in English that it could not process a source, or
-    skips one without a title or date. Where a problem of this build is
-    about that file, the author has its German message (and a strict
-    build must get as far as naming all problems): Pelican's line goes.
+    skips one without a title or date. Every such source is named in the
+    problem list, in German (by a check of its file, or by
+    cases.plugin.unread_sources), and a strict build must get as far as
+    naming all problems: Pelican's line goes, unless DEBUG asks for
+    Pelican's own account.
 
     Pelican's message texts are matched here; there is no public way to
-    learn which source a message is about (see tests/test_check.py)."""
+    learn which source a message is about (pinned in tests/test_check.py)."""
 
     context = None  # of the build running now: one build at a time per process
 
     def filter(self, record):
-        source = self._source_of(record)
-        if source is None or self.context is None:
+        if self.context is None or self.context.get("DEBUG"):
             return True
-        explained = {problem.path for problem in self.context.get("build_problems", [])}
-        return display_path(source) not in explained
-
-    def _source_of(self, record):
-        if not record.args:
-            return None
-        if record.msg == "Could not process %s":
-            return os.path.join(self.context["PATH"], str(record.args[0])) if self.context else None
-        if record.msg == "Skipping %s: could not find information about '%s'":
-            return getattr(record.args[0], "source_path", None)
-        return None
+        return record.msg not in ("Could not process %s", "Skipping %s: could not find information about '%s'")
 
 
 _explained = _ExplainedByAProblem()

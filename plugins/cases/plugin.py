@@ -225,16 +225,18 @@ def check_page_markup(generator):
 
 def unread_sources(generator):
     """Check (Stage.PAGES, last): a case or page Pelican could not read
-    although no problem so far is about it (an error in the build, not
-    the author's: Pelican says only "Could not process")."""
+    although no problem so far is about it. The cases' header checks name
+    a missing title or date; a page's title is only missed here."""
     explained = {problem.path for problem in generator.context.get("build_problems", [])}
     problems = []
     for relative, content in generator.context["generated_content"].items():
         shown = display_path(os.path.join(generator.path, relative))
         if content is None and shown not in explained:
             problems.append(Problem(
-                shown, "Die Datei ließ sich nicht lesen; sie wird nicht veröffentlicht.",
-                "Bitte melden Sie den Fehler mit dieser Meldung (und der Datei).",
+                shown, "Die Datei ließ sich nicht lesen (fehlt oben die Zeile „Title: …“?); "
+                "sie wird nicht veröffentlicht.",
+                "Ergänzen Sie den Titel, z. B. „Title: Impressum“; hat sie einen, melden Sie den Fehler "
+                "mit dieser Meldung.",
             ))
     return problems
 
