@@ -75,6 +75,7 @@ def plan_variants(source, relative, cache_dir, reuse=True, make=True):
                 planned.append((variant, os.path.join(cache_dir, f"{key}-{width}.{extension}")))
         missing = [(variant, cached) for variant, cached in planned if not stored.reusable(cached, reuse)]
         if missing and not make:
+            # Whatever making them would find wrong is in the pixels.
             ImageOps.exif_transpose(image).load()
             missing = []
         upright = ImageOps.exif_transpose(image).convert("RGB") if missing else None
