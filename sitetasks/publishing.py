@@ -9,7 +9,7 @@ PUBLISH_FAILED = "Veröffentlichung abgebrochen: der Bau meldet die Fehler oben.
 
 def site_problems():
     """Every problem in the site's texts, as ``invoke check`` lists them."""
-    from cases.checking import check_site
+    from cases.check_run import check_site
 
     return check_site(PELICANCONF)
 

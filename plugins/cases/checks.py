@@ -248,16 +248,6 @@ def case_problems(header):
     return before + after + refused, len(before), number, number is None or dropped
 
 
-def check_page_file(path, content_path):
-    """(problems, whether the page must be left out) of one page source:
-    what check_source refuses, the header's fields and limits."""
-    try:
-        header = read_header(path, content_path)
-    except CaseError as error:
-        return [error.problem], True
-    return page_problems(header)
-
-
 def case_numbers(folder):
     """Case number -> file, for every case file in ``folder`` with a valid
     number (drafts included); new-case and the importer keep numbers unique
@@ -269,32 +259,6 @@ def case_numbers(folder):
         except CaseError:
             continue
     return numbers
-
-
-def check_case_files(paths, content_path):
-    """All problems of all case files, duplicates across files included;
-    (problems, the files that cannot be read as a case at all: no text
-    or no valid case number)."""
-    problems = []
-    numbered = []
-    unreadable = []
-    for path in sorted(paths):
-        try:
-            header = read_header(path, content_path)
-        except CaseError as error:
-            problems.append(error.problem)
-            unreadable.append(path)
-            continue
-        found, photo_at, number, _ = case_problems(header)
-        image = header.value("image")
-        if image:
-            found[photo_at:photo_at] = image_file_problems(path, image, header.line("image"), content_path)
-        problems += found
-        if number is None:
-            unreadable.append(path)
-        else:
-            numbered.append((number, header.path, header.line("fall")))
-    return problems + duplicate_numbers(numbered), unreadable
 
 
 def duplicate_numbers(numbered):

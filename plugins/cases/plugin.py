@@ -1,10 +1,12 @@
 import logging
+import os
 from dataclasses import dataclass
 
 from pelican import signals
 from pelican.contents import Article
 
-from .checks import PAGE_SLUG, duplicate_numbers, image_file_problems, report
+from .checklist import Stage, connect_stages, register_check
+from .checks import PAGE_SLUG, duplicate_numbers, image_file_problems
 from .limits import MAX_VALUE_LENGTH
 from .markdown_text import add_text_versions, mark_html, register_reader, use_plain_text_markdown
 from .model import Problem, display_path
@@ -47,16 +49,10 @@ def _sources(generator, kind):
     generator.reading = Reading(problems)
 
 
-def _report(generator, problems, what):
-    generator.context.setdefault("build_problems", []).extend(problems)
-    if problems:
-        logger.error("%s", report(problems, what))
-
-
 def check_sources(generator):
-    """Pass over what must not be walked (_sources). Each case is checked
-    as it is read (record.py); the problems of all are reported at once
-    when all are read (report_case_problems)."""
+    """Check (Stage.CASE_FILES): pass over what must not be walked
+    (_sources). Each case is checked as it is read (record.py); its
+    problems come when all are read (case_file_problems)."""
     _sources(generator, "ARTICLE")
 
 
@@ -82,10 +78,11 @@ def _records(generator, contents):
     return [records[path] for path in sorted(records)]
 
 
-def report_case_problems(generator):
-    """All problems of all case files found while reading, the photo's
-    file looked for now (it may have gone since the case was read),
-    numbers given twice across files included; in one message."""
+def case_file_problems(generator):
+    """Check (Stage.CASES_READ, first): the problems of all case files
+    found while reading, what must not be walked, the photo's file looked
+    for now (it may have gone since the case was read), numbers given twice
+    across files."""
     records = _records(generator, generator.articles + generator.drafts + generator.hidden_articles)
     problems = list(generator.reading.problems)
     for record in records:
@@ -93,12 +90,14 @@ def report_case_problems(generator):
         at = record.photo_problems_at
         problems += [*record.problems[:at], *files, *record.problems[at:]]
     problems += duplicate_numbers([(r.number, r.path, r.line("fall")) for r in records if r.number is not None])
-    _report(generator, problems, "den Fällen")
+    return problems
 
 
-def report_page_problems(generator):
+def page_file_problems(generator):
+    """Check (Stage.PAGES, first): the problems of all page files found
+    while reading, and of what must not be walked."""
     records = _records(generator, generator.pages + generator.hidden_pages + generator.draft_pages)
-    _report(generator, [*generator.reading.problems, *(p for record in records for p in record.problems)], "den Seiten")
+    return [*generator.reading.problems, *(p for record in records for p in record.problems)]
 
 
 def read_case_number(content):
@@ -197,10 +196,10 @@ def leave_out(generator, cases):
 
 
 def refuse_links_out_of_content(generator, contents):
-    """Of ``contents``, those that link to a file outside content/ (see
-    sources.links_out_of_content) or to one Pelican would copy as it is
-    (sources.files_linked_as_they_are), to be left out. Reported; the
-    links are dropped from the files Pelican copies."""
+    """(problems, refused): of ``contents``, those that link to a file
+    outside content/ (see sources.links_out_of_content) or to one Pelican
+    would copy as it is (sources.files_linked_as_they_are), to be left
+    out; the links are dropped from the files Pelican copies."""
     problems, refused = [], []
     for content in contents:
         outside = links_out_of_content(content, generator.path)
@@ -209,41 +208,67 @@ def refuse_links_out_of_content(generator, contents):
         problems += [problem for _, problem in outside]
         if outside:
             refused.append(content)
-    _report(generator, problems, "den Links")
-    return refused
+    return problems, refused
 
 
 def organise_cases(generator):
+    """Check (Stage.CASES_READ): a case whose number an earlier file has
+    (check_sources named it) or that links out of content/ is left out."""
     everything = generator.articles + generator.drafts + generator.hidden_articles
     kept = set(map(id, drop_duplicates(everything)))
-    leave_out(generator, [a for a in everything if id(a) not in kept] + refuse_links_out_of_content(generator, everything))
+    problems, refused = refuse_links_out_of_content(generator, everything)
+    leave_out(generator, [a for a in everything if id(a) not in kept] + refused)
+    return problems
 
 
 def organise_pages(generator):
+    """Check (Stage.PAGES): a page that links out of content/ or whose
+    address is taken is left out."""
     pages = generator.pages + generator.hidden_pages + generator.draft_pages
-    refused = set(map(id, refuse_links_out_of_content(generator, pages)))
+    problems, refused = refuse_links_out_of_content(generator, pages)
+    refused = set(map(id, refused))
     taken = pages_at_taken_addresses([page for page in pages if id(page) not in refused], generator.settings)
-    _report(generator, [problem for _, problem in taken], "den Seiten")
     refused |= {id(page) for page, _ in taken}
     for pages in (generator.pages, generator.hidden_pages, generator.draft_pages):
         pages[:] = [page for page in pages if id(page) not in refused]  # the context holds these lists
+    return problems + [problem for _, problem in taken]
 
 
 def link_cases(generator):
     link_neighbours(generator.articles)
-    report_markup_problems(generator, generator.articles + generator.drafts)
 
 
-def report_markup_problems(generator, contents):
-    """What the reader dropped from a page (see markdown_text.py)."""
-    problems = [problem for content in contents for problem in getattr(content, "markup_problems", [])]
-    if problems:
-        generator.context.setdefault("build_problems", []).extend(problems)
-        logger.warning("%s", report(problems, "den Texten"))
+def markup_problems(contents):
+    """What the reader dropped from these texts (see markdown_text.py)."""
+    return [problem for content in contents for problem in getattr(content, "markup_problems", [])]
 
 
-def check_pages(generator):
-    report_markup_problems(generator, generator.pages + generator.hidden_pages + generator.draft_pages)
+def check_case_markup(generator):
+    """Check (Stage.CASE_TEXTS): the published cases and the drafts."""
+    return markup_problems(generator.articles + generator.drafts)
+
+
+def check_page_markup(generator):
+    """Check (Stage.PAGES)."""
+    return markup_problems(generator.pages + generator.hidden_pages + generator.draft_pages)
+
+
+def unread_sources(generator):
+    """Check (Stage.PAGES, last): a case or page Pelican could not read
+    although no problem so far is about it. The cases' header checks name
+    a missing title or date; a page's title is only missed here."""
+    explained = {problem.path for problem in generator.context.get("build_problems", [])}
+    problems = []
+    for relative, content in generator.context["generated_content"].items():
+        shown = display_path(os.path.join(generator.path, relative))
+        if content is None and shown not in explained:
+            problems.append(Problem(
+                shown, "Die Datei ließ sich nicht lesen (fehlt oben die Zeile „Title: …“?); "
+                "sie wird nicht veröffentlicht.",
+                "Ergänzen Sie den Titel, z. B. „Title: Impressum“; hat sie einen, melden Sie den Fehler "
+                "mit dieser Meldung.",
+            ))
+    return problems
 
 
 class _StrictStopExplained(logging.Filter):
@@ -256,8 +281,8 @@ class _StrictStopExplained(logging.Filter):
         error = record.exc_info[1] if record.exc_info else None
         if record.levelno == logging.CRITICAL and isinstance(error, RuntimeError) and str(error) == "Warning or error encountered":
             record.msg, record.args, record.exc_info = (
-                "Abgebrochen: der strenge Bau (veröffentlichen, CI) hält beim ersten Problem an, "
-                "es steht direkt darüber. Beheben Sie es und bauen Sie neu.", (), None)
+                "Abgebrochen: der strenge Bau (veröffentlichen, CI) baut nicht weiter, sobald es ein Problem "
+                "gibt; was zu tun ist, steht direkt darüber. Beheben Sie es und bauen Sie neu.", (), None)
         return True
 
 
@@ -295,20 +320,22 @@ def register():
     signals.initialized.connect(explain_strict_stop)
     signals.initialized.connect(use_plain_text_markdown)
     signals.readers_init.connect(register_reader)
-    signals.article_generator_init.connect(check_sources)
-    signals.page_generator_init.connect(check_page_sources)
     signals.article_generator_context.connect(keep_record)
     signals.page_generator_context.connect(keep_record)
-    # Before organise_cases and check_pages: the problems of the sources
-    # as read come first, as they did when they were checked before reading.
-    signals.article_generator_pretaxonomy.connect(report_case_problems)
-    signals.page_generator_finalized.connect(report_page_problems)
     signals.content_object_init.connect(read_case_number)
     signals.content_object_init.connect(mark_html)
-    signals.page_generator_finalized.connect(check_pages)
     signals.all_generators_finalized.connect(add_text_versions)
-    signals.article_generator_pretaxonomy.connect(organise_cases)
     signals.article_generator_finalized.connect(link_cases)
-    signals.page_generator_finalized.connect(organise_pages)
-    # After organise_cases: a duplicate number counts whatever the date.
-    signals.article_generator_pretaxonomy.connect(hold_back_scheduled)
+    # Between the checks of all cases read and those of the cases the site
+    # shows: a duplicate number counts whatever the date.
+    connect_stages(before_schedule=hold_back_scheduled)
+    # The cases plugin's checks in the one list (checklist.py), in order.
+    register_check(Stage.CASE_FILES, check_sources)
+    register_check(Stage.PAGE_FILES, check_page_sources)
+    register_check(Stage.CASES_READ, case_file_problems)
+    register_check(Stage.CASES_READ, organise_cases)
+    register_check(Stage.CASE_TEXTS, check_case_markup)
+    register_check(Stage.PAGES, page_file_problems)
+    register_check(Stage.PAGES, check_page_markup)
+    register_check(Stage.PAGES, organise_pages)
+    register_check(Stage.PAGES, unread_sources)

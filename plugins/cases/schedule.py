@@ -69,6 +69,12 @@ def hold_back_scheduled(generator):
         generator.drafts = generator.drafts + [_shown_as_draft(case) for case in scheduled]
 
 
+def is_scheduled_copy(case):
+    """Whether ``case`` is a scheduled case shown as a draft (the preview):
+    it is to be published, so it is checked as a published case is."""
+    return getattr(case, "schedule_note", None) is not None
+
+
 def _shown_as_draft(case):
     shown = copy.copy(case)  # the cached case keeps its status
     shown.status = "draft"

@@ -1,17 +1,15 @@
-import logging
 import os
 
 from pelican import signals
 from pelican.generators import Generator
 
-from cases.checks import LEFT_OUT, report
+from cases.checklist import CHECKS_ONLY, Stage, register_check
+from cases.checks import LEFT_OUT
 from cases.model import Problem, display_path
 from cases.plugin import leave_out
 from cases.sources import NotInContent, content_file
 
 from .variants import PhotoError, copy_variants, plan_variants
-
-logger = logging.getLogger(__name__)
 
 # The column's text is at most 40rem wide; on phones the photo fills the screen.
 SIZES = "(min-width: 44rem) 40rem, 100vw"
@@ -46,10 +44,12 @@ class Photo:
 
 
 def plan_photos(generator):
-    """Give every case its photo's versions, before Pelican files the cases
-    under tags and dates: a case whose photo cannot be shown is left out,
-    as a case with a fault in its text is."""
+    """Check (Stage.CASES_ON_SITE): give every case its photo's versions,
+    before Pelican files the cases under tags and dates; a case whose
+    photo cannot be shown is left out, as a case with a fault in its text
+    is. A run that only checks makes no versions (it reads the photo)."""
     cache_dir = os.path.join(generator.settings["CACHE_PATH"], "photos")
+    make = not generator.settings.get(CHECKS_ONLY, False)
     problems = []
     failed = []
     for case in generator.articles + generator.drafts + generator.hidden_articles:
@@ -64,14 +64,12 @@ def plan_photos(generator):
             continue
         try:
             case.photo = Photo(plan_variants(os.path.join(generator.path, relative), relative, cache_dir,
-                                             generator.settings.get("BUILD_CACHE_REUSE", True)))
+                                             generator.settings.get("BUILD_CACHE_REUSE", True), make=make))
         except PhotoError as error:
             failed.append(case)
             problems.append(photo_problem(case, error))
     leave_out(generator, failed)
-    generator.context.setdefault("build_problems", []).extend(problems)
-    if problems:
-        logger.error("%s", report(problems, "den Fotos"))
+    return problems
 
 
 def photo_problem(case, error):
@@ -96,5 +94,5 @@ def get_generators(pelican):
 
 
 def register():
-    signals.article_generator_pretaxonomy.connect(plan_photos)
+    register_check(Stage.CASES_ON_SITE, plan_photos)
     signals.get_generators.connect(get_generators)

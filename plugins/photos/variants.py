@@ -47,9 +47,10 @@ def source_key(path):
     return digest.hexdigest()[:16]
 
 
-def plan_variants(source, relative, cache_dir, reuse=True):
+def plan_variants(source, relative, cache_dir, reuse=True, make=True):
     """The versions of ``source`` (at ``relative`` in content), made if not
-    cached intact (or ``reuse`` is False: all made again).
+    cached intact (or ``reuse`` is False: all made again); with ``make``
+    False only its pixels are read, as making them would.
 
     Returns [(Variant, cached file)]; widths above the original's are left
     out. Raises PhotoError if ``source`` is no photo Pillow can read whole.
@@ -73,6 +74,10 @@ def plan_variants(source, relative, cache_dir, reuse=True):
                 variant = Variant(f"{stem}-{width}.{extension}", width, height, extension)
                 planned.append((variant, os.path.join(cache_dir, f"{key}-{width}.{extension}")))
         missing = [(variant, cached) for variant, cached in planned if not stored.reusable(cached, reuse)]
+        if missing and not make:
+            # Whatever making them would find wrong is in the pixels.
+            ImageOps.exif_transpose(image).load()
+            missing = []
         upright = ImageOps.exif_transpose(image).convert("RGB") if missing else None
     for variant, cached in missing:
         resized = upright.resize((variant.width, variant.height), Image.Resampling.LANCZOS)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from pelican import signals
 
+from cases.checklist import Stage, register_check
 from cases.model import Problem
 
 from .mapping import DEFAULT_FILE, RedirectsError, parse
@@ -65,14 +66,15 @@ def read_redirects(settings):
 
 
 def check_redirects(generator):
-    """Name a wrong line before the pages are written, so the preview shows
-    it on every page (as the cases' problems); a strict build stops."""
+    """Check (Stage.CASE_FILES): name a wrong line before the pages are
+    written, so the preview shows it on every page (as the cases'
+    problems); a strict build stops."""
     try:
         read_redirects(generator.settings)
     except RedirectsError as error:
-        problem = Problem(error.path, error.message, error.hint, error.line)
-        generator.context.setdefault("build_problems", []).append(problem)
-        logger.error("%s Bis zur Korrektur gibt es keine Weiterleitungen.", problem)
+        return [Problem(error.path, error.message,
+                        f"{error.hint} Bis zur Korrektur gibt es keine Weiterleitungen.", error.line)]
+    return []
 
 
 def write_redirects(pelican):
@@ -111,5 +113,5 @@ def write_redirects(pelican):
 
 def register():
     signals.initialized.connect(add_default_settings)
-    signals.article_generator_init.connect(check_redirects)
+    register_check(Stage.CASE_FILES, check_redirects)
     signals.finalized.connect(write_redirects)

@@ -3,17 +3,14 @@ The tips themselves are in the context as ``tips`` (the search plugin
 indexes them)."""
 
 import json
-import logging
 import os
 
 from pelican.generators import Generator
 
-from cases.checks import report
 from cases.model import Problem, display_path
+from cases.schedule import is_scheduled_copy
 
 from .records import Tip
-
-logger = logging.getLogger(__name__)
 
 # The template of the tips pages, paged by Pelican's writer (see plugin.py).
 TIPS_TEMPLATE = "tipps"
@@ -22,14 +19,9 @@ TIPS_TEMPLATE = "tipps"
 class TipsGenerator(Generator):
     def generate_context(self):
         tips = []
-        problems = []
         for case in self.context.get("articles", []):
             case.tip_records = _tips_of(case)
-            problems += tip_problems(case)
             tips.extend(case.tip_records)
-        if problems:
-            self.context.setdefault("build_problems", []).extend(problems)
-            logger.warning("%s", report(problems, "den Tipps"))
         for draft in self.context.get("drafts", []):
             draft.tip_records = _tips_of(draft)
         # Newest case first; a case's tips in the order they appear.
@@ -81,9 +73,17 @@ def _tips_of(case):
     return [Tip(case, section, index, len(sections)) for index, section in enumerate(sections, start=1)]
 
 
+def check_tips(generator):
+    """Check (Stage.CASE_TEXTS): the tips of the cases the site publishes,
+    and of those it will publish on their date where the preview shows them
+    (drafts may lack one)."""
+    cases = generator.articles + [draft for draft in generator.drafts if is_scheduled_copy(draft)]
+    return [problem for case in cases for problem in tip_problems(case)]
+
+
 def tip_problems(case):
     """What is wrong with a published case's tips (``tip_sections``, as
-    found while it was read); ``invoke check`` asks the same."""
+    found while it was read)."""
     path = display_path(case.source_path)
     sections = getattr(case, "tip_sections", [])
     problems = []

@@ -3,11 +3,12 @@ from dataclasses import replace
 from pelican import signals
 from pelican.contents import Article
 
+from cases.checklist import Stage, register_check
 from cases.record import TipRecord, heading_line
 
 from .boxing import TipBoxes
 from .finding import DEFAULT_HEADING_PATTERN, box_tips
-from .generator import TIPS_TEMPLATE, TipsGenerator
+from .generator import TIPS_TEMPLATE, TipsGenerator, check_tips
 
 DEFAULT_SETTINGS = {
     "TIPS_HEADING_PATTERN": DEFAULT_HEADING_PATTERN,
@@ -78,3 +79,4 @@ def register():
     signals.initialized.connect(box_tips_while_reading)
     signals.content_object_init.connect(box_case_tips)
     signals.get_generators.connect(get_generators)
+    register_check(Stage.CASE_TEXTS, check_tips)

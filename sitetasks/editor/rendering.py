@@ -4,7 +4,7 @@ The form's case is written as a scratch copy in the cache folder (never
 over the author's file), with its photo beside it, and built there by the
 preview's warm Pelican (sitetasks.warm): the case page exactly as the
 build renders it. Its problems come from ``invoke check``'s own function
-(cases.checking.check_site) run on that copy, and are put at the fields
+(cases.check_run.check_site) run on that copy, and are put at the fields
 they are about.
 """
 
@@ -110,7 +110,7 @@ def form_problems(fields, name=None, upload=None, content=site.CONTENT, cache=si
                   settings=site.PELICANCONF):
     """The problems of the form's case, as ``invoke check`` finds them,
     each at its field: {field: [text]} ("" for the case as a whole)."""
-    from cases.checking import check_site
+    from cases.check_run import check_site
 
     folder = SCRATCH / "pruefung"
     with _renders:

@@ -173,7 +173,7 @@ class EditorHandler(web.RequestHandler):
 
 class ListPage(EditorHandler):
     async def get(self):
-        from cases.checking import check_site
+        from cases.check_run import check_site
 
         problems = await self.in_worker(check_site, self.state.settings)
         cases = store.list_cases(self.state.content, self.state.timezone, problems)
