@@ -66,6 +66,7 @@ REDIRECTS = "alt,neu\n/alt/fall-1.html,/fall/1/\n/alt/fall-1.html,/fall/2/\n"
 # One message of every kind the build knows: (file, line, words of the message).
 EVERY_KIND = [
     ("content/faelle/zurueck/faelle", None, "Der Ordner ist eine Verknüpfung auf einen Ordner, den die Website ohnehin liest"),
+    ("content/faelle/verwaist/fall-108.md", None, "und die gibt es nicht"),
     ("content/faelle/dateiname/fall-109-\ufffdrger.md", None, "Der Name der Datei ist nicht in UTF-8 geschrieben"),
     ("content/faelle/foto-ausserhalb/fall-101.md", 5, "liegt außerhalb des Ordners content/"),
     ("content/faelle/foto-verknuepft/fall-103.md", 5, "ist eine Verknüpfung auf eine Datei außerhalb von content/"),
@@ -86,13 +87,7 @@ EVERY_KIND = [
     ("content/faelle/mehr/fall-149-klammern.md", 7, "mehr als 16 eckige Klammern ineinander"),
     ("content/faelle/nullbyte/fall-107.md", 7, "Die Datei enthält ein unsichtbares Steuerzeichen (U+0000)"),
     ("content/faelle/text-verknuepft/fall-120.md", None, "außerhalb von content/"),
-    ("content/faelle/verwaist/fall-108.md", None, "und die gibt es nicht"),
     ("content/faelle/mehr/fall-141-doppelt.md", 2, "Die Fallnummer 140 ist schon an content/faelle/mehr/fall-140-doppelt.md"),
-    ("content/weiterleitungen.csv", 3, "„/alt/fall-1.html“ steht schon in Zeile 2"),
-    ("content/pages/datum.md", 3, "Das Datum „gestern“ ist nicht lesbar."),
-    ("content/pages/schraeg.md", 2, "Die Adresse „Slug: fall/2“ ist kein einfacher Name"),
-    ("content/pages/vorlage.md", 3, "Das Feld „Template“ kennt die Website nicht."),
-    ("content/pages/woanders.md", None, "außerhalb von content/"),
     ("content/faelle/mehr/fall-150-foto-link.md", 7, "Das Foto „images/fall-05.jpg“ ist im Text verlinkt"),
     ("content/faelle/link-hinaus/fall-111.md", None, "Ein Link mit {static} führt zu „../../fremd/fall.md“"),
     ("content/faelle/riesiges-png/fall-106.md", 5, "ist zu groß"),
@@ -103,11 +98,16 @@ EVERY_KIND = [
     ("content/faelle/mehr/fall-143-entwurf.md", 16, "Die Adresse „data:text/html,x“ ist nicht erlaubt"),
     ("content/faelle/mehr/fall-136-leerer-tipp.md", 13, "steht kein Text"),
     ("content/faelle/mehr/fall-135-ohne-tipp.md", None, "Dieser Fall hat keinen Tipp."),
+    ("content/pages/datum.md", 3, "Das Datum „gestern“ ist nicht lesbar."),
+    ("content/pages/schraeg.md", 2, "Die Adresse „Slug: fall/2“ ist kein einfacher Name"),
+    ("content/pages/vorlage.md", 3, "Das Feld „Template“ kennt die Website nicht."),
+    ("content/pages/woanders.md", None, "außerhalb von content/"),
     ("content/pages/markup.md", 3, "Die Adresse „javascript:alert(1)“ ist nicht erlaubt"),
     ("content/pages/hinaus.md", None, "Ein Link mit {static} führt zu „../../fremd/fall.md“"),
     ("content/pages/themen.md", None, "Die Adresse /themen/ dieser Seite gehört schon der Website selbst"),
     ("content/pages/zweimal.md", 2, "Die Adresse /impressum/ hat schon content/pages/impressum.md"),
     ("content/pages/ohne-titel.md", None, "Die Datei ließ sich nicht lesen (fehlt oben die Zeile „Title: …“?)"),
+    ("content/weiterleitungen.csv", 3, "„/alt/fall-1.html“ steht schon in Zeile 2"),
 ]
 
 
@@ -198,15 +198,17 @@ def test_the_list_runs_every_plugins_check_at_its_stage(tmp_path):
     assert [Stage[stage] for stage, _ in registered] == sorted(Stage[stage] for stage, _ in registered)
     assert [(Stage[stage], check) for stage, check in registered] == [
         (Stage.CASE_FILES, "cases.plugin.check_sources"),
-        (Stage.CASE_FILES, "redirects.plugin.check_redirects"),
         (Stage.PAGE_FILES, "cases.plugin.check_page_sources"),
+        (Stage.CASES_READ, "cases.plugin.case_file_problems"),
         (Stage.CASES_READ, "cases.plugin.organise_cases"),
         (Stage.CASES_ON_SITE, "photos.plugin.plan_photos"),
         (Stage.CASE_TEXTS, "cases.plugin.check_case_markup"),
         (Stage.CASE_TEXTS, "tips.generator.check_tips"),
+        (Stage.PAGES, "cases.plugin.page_file_problems"),
         (Stage.PAGES, "cases.plugin.check_page_markup"),
         (Stage.PAGES, "cases.plugin.organise_pages"),
         (Stage.PAGES, "cases.plugin.unread_sources"),
+        (Stage.PAGES, "redirects.plugin.check_redirects"),
     ]
 
 

@@ -162,8 +162,9 @@ def entries_to_skip(content_path, paths, excludes=(), ignores=(), extensions=())
     """What Pelican must not walk below ``paths`` (relative to
     ``content_path``), and why: linked folders that lead out of content/
     or back into a folder read anyway (a loop, or the same files twice),
-    and folders and sources (``extensions``) whose names are not UTF-8,
-    which Pelican could not even name in a message.
+    folders and sources (``extensions``) whose names are not UTF-8,
+    which Pelican could not even name in a message, and sources that are
+    links leading nowhere.
 
     Returns (folders relative to ``content_path``, names as IGNORE_FILES
     patterns, [Problem]).
@@ -195,6 +196,15 @@ def entries_to_skip(content_path, paths, excludes=(), ignores=(), extensions=())
                     ))
                 continue
             if not is_folder:
+                if entry.is_symlink() and os.path.splitext(entry.name)[1][1:] in extensions and not os.path.exists(entry.path):
+                    # A link leading nowhere: Pelican would try to stamp it
+                    # for its cache (and log an error in English) before
+                    # the reader could refuse it.
+                    try:
+                        refuse_path(entry.path, content_path)
+                    except CaseError as error:
+                        names.append(glob.escape(entry.name))
+                        problems.append(error.problem)
                 continue
             if entry.is_symlink():
                 target = os.path.realpath(entry.path)

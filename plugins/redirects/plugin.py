@@ -66,7 +66,7 @@ def read_redirects(settings):
 
 
 def check_redirects(generator):
-    """Check (Stage.CASE_FILES): name a wrong line before the pages are
+    """Check (Stage.PAGES): name a wrong line before the pages are
     written, so the preview shows it on every page (as the cases'
     problems); a strict build stops."""
     try:
@@ -113,5 +113,5 @@ def write_redirects(pelican):
 
 def register():
     signals.initialized.connect(add_default_settings)
-    register_check(Stage.CASE_FILES, check_redirects)
+    register_check(Stage.PAGES, check_redirects)
     signals.finalized.connect(write_redirects)
