@@ -56,7 +56,7 @@ def build(c, port=None, afresh=False, verbose=False):
     afresh_settings = {"LOAD_CONTENT_CACHE": False, "BUILD_CACHE_REUSE": False}
     overrides = {**preview_overrides(port), **(afresh_settings if afresh else {})}
     with build_lock(BUILD_LOCK) as lock:
-        if not build_output(PELICANCONF, lock=lock, overrides=overrides)[0]:
+        if not build_output(PELICANCONF, lock=lock, overrides=overrides, in_process=True)[0]:
             sys.exit(1)
 
 
@@ -144,7 +144,7 @@ def preview(c, verbose=False):
     """Build the site with the published settings (publishconf.py) into output/."""
     be_verbose(verbose)
     with build_lock(BUILD_LOCK) as lock:
-        if not build_output(PUBLISHCONF, lock=lock)[0]:
+        if not build_output(PUBLISHCONF, lock=lock, in_process=True)[0]:
             sys.exit(1)
 
 
@@ -154,7 +154,7 @@ def publish(c, verbose=False):
     from sitetasks.publishing import PUBLISH_FAILED, publish_site
 
     be_verbose(verbose)
-    if not publish_site()[0]:
+    if not publish_site(in_process=True)[0]:
         print(PUBLISH_FAILED, file=sys.stderr)
         sys.exit(1)
     link = f" (ein Link auf {OUTPUT.resolve()})" if OUTPUT.is_symlink() else ""
