@@ -335,7 +335,7 @@ def bench(c, quick=False, cases=1000, rounds=3, write=False):
         import playwright  # noqa: F401 (what a reader loads is measured in Chromium)
     except ImportError:
         sys.exit("invoke bench misst auch im Browser und braucht dafür die Testwerkzeuge: erst „make test-venv“.")
-    from benchmark.run import commit, format_results, report, run
+    from benchmark.run import commit, format_results, goal_table, report, run
 
     cases, rounds = (30, 1) if quick else (int(cases), int(rounds))
     memory_sizes = (cases,) if quick else (cases, 10 * cases)
@@ -343,6 +343,8 @@ def bench(c, quick=False, cases=1000, rounds=3, write=False):
     results = run(cases=cases, rounds=rounds, memory_sizes=memory_sizes)
     print(f"- commit: {measured}")
     print(format_results(results))
+    print()
+    print(goal_table(results))
     if write:
         document = ROOT / "docs" / "performance.md"
         text = document.read_text(encoding="utf-8") if document.exists() else "# Leistung\n\n"
