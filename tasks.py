@@ -56,7 +56,7 @@ def build(c, port=None, afresh=False, verbose=False):
     afresh_settings = {"LOAD_CONTENT_CACHE": False, "BUILD_CACHE_REUSE": False}
     overrides = {**preview_overrides(port), **(afresh_settings if afresh else {})}
     with build_lock(BUILD_LOCK) as lock:
-        if not build_output(PELICANCONF, lock=lock, overrides=overrides)[0]:
+        if not build_output(PELICANCONF, lock=lock, overrides=overrides, in_process=True)[0]:
             sys.exit(1)
 
 
@@ -144,7 +144,7 @@ def preview(c, verbose=False):
     """Build the site with the published settings (publishconf.py) into output/."""
     be_verbose(verbose)
     with build_lock(BUILD_LOCK) as lock:
-        if not build_output(PUBLISHCONF, lock=lock)[0]:
+        if not build_output(PUBLISHCONF, lock=lock, in_process=True)[0]:
             sys.exit(1)
 
 
@@ -154,7 +154,7 @@ def publish(c, verbose=False):
     from sitetasks.publishing import PUBLISH_FAILED, publish_site
 
     be_verbose(verbose)
-    if not publish_site()[0]:
+    if not publish_site(in_process=True)[0]:
         print(PUBLISH_FAILED, file=sys.stderr)
         sys.exit(1)
     link = f" (ein Link auf {OUTPUT.resolve()})" if OUTPUT.is_symlink() else ""
@@ -335,7 +335,7 @@ def bench(c, quick=False, cases=1000, rounds=3, write=False):
         import playwright  # noqa: F401 (what a reader loads is measured in Chromium)
     except ImportError:
         sys.exit("invoke bench misst auch im Browser und braucht dafür die Testwerkzeuge: erst „make test-venv“.")
-    from benchmark.run import commit, format_results, report, run
+    from benchmark.run import commit, format_results, goal_table, report, run
 
     cases, rounds = (30, 1) if quick else (int(cases), int(rounds))
     memory_sizes = (cases,) if quick else (cases, 10 * cases)
@@ -343,6 +343,8 @@ def bench(c, quick=False, cases=1000, rounds=3, write=False):
     results = run(cases=cases, rounds=rounds, memory_sizes=memory_sizes)
     print(f"- commit: {measured}")
     print(format_results(results))
+    print()
+    print(goal_table(results))
     if write:
         document = ROOT / "docs" / "performance.md"
         text = document.read_text(encoding="utf-8") if document.exists() else "# Leistung\n\n"

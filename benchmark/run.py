@@ -22,6 +22,7 @@ from pathlib import Path
 
 from sitetasks import building
 from sitetasks.building import CHROMIUM_ARGS, copy_project, free_port
+from sitetasks.site import OWN_PROCESS, WRITE_EVERY_PAGE
 
 from .corpus import write_corpus
 
@@ -65,15 +66,67 @@ def timed_build(folder, settings, output, siteurl=None):
     return time.perf_counter() - start
 
 
-def warm_task(folder, task, round_number):
+def warm_task(folder, task, round_number, *, edit=True, env=None):
     """Seconds of ``invoke TASK`` (build or publish) after one case was
-    edited, the build cache as the task's last run left it."""
-    case = sorted((folder / "content" / "faelle").glob("*.md"))[0]
-    header, _, story = case.read_text(encoding="utf-8").partition("\n\n")  # the story, not a tip
-    case.write_text(f"{header}\n\nEin Satz mehr für die Messung ({task}, Runde {round_number}). {story}", encoding="utf-8")
+    edited (or, without ``edit``, nothing), the build cache as the task's
+    last run left it. ``env``: more environment for the task."""
+    return task_seconds(folder, task, round_number, edit=edit, env=env)[0]
+
+
+# The task's summary of Pelican's run (generators to the last page written).
+PELICAN_RUN = re.compile(r"^Gebaut: .* in (\d+),(\d) s\.$", re.M)
+
+
+PELICAN_RUN_KEY = "invoke build, nothing changed: Pelican's run in it (s)"
+
+
+def task_seconds(folder, task, round_number, *, edit=True, env=None):
+    """``warm_task``'s seconds and the seconds of Pelican's run in it, as
+    the task reports them (None if it does not)."""
+    if edit:
+        case = sorted((folder / "content" / "faelle").glob("*.md"))[0]
+        header, _, story = case.read_text(encoding="utf-8").partition("\n\n")  # the story, not a tip
+        case.write_text(f"{header}\n\nEin Satz mehr für die Messung ({task}, Runde {round_number}). {story}",
+                        encoding="utf-8")
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "invoke", task], cwd=folder, check=True, stdout=subprocess.DEVNULL)
+    finished = subprocess.run([sys.executable, "-m", "invoke", task], cwd=folder, check=True, capture_output=True,
+                              text=True, env={**os.environ, **(env or {})})
+    seconds = time.perf_counter() - start
+    reported = PELICAN_RUN.search(finished.stdout)
+    return seconds, float(".".join(reported.groups())) if reported else None
+
+
+def git_origin(folder, cases):
+    """The site with the corpus as a git repository: what CI and a new
+    computer clone (the bench's copy of the code, committed as it is)."""
+    prepare_site(folder, cases)
+    git = ["git", "-c", "user.name=Bank", "-c", "user.email=bank@localhost", "-c", "commit.gpgsign=false"]
+    for command in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "Korpus der Messung"]):
+        subprocess.run([*git, *command], cwd=folder, check=True, stdout=subprocess.DEVNULL)
+    return folder
+
+
+def fresh_clone(origin, clone):
+    """Seconds from ``git clone`` to a finished output/ (``invoke publish``,
+    what a deploy from a clean checkout runs): no cache/, no output/."""
+    start = time.perf_counter()
+    subprocess.run(["git", "clone", "-q", str(origin), str(clone)], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([sys.executable, "-m", "invoke", "publish"], cwd=clone, check=True, stdout=subprocess.DEVNULL)
     return time.perf_counter() - start
+
+
+def publish_without(clone, *missing):
+    """Seconds of ``invoke publish`` in ``clone`` with output/ and the
+    folders ``missing`` (in the clone) gone, every other cache kept."""
+    for name in ("output", *missing):
+        shutil.rmtree(clone / name, ignore_errors=True)
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "invoke", "publish"], cwd=clone, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def inodes(folder):
+    return {path.relative_to(folder): path.stat().st_ino for path in Path(folder).rglob("*") if path.is_file()}
 
 
 def _descendants(pid):
@@ -405,18 +458,54 @@ def run(cases=1000, rounds=3, memory_sizes=(1000, 10000), log=print):
         results["bare Pelican (s)"] = spread(bare_times)
         results["full/bare"] = spread(ratios)
 
+        results.update(fresh_clone_figures(scratch, cases, rounds, bare, log))
+
+        log("invoke build, nichts geändert …")
+        warm_task(site, "build", 0, edit=False)  # the cache as the task leaves it
+        same_times, ratios, pelican_runs = [], [], []
+        for index in range(rounds):
+            same, pelican_run = task_seconds(site, "build", index + 1, edit=False)
+            if pelican_run is not None:
+                pelican_runs.append(pelican_run)
+            plain = timed_build(bare, "bareconf.py", scratch / "out-bare")
+            same_times.append(same)
+            ratios.append(same / plain)
+            log(f"  Runde {index + 1}: invoke build {same:.2f} s, Pelican pur {plain:.2f} s, Verhältnis {same / plain:.2f}")
+        results["invoke build, nothing changed (s)"] = spread(same_times)
+        results["invoke build, nothing changed/bare"] = spread(ratios)
+        if pelican_runs:
+            results[PELICAN_RUN_KEY] = spread(pelican_runs)
+
         for task in ("build", "publish"):
             log(f"invoke {task} nach einem bearbeiteten Fall …")
             warm_task(site, task, 0)  # the cache as the task leaves it
-            warm_times, ratios = [], []
+            warm_times, ratios, kept = [], [], []
+            # The levers of issue 25 in the same rounds: the build as before
+            # them (Pelican in a process of its own, every page written) and
+            # with only the pages written anew.
+            before_levers, every_page = [], []
             for index in range(rounds):
+                last_site = inodes(site / "output")
                 warm = warm_task(site, task, index + 1)
+                now = inodes(site / "output")
+                kept.append(sum(now.get(path) == inode for path, inode in last_site.items()) / len(now))
                 plain = timed_build(bare, "bareconf.py", scratch / "out-bare")
                 warm_times.append(warm)
                 ratios.append(warm / plain)
-                log(f"  Runde {index + 1}: invoke {task} {warm:.2f} s, Pelican pur {plain:.2f} s, Verhältnis {warm / plain:.2f}")
+                line = f"  Runde {index + 1}: invoke {task} {warm:.2f} s, Pelican pur {plain:.2f} s, Verhältnis {warm / plain:.2f}"
+                if task == "build":
+                    every_page.append(warm_task(site, task, index + 1, env={WRITE_EVERY_PAGE: "1"}))
+                    before_levers.append(warm_task(site, task, index + 1, env={OWN_PROCESS: "1"}))
+                    line += f"; jede Seite geschrieben {every_page[-1]:.2f} s, dazu Pelican im eigenen Prozess {before_levers[-1]:.2f} s"
+                log(line)
             results[f"invoke {task}, one case edited (s)"] = spread(warm_times)
             results[f"invoke {task}, one case edited/bare"] = spread(ratios)
+            results[f"invoke {task}, one case edited: files kept from the last site (%)"] = 100 * statistics.median(kept)
+            if task == "build":
+                results["invoke build, one case edited, every page written (s)"] = spread(every_page)
+                results["invoke build, one case edited, Pelican in a process of its own (s)"] = spread(before_levers)
+                results["one Python start saves (s)"] = spread([a - b for a, b in zip(before_levers, every_page, strict=True)])
+                results["writing only what changed saves (s)"] = spread([a - b for a, b in zip(every_page, warm_times, strict=True)])
 
         # Before the preview, whose edits bring new words for the compound
         # splitter (and with it its 300 MB model) into the next build.
@@ -456,6 +545,121 @@ def run(cases=1000, rounds=3, memory_sizes=(1000, 10000), log=print):
     return results
 
 
+def fresh_clone_figures(scratch, cases, rounds, bare, log):
+    """The first build in a fresh clone, from ``git clone`` on; in the same
+    clone then the build with only the share cards missing, and with
+    nothing missing but output/ (what the cards cost is the difference)."""
+    log("Erster Bau in einem frischen Klon (git clone bis output/, invoke publish) …")
+    origin = git_origin(scratch / "origin", cases)
+    first, no_cards, all_cached, ratios = [], [], [], []
+    for index in range(rounds):
+        clone = scratch / f"klon-{index}"
+        first.append(fresh_clone(origin, clone))
+        plain = timed_build(bare, "bareconf.py", scratch / "out-bare")
+        ratios.append(first[-1] / plain)
+        no_cards.append(publish_without(clone, "cache/cards"))
+        all_cached.append(publish_without(clone))
+        log(f"  Runde {index + 1}: frischer Klon {first[-1]:.2f} s, Pelican pur {plain:.2f} s, Verhältnis "
+            f"{ratios[-1]:.2f}; nur die Karten fehlen {no_cards[-1]:.2f} s; nur output/ fehlt {all_cached[-1]:.2f} s")
+        shutil.rmtree(clone)
+    shutil.rmtree(origin)
+    return {
+        "first build in a fresh clone (s)": spread(first),
+        "first build in a fresh clone/bare": spread(ratios),
+        "fresh clone, only the share cards missing (s)": spread(no_cards),
+        "fresh clone, nothing missing but output/ (s)": spread(all_cached),
+        "share cards, per card (ms)": spread([1000 * (a - b) / cases for a, b in zip(no_cards, all_cached, strict=True)]),
+    }
+
+
+def _figure(results, key, unit="s"):
+    value = results.get(key)
+    if isinstance(value, dict):
+        return f"{_number(value['median'])} {unit} ({_number(value['min'])}–{_number(value['max'])})"
+    if isinstance(value, (int, float)):
+        return f"{_number(value)} {unit}"
+    return "–"
+
+
+def _ratio(results, key):
+    value = results.get(key)
+    if not isinstance(value, dict):
+        return "–"
+    return f"{_number(value['median'])} × ({_number(value['min'])}–{_number(value['max'])})"
+
+
+def _number(value):
+    return f"{value:.2f}".replace(".", ",") if value < 100 else f"{value:,.0f}".replace(",", ".")
+
+
+def _median(results, key):
+    value = results.get(key)
+    return value["median"] if isinstance(value, dict) else value
+
+
+def goal_rows(results):
+    """Issue 25's table: each row with its goal, the figure of this run (median
+    and range; against bare Pelican in the same run where it has a ratio),
+    whether the goal is met, and what this run measured about why not."""
+    n = results["cases"]
+    big = max((int(k.split("N=")[1].split(" ")[0]) for k in results if k.startswith("peak memory at N=")), default=n)
+    per_card = _median(results, "share cards, per card (ms)")
+    rows = []
+
+    def row(name, goal, figure, ratio, met, reason):
+        rows.append((name, goal, figure, ratio, "erreicht" if met else f"verfehlt: {reason}"))
+
+    first = _median(results, "first build in a fresh clone/bare")
+    without_caches = _median(results, "first build in a fresh clone (s)") - _median(results, "fresh clone, nothing missing but output/ (s)")
+    row("erster Bau in einem frischen Klon (git clone bis output/, invoke publish)", "≤ 1,5 × jetzt, ≤ 1,0 × danach",
+        _figure(results, "first build in a fresh clone (s)"), _ratio(results, "first build in a fresh clone/bare"),
+        first <= 1.5,
+        f"ohne Caches: Karten, Fotos, Zerlegung, Suche und Pelicans Lesen kosten "
+        f"{_number(without_caches)} s "
+        f"mehr als derselbe Bau mit vollem Cache ({_figure(results, 'fresh clone, nothing missing but output/ (s)')})")
+    row("dasselbe, nur die Vorschaukarten fehlen in cache/", "Karten ≤ 16 ms je Karte",
+        f"{_figure(results, 'fresh clone, only the share cards missing (s)')}; "
+        f"Karten {_figure(results, 'share cards, per card (ms)', 'ms')} je Karte",
+        "–", per_card <= 16, "Zeichnen und Kodieren je Karte")
+    same = _median(results, "invoke build, nothing changed/bare")
+    same = _median(results, "invoke build, nothing changed/bare")
+    pelican_run = _median(results, PELICAN_RUN_KEY)
+    run_share = f"davon Pelicans Lauf {_figure(results, PELICAN_RUN_KEY)}, " if pelican_run is not None else ""
+    row("nichts geändert (invoke build)", "≤ 0,2 ×", _figure(results, "invoke build, nothing changed (s)"),
+        _ratio(results, "invoke build, nothing changed/bare"), same <= 0.2,
+        f"{run_share}darin wird jede Seite neu gerendert (noch kein Schlüssel je Seite: Hebel nicht gebaut); "
+        "der Rest sind Start, Importe, Einstellungen, Plugins und der Austausch von output/")
+    edited = _median(results, "invoke build, one case edited/bare")
+    for_the_case = _median(results, "invoke build, one case edited (s)") - _median(results, "invoke build, nothing changed (s)")
+    row("ein Fall bearbeitet, invoke build", "≤ 0,3 ×", _figure(results, "invoke build, one case edited (s)"),
+        _ratio(results, "invoke build, one case edited/bare"), edited <= 0.3,
+        f"der Bau ohne Änderung ({_figure(results, 'invoke build, nothing changed (s)')}), dazu {_number(for_the_case)} s "
+        "für den Fall (gelesen, sein Bündel der Suche neu indiziert)")
+    preview = _median(results, "preview edit to served (s)")
+    row("Vorschau: Bearbeiten → Seite ausgeliefert", "≤ 0,1 s", _figure(results, "preview edit to served (s)"), "–",
+        preview is not None and preview <= 0.1,
+        "der warme Builder macht für den einen Fall einen ganzen Pelican-Lauf (Einstellungen, Plugins, Generatoren)")
+    memory = results.get(f"peak memory at N={big} (MB)")
+    first_memory = results.get(f"peak memory, first build at N={big} (MB)")
+    memory_figure = f"{_number(memory)} MB" + (f", erster Bau {_number(first_memory)} MB" if first_memory else "")
+    row(f"{big:,}".replace(",", ".") + " Fälle, Spitzenspeicher", "< 1 GB, danach < 600 MB", memory_figure, "–",
+        max(memory, first_memory or 0) < 1000, "Pelican hält jeden Fall im Speicher, dazu Suchindex und Pagefind")
+    return rows
+
+
+def goal_table(results):
+    lines = ["| Bau | gemessen (Median, Spanne) | gegen Pelican pur | Ziel | Stand |", "| --- | --- | --- | --- | --- |"]
+    lines += [f"| {name} | {figure} | {ratio} | {goal} | {state} |" for name, goal, figure, ratio, state in goal_rows(results)]
+    bare = _figure(results, "bare Pelican (s)")
+    lines.append("")
+    lines.append(f"Pelican pur (kalt, derselbe Korpus, im Wechsel gemessen): {bare}. Die Hebel in denselben Runden "
+                 f"(invoke build, ein Fall bearbeitet): ein Python-Start spart {_figure(results, 'one Python start saves (s)')}, "
+                 f"nur Geändertes schreiben {_figure(results, 'writing only what changed saves (s)')} "
+                 f"({_number(results.get('invoke build, one case edited: files kept from the last site (%)', 0))} % der Dateien "
+                 "bleiben die des letzten Baus).")
+    return "\n".join(lines)
+
+
 def machine():
     return f"{platform.machine()}, {os.cpu_count()} Kerne, Python {platform.python_version()}, {platform.platform()}"
 
@@ -488,6 +692,8 @@ def report(results, measured_commit=None):
         f"Rechner: {machine()}\n\n"
         f"Stand: {measured_commit or commit()}\n\n"
         f"Aufruf: `invoke bench --cases {results['cases']} --rounds {results['rounds']}`\n\n"
+        + goal_table(results)
+        + "\n\n"
         + format_results(results)
         + "\n"
     )

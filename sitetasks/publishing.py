@@ -14,11 +14,13 @@ def site_problems():
     return check_site(PELICANCONF)
 
 
-def publish_site(keep_lines=0):
+def publish_site(keep_lines=0, in_process=False):
     """Build the published site strictly; replace output/ only if it all
-    succeeds. Returns (success, the build's last ``keep_lines`` lines)."""
+    succeeds. Returns (success, the build's last ``keep_lines`` lines).
+    ``in_process``: Pelican runs in this process (see build_output)."""
     from sitetasks.site import build_output
 
     with build_lock(BUILD_LOCK) as lock:
         clear(ROOT / ".publish-old")  # left by earlier versions of invoke publish
-        return build_output(PUBLISHCONF, lock=lock, strict=True, publishing=True, keep_lines=keep_lines)
+        return build_output(PUBLISHCONF, lock=lock, strict=True, publishing=True, keep_lines=keep_lines,
+                            in_process=in_process)

@@ -2,11 +2,12 @@
 them: Pelican in a process of its own, one build at a time, output/
 replaced in one step."""
 
+import os
 import sys
 from pathlib import Path
 
 from sitetasks import building
-from sitetasks.output import clear, forget_published, mark_published, output_problem, replace_output, run, verbose
+from sitetasks.output import clear, forget_published, mark_published, output_problem, printed, replace_output, reusing_writer, run, verbose
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
@@ -28,6 +29,13 @@ PUBLISHED_MARKER = ROOT / "cache" / "published.json"
 PREVIEW_OUTPUT = ROOT / "cache" / "vorschau"
 PREVIEW_STAGING = ROOT / "cache" / ".vorschau-neu"
 
+# For `invoke bench`, which measures what each of these saves: set to "1",
+# a build in this process runs Pelican in a process of its own (as before
+# the tasks ran it in theirs), or writes every page anew (none linked from
+# the last site).
+OWN_PROCESS = "EINGEBAUT_BAU_EIGENER_PROZESS"
+WRITE_EVERY_PAGE = "EINGEBAUT_BAU_ALLES_SCHREIBEN"
+
 
 def local_url(port):
     return f"http://{HOST}:{port}"
@@ -44,13 +52,17 @@ def pelican(settings, output, *, lock, strict=False, overrides=None):
 
 
 def build_output(settings, *, lock, strict=False, overrides=None, publishing=False, keep_lines=0,
-                 previewing=False):
+                 previewing=False, in_process=False):
     """Build the whole site next to output/ (the preview's: next to its own
     folder), then put it in place in one step.
 
     Returns (success, last lines of the build's output if asked for). A
     failed build leaves output/ as it was; a folder left by a killed build
     is cleared first (the lock says no build is using it).
+
+    ``in_process``: Pelican runs in this process (for a task, whose process
+    ends with the build; not with ``keep_lines``), and a page that is the
+    same as in the site it replaces is a hard link to it, not written again.
     """
     staging = PUBLISH_STAGING if publishing else PREVIEW_STAGING if previewing else BUILD_STAGING
     target = PREVIEW_OUTPUT if previewing else OUTPUT
@@ -61,8 +73,11 @@ def build_output(settings, *, lock, strict=False, overrides=None, publishing=Fal
     clear(staging)
     if not publishing and not previewing:
         forget_published(PUBLISHED_MARKER)
-    command = pelican_command(settings, staging, strict=strict, overrides=overrides)
-    returncode, lines = run(command, lock=lock, cwd=ROOT, keep_lines=keep_lines)
+    if in_process and not keep_lines and os.environ.get(OWN_PROCESS) != "1":
+        returncode, lines = _pelican_here(settings, staging, target, strict=strict, overrides=overrides), []
+    else:
+        command = pelican_command(settings, staging, strict=strict, overrides=overrides)
+        returncode, lines = run(command, lock=lock, cwd=ROOT, keep_lines=keep_lines)
     if returncode != 0:
         clear(staging)
         return False, lines
@@ -73,10 +88,23 @@ def build_output(settings, *, lock, strict=False, overrides=None, publishing=Fal
 
 
 def pelican_command(settings, output, *, strict=False, overrides=None):
+    return [sys.executable, "-m", "pelican", *pelican_arguments(settings, output, strict=strict, overrides=overrides)]
+
+
+def pelican_arguments(settings, output, *, strict=False, overrides=None):
     # Plain log lines: the author's messages without Pelican's columns
     # (time, "ERROR", the plugin's file and line) around them.
     options = () if verbose() else ("--log-handler", "plain")
-    return building.pelican_command(CONTENT, settings, output, strict=strict, overrides=overrides, options=options)
+    return building.pelican_arguments(CONTENT, settings, output, strict=strict, overrides=overrides, options=options)
+
+
+def _pelican_here(settings, staging, target, *, strict, overrides):
+    """Pelican's exit code for a build into ``staging`` in this process;
+    its console lines as a build in a process of its own shows them."""
+    last_site = os.path.realpath(target)
+    writer = None if os.environ.get(WRITE_EVERY_PAGE) == "1" or not os.path.isdir(last_site) else reusing_writer(last_site)
+    arguments = pelican_arguments(settings, staging, strict=strict, overrides=overrides)
+    return building.pelican_here(arguments, cwd=ROOT, console_lines=None if verbose() else printed, writer=writer)
 
 
 def preview_overrides(port):

@@ -11,7 +11,17 @@ FIGURES = [
     "full build (s)",
     "bare Pelican (s)",
     "full/bare",
+    "first build in a fresh clone (s)",
+    "first build in a fresh clone/bare",
+    "fresh clone, only the share cards missing (s)",
+    "fresh clone, nothing missing but output/ (s)",
+    "invoke build, nothing changed (s)",
+    "invoke build, nothing changed/bare",
+    "invoke build, nothing changed: Pelican's run in it (s)",
     "invoke build, one case edited (s)",
+    "invoke build, one case edited, every page written (s)",
+    "invoke build, one case edited, Pelican in a process of its own (s)",
+    "invoke build, one case edited: files kept from the last site (%)",
     "invoke build, one case edited/bare",
     "invoke publish, one case edited (s)",
     "invoke publish, one case edited/bare",
@@ -31,6 +41,17 @@ FIGURES = [
 ]
 # Figures that are right at 0 (a page that never moves).
 MAY_BE_ZERO = ["layout shift on /tipps/ at 390 px", "layout shift on /suche/ at 390 px"]
+# Differences of two figures of a noisy machine: at 30 cases any sign.
+DIFFERENCES = ["share cards, per card (ms)", "one Python start saves (s)", "writing only what changed saves (s)"]
+# Issue 25's table, each row with its figure, ratio, goal and state.
+GOAL_ROWS = [
+    "erster Bau in einem frischen Klon (git clone bis output/, invoke publish)",
+    "dasselbe, nur die Vorschaukarten fehlen in cache/",
+    "nichts geändert (invoke build)",
+    "ein Fall bearbeitet, invoke build",
+    "Vorschau: Bearbeiten → Seite ausgeliefert",
+    "30 Fälle, Spitzenspeicher",
+]
 
 
 def test_the_quick_benchmark_produces_every_figure(tmp_path):
@@ -46,3 +67,12 @@ def test_the_quick_benchmark_produces_every_figure(tmp_path):
         assert float(match.group(2)) > 0
     for figure in MAY_BE_ZERO:
         assert re.search(rf"^- {re.escape(figure)}: [\d.]+$", result.stdout, re.M), f"{figure} missing in:\n{result.stdout}"
+    for figure in DIFFERENCES:
+        assert re.search(rf"^- {re.escape(figure)}: Median -?[\d.]+", result.stdout, re.M), f"{figure} missing in:\n{result.stdout}"
+    for row in GOAL_ROWS:
+        # | row | figure | ratio or – | goal | erreicht, or verfehlt: the reason |
+        cells = re.search(rf"^\| {re.escape(row)} \| (.+) \| (.+) \| (.+) \| (.+) \|$", result.stdout, re.M)
+        assert cells, f"{row} missing in:\n{result.stdout}"
+        figure, _, goal, state = cells.groups()
+        assert re.search(r"\d", figure) and re.search(r"\d", goal), cells.group(0)
+        assert state == "erreicht" or re.fullmatch(r"verfehlt: .{10,}", state), cells.group(0)

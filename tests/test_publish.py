@@ -120,3 +120,55 @@ def assert_deploy_ships_the_published_tree(project, published_tree):
     output = project / "output"
     assert digests(output) == published_tree
     assert not [p for p in output.rglob("*") if p.is_file() and b"Nachtschicht" in p.read_bytes()]
+
+
+def test_a_publish_after_an_edit_keeps_unchanged_pages_and_is_the_site_from_scratch(published, tmp_path):
+    from test_build_cache import assert_same_site
+
+    output = published / "output"
+    before = {path: path.stat() for path in output.rglob("*") if path.is_file()}
+    case = published_cases(published / "content")[0]
+    header, _, story = case.path.read_text(encoding="utf-8").partition("\n\n")
+    case.path.write_text(f"{header}\n\nEin Satz aus der Spätschicht. {story}", encoding="utf-8")
+
+    result = invoke(published, "publish")
+    assert result.returncode == 0, result.stdout + result.stderr
+    page = output / "fall" / str(case.number) / "index.html"
+    assert "Ein Satz aus der Spätschicht." in page.read_text(encoding="utf-8")
+    assert page.stat().st_ino != before[page].st_ino
+    # A page the edit does not touch is the file it was: same inode, same mtime.
+    unchanged = output / "impressum" / "index.html"
+    assert (unchanged.stat().st_ino, unchanged.stat().st_mtime_ns) == (before[unchanged].st_ino, before[unchanged].st_mtime_ns)
+
+    # What the reader gets is what a publish without a last site builds.
+    fresh = copy_project(tmp_path / "fresh")
+    (fresh / case.path.relative_to(published)).write_text(case.path.read_text(encoding="utf-8"), encoding="utf-8")
+    result = invoke(fresh, "publish")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert_same_site(output, fresh / "output")
+
+
+# Notes every Python process started below the test (sitecustomize runs in
+# each one Python starts, not in forked ones) with its command line.
+NOTE_PYTHON_STARTS = """
+import os
+
+with open(os.environ["PYTHON_STARTS"], "a", encoding="utf-8") as log:
+    log.write(open("/proc/self/cmdline", "rb").read().replace(b"\\0", b" ").decode() + "\\n")
+"""
+
+
+def test_build_and_publish_start_python_once(tmp_path):
+    project = copy_project(tmp_path / "site")
+    hook, starts = tmp_path / "hook", tmp_path / "starts.txt"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(NOTE_PYTHON_STARTS, encoding="utf-8")
+    env = {**os.environ, "PYTHON_STARTS": str(starts),
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(hook), os.environ.get("PYTHONPATH")]))}
+    for task in ("build", "publish"):
+        starts.unlink(missing_ok=True)
+        result = subprocess.run([sys.executable, "-m", "invoke", task], cwd=project, env=env, capture_output=True, text=True)
+        assert result.returncode == 0, result.stdout + result.stderr
+        started = starts.read_text(encoding="utf-8").splitlines()
+        assert [line for line in started if " invoke " in f" {line} "] == [f"{sys.executable} -m invoke {task} "]
+        assert not [line for line in started if "pelican" in line], started
