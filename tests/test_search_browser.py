@@ -282,11 +282,11 @@ def test_the_tips_page_searches_its_own_small_bundle(served_site, page):
 @pytest.fixture(scope="module")
 def site_in_small_bundles(tmp_path_factory):
     """The demo site as a site of many thousand cases behaves: two records
-    per Pagefind bundle, two matching tips shown at a time, three tips on
+    case numbers per Pagefind bundle (shard), two matching tips shown at a time, three tips on
     each page of /tipps/."""
     port = free_port()
     output = tmp_path_factory.mktemp("bundles")
-    overrides = {"SEARCH_BUNDLE_SIZE": 2, "TIPS_SHOWN_AT_ONCE": 2, "TIPS_PER_PAGE": 3}
+    overrides = {"SEARCH_SHARD_CASES": 2, "TIPS_SHOWN_AT_ONCE": 2, "TIPS_PER_PAGE": 3}
     result = build(output, strict=True, siteurl=f"http://127.0.0.1:{port}", overrides=overrides)
     assert result.returncode == 0, result.stdout + result.stderr
     with StaticServer(output, port) as server:

@@ -6,8 +6,9 @@ from pelican.generators import Generator
 
 from german.spelling import umlaut_spellings_json
 
+from .bundles import SearchIndex, in_shards, shard_folder
 from .compounds import CompoundSplitter
-from .index import BUNDLE_FILTER, EXTRA_WORDS_MARKER, TOPIC_FILTER, RecordMaker, SearchIndexProcess, bundle_folders, in_bundles
+from .index import BUNDLE_FILTER, EXTRA_WORDS_MARKER, TOPIC_FILTER, RecordMaker
 from .kept import KeptRecords
 
 
@@ -26,17 +27,22 @@ class SearchGenerator(Generator):
         self.context["search_umlaut_spellings"] = umlaut_spellings_json()
 
     def start_index(self):
-        """Name the bundles (the pages link them) and start writing them:
-        written on the other core while Pelican renders the pages."""
+        """Make the records, shard by shard of case numbers, name the
+        bundles (the pages link them) and start writing them: Pagefind
+        indexes on the other core while Pelican renders the pages."""
         if not self.settings["SEARCH_INDEX"]:
             return
-        size = self.settings["SEARCH_BUNDLE_SIZE"]
-        cases, tips = self.context.get("articles", []), self.context.get("tips", [])
-        self.context["search_bundles"] = bundle_folders(self.settings["SEARCH_BUNDLE_DIR"], len(cases), size)
-        self.context["tips_search_bundles"] = bundle_folders(self.settings["TIPS_SEARCH_BUNDLE_DIR"], len(tips), size)
+        bundles = []
+        for name, base, shards in self._shards():
+            folders = self.context[name] = []
+            for shard, records in shards:
+                folder = shard_folder(base, shard)
+                folders.append(folder)
+                bundles.append((os.path.join(self.output_path, folder), [in_bundle(r, folder) for r in records], len(folders) == 1))
         cache = self.settings.get("BUILD_CACHE_FOLDER")
-        self.search_index = SearchIndexProcess(
-            self._search_bundles, self.settings["SEARCH_LANGUAGE"], self.settings,
+        self.search_index = SearchIndex(
+            bundles, self.settings["SEARCH_LANGUAGE"], self.settings, output=self.output_path,
+            bases=(self.settings["SEARCH_BUNDLE_DIR"], self.settings["TIPS_SEARCH_BUNDLE_DIR"]),
             kept=cache and os.path.join(cache, "pagefind"), reuse=bool(self.settings["LOAD_CONTENT_CACHE"]),
         )
         self.search_index.start()
@@ -50,23 +56,30 @@ class SearchGenerator(Generator):
         if self.search_index:
             self.search_index.finish()
 
-    def _search_bundles(self):
-        """(folder, records) of each Pagefind bundle, one after another."""
+    def _shards(self):
+        """(context name, bundle base, [(shard, records)]) of the cases and
+        of the tips.
+        The records of unchanged cases come from the cache (kept.py); only
+        the new ones are made, here, before the pages are written (Pelican
+        may make a case's summary on first use, so not beside it)."""
         splitter = CompoundSplitter(os.path.join(self.settings["CACHE_PATH"], "compounds.json"), self.settings)
         make = RecordMaker(splitter, self.settings["SEARCH_IGNORED_PHRASES"])
         kept = KeptRecords(self.settings.get("BUILD_CACHE_FOLDER"), self.settings["LOAD_CONTENT_CACHE"])
         cases, tips = self.context.get("articles", []), self.context.get("tips", [])
         make.learn_words([c for c in cases if not kept.is_kept(c)], [t for t in tips if not kept.is_kept(t.case)])
-        size = self.settings["SEARCH_BUNDLE_SIZE"]
+        size = self.settings["SEARCH_SHARD_CASES"]
+        by_case = sorted(cases, key=lambda case: case.fall)
         kinds = [
-            (self.context["search_bundles"], cases, lambda case: kept.case(case, make.case)),
-            (self.context["tips_search_bundles"], tips, lambda tip: kept.tip(tip, make.tip)),
+            ("search_bundles", self.settings["SEARCH_BUNDLE_DIR"], in_shards(by_case, lambda case: case.fall, size),
+             lambda case: kept.case(case, make.case)),
+            ("tips_search_bundles", self.settings["TIPS_SEARCH_BUNDLE_DIR"], in_shards(tips, lambda tip: tip.case_number, size),
+             lambda tip: kept.tip(tip, make.tip)),
         ]
-        for folders, items, record in kinds:
-            for folder, part in zip(folders, in_bundles(items, size)):
-                yield os.path.join(self.output_path, folder), [in_bundle(record(item), folder) for item in part]
+        made = [(name, base, [(shard, [record(item) for item in items]) for shard, items in shards.items()])
+                for name, base, shards, record in kinds]
         splitter.save()
         kept.save()
+        return made
 
 
 def in_bundle(record, folder):
