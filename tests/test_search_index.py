@@ -13,7 +13,7 @@ def test_records_become_a_bundle(tmp_path):
     records = [{"url": "/fall/1/#tipp", "content": "Beschwerden früh schriftlich festhalten", "meta": {"title": "Tipp"},
                 "filters": {"typ": ["Tipp"], "tipp": ["/fall/1/#tipp"]}}]
     bundle = tmp_path / "pagefind"
-    index = SearchIndex([(str(bundle), records, True)], "de")
+    index = SearchIndex(lambda: [(str(bundle), records, True)], "de")
     index.start()
     index.finish()
     entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
@@ -22,7 +22,7 @@ def test_records_become_a_bundle(tmp_path):
 
 def test_a_failure_in_the_index_fails_the_build(tmp_path):
     broken = [{"url": "/fall/1/", "content": "Beschwerde", "meta": {"title": object()}, "filters": {}}]
-    index = SearchIndex([(str(tmp_path / "pagefind"), broken, True)], "de")
+    index = SearchIndex(lambda: [(str(tmp_path / "pagefind"), broken, True)], "de")
     index.start()
     with pytest.raises(RuntimeError, match="Der Suchindex konnte nicht geschrieben werden"):
         index.finish()
@@ -41,7 +41,7 @@ def test_each_record_is_found_at_the_page_it_stands_for(tmp_path):
     records = [record("/fall/1/", "Der erste Fall"), record("/fall/1/#tipp", "Ein Tipp"),
                record("/fall/1/#tipp-2", "Ein zweiter Tipp"), record("/fall/2/#tipp", "Ein anderer Tipp")]
     bundle = tmp_path / "pagefind"
-    index = SearchIndex([(str(bundle), records, True)], "de")
+    index = SearchIndex(lambda: [(str(bundle), records, True)], "de")
     index.start()
     index.finish()
     found = sorted((r["url"], r["meta"]["url"]) for r in indexed_records(bundle))
@@ -54,7 +54,7 @@ def test_only_a_whole_bundle_counts_as_one(tmp_path):
     records = [{"url": f"/fall/{n}/", "content": f"Beschwerde Nummer {n}", "meta": {"title": f"Fall {n}"},
                 "filters": {"typ": ["Fall"]}} for n in (1, 2, 3)]
     bundle = tmp_path / "pagefind"
-    index = SearchIndex([(str(bundle), records, True)], "de")
+    index = SearchIndex(lambda: [(str(bundle), records, True)], "de")
     index.start()
     index.finish()
     assert is_whole_bundle(bundle)

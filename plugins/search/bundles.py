@@ -325,15 +325,16 @@ def write_bundles(bundles, language, output=None, bases=(), kept=None, reuse=Fal
 
 
 class SearchIndex:
-    """Writes the bundles while the build writes its pages: in a thread
-    of the build that feeds Pagefind's service (a process of its own,
-    started with nothing but the records it is sent). Without background
+    """Writes the bundles while the build writes its pages: a thread of the
+    build makes the records (the compounds are split in a process of their
+    own, see compounds.py) and feeds them to Pagefind's service, a process
+    started with nothing but the records it is sent. Without background
     work (``BACKGROUND_PROCESSES = False``) the bundles are written when
     they are waited for."""
 
-    def __init__(self, bundles, language, settings=None, **where):
-        # [(folder, records, first)]; a bundle's records are let go once written.
-        self._bundles = bundles
+    def __init__(self, make_bundles, language, settings=None, **where):
+        # () -> (folder, records, first) of each bundle, one at a time
+        self._make_bundles = make_bundles
         self._language = language
         self._where = where  # output, bases, kept, reuse: see write_bundles
         self._settings = settings or {}
@@ -342,13 +343,9 @@ class SearchIndex:
 
     def _run(self):
         try:
-            write_bundles(self._each(), self._language, **self._where)
+            write_bundles(self._make_bundles(), self._language, **self._where)
         except BaseException:
             self._failure = traceback.format_exc()
-
-    def _each(self):
-        while self._bundles:
-            yield self._bundles.pop(0)
 
     def start(self):
         if not background.allowed(self._settings):

@@ -27,21 +27,23 @@ class SearchGenerator(Generator):
         self.context["search_umlaut_spellings"] = umlaut_spellings_json()
 
     def start_index(self):
-        """Make the records, shard by shard of case numbers, name the
-        bundles (the pages link them) and start writing them: Pagefind
-        indexes on the other core while Pelican renders the pages."""
+        """Name the bundles, one per shard of case numbers (the pages link
+        them), and start writing them: the records are made and indexed
+        beside the rendering of the pages, Pagefind on the other core."""
         if not self.settings["SEARCH_INDEX"]:
             return
-        bundles = []
-        for name, base, shards in self._shards():
-            folders = self.context[name] = []
-            for shard, records in shards:
-                folder = shard_folder(base, shard)
-                folders.append(folder)
-                bundles.append((os.path.join(self.output_path, folder), [in_bundle(r, folder) for r in records], len(folders) == 1))
+        size = self.settings["SEARCH_SHARD_CASES"]
+        cases = sorted(self.context.get("articles", []), key=lambda case: case.fall)
+        self._kinds = [
+            ("search_bundles", self.settings["SEARCH_BUNDLE_DIR"], in_shards(cases, lambda case: case.fall, size)),
+            ("tips_search_bundles", self.settings["TIPS_SEARCH_BUNDLE_DIR"],
+             in_shards(self.context.get("tips", []), lambda tip: tip.case_number, size)),
+        ]
+        for name, base, shards in self._kinds:
+            self.context[name] = [shard_folder(base, shard) for shard in shards]
         cache = self.settings.get("BUILD_CACHE_FOLDER")
         self.search_index = SearchIndex(
-            bundles, self.settings["SEARCH_LANGUAGE"], self.settings, output=self.output_path,
+            self._search_bundles, self.settings["SEARCH_LANGUAGE"], self.settings, output=self.output_path,
             bases=(self.settings["SEARCH_BUNDLE_DIR"], self.settings["TIPS_SEARCH_BUNDLE_DIR"]),
             kept=cache and os.path.join(cache, "pagefind"), reuse=bool(self.settings["LOAD_CONTENT_CACHE"]),
         )
@@ -56,30 +58,26 @@ class SearchGenerator(Generator):
         if self.search_index:
             self.search_index.finish()
 
-    def _shards(self):
-        """(context name, bundle base, [(shard, records)]) of the cases and
-        of the tips.
-        The records of unchanged cases come from the cache (kept.py); only
-        the new ones are made, here, before the pages are written (Pelican
-        may make a case's summary on first use, so not beside it)."""
+    def _search_bundles(self):
+        """(folder, records, first of its page) of each bundle, made one
+        at a time, to keep memory low. The records of unchanged cases come
+        from the cache (kept.py); only the new ones are made."""
         splitter = CompoundSplitter(os.path.join(self.settings["CACHE_PATH"], "compounds.json"), self.settings)
         make = RecordMaker(splitter, self.settings["SEARCH_IGNORED_PHRASES"])
         kept = KeptRecords(self.settings.get("BUILD_CACHE_FOLDER"), self.settings["LOAD_CONTENT_CACHE"])
         cases, tips = self.context.get("articles", []), self.context.get("tips", [])
         make.learn_words([c for c in cases if not kept.is_kept(c)], [t for t in tips if not kept.is_kept(t.case)])
-        size = self.settings["SEARCH_SHARD_CASES"]
-        by_case = sorted(cases, key=lambda case: case.fall)
-        kinds = [
-            ("search_bundles", self.settings["SEARCH_BUNDLE_DIR"], in_shards(by_case, lambda case: case.fall, size),
-             lambda case: kept.case(case, make.case)),
-            ("tips_search_bundles", self.settings["TIPS_SEARCH_BUNDLE_DIR"], in_shards(tips, lambda tip: tip.case_number, size),
-             lambda tip: kept.tip(tip, make.tip)),
-        ]
-        made = [(name, base, [(shard, [record(item) for item in items]) for shard, items in shards.items()])
-                for name, base, shards, record in kinds]
+        records = {
+            "search_bundles": lambda case: kept.case(case, make.case),
+            "tips_search_bundles": lambda tip: kept.tip(tip, make.tip),
+        }
+        for name, base, shards in self._kinds:
+            record = records[name]
+            for number, (shard, items) in enumerate(shards.items()):
+                folder = shard_folder(base, shard)
+                yield os.path.join(self.output_path, folder), [in_bundle(record(item), folder) for item in items], number == 0
         splitter.save()
         kept.save()
-        return made
 
 
 def in_bundle(record, folder):
