@@ -143,14 +143,25 @@ def index_files(records, language):
     )
 
 
+def _entries(folder, prefix=""):
+    """{relative path: os.DirEntry} of every file below ``folder`` (a
+    missing folder has none); the inode comes with the listing."""
+    found = {}
+    try:
+        entries = list(os.scandir(folder))
+    except FileNotFoundError:
+        return found
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            found.update(_entries(entry.path, f"{prefix}{entry.name}/"))
+        else:
+            found[prefix + entry.name] = entry
+    return found
+
+
 def _present(folder):
     """{relative path: os.stat_result} of every file below ``folder``."""
-    found = {}
-    for root, _dirs, names in os.walk(folder):
-        for name in names:
-            path = os.path.join(root, name)
-            found[os.path.relpath(path, folder).replace(os.sep, "/")] = os.stat(path)
-    return found
+    return {path: entry.stat(follow_symlinks=False) for path, entry in _entries(folder).items()}
 
 
 def _order(paths):
@@ -201,15 +212,13 @@ def link_files(folder, source, paths):
     ``source``, as hard links (copies across file systems); a file that
     is already the same one (its inode) is left alone. Returns the number
     of files put there."""
-    present = _present(folder) if os.path.isdir(folder) else {}
+    present, kept = _entries(folder), _entries(source)
+    one_disk = bool(present) and os.stat(folder).st_dev == os.stat(source).st_dev
     put = 0
     for path in _order(paths):
         origin, target = os.path.join(source, path), os.path.join(folder, path)
-        stat = present.get(path)
-        if stat is not None:
-            kept = os.stat(origin)
-            if (stat.st_ino, stat.st_dev) == (kept.st_ino, kept.st_dev):
-                continue
+        if one_disk and path in present and present[path].inode() == kept[path].inode():
+            continue
         os.makedirs(os.path.dirname(target), exist_ok=True)
         part = f"{target}.{os.getpid()}.neu"
         try:
@@ -235,20 +244,16 @@ def _remove_others(folder, present, keep):
 
 def same_files(folder, source, paths):
     """Whether ``folder`` holds exactly ``paths``, each the very file (inode)
-    in ``source``: then nothing is to be done."""
-    if not os.path.isdir(folder):
+    in ``source``: then nothing is to be done. Two listings, no file read."""
+    try:
+        if os.stat(folder).st_dev != os.stat(source).st_dev:
+            return False
+    except OSError:
         return False
-    present = _present(folder)
+    present, kept = _entries(folder), _entries(source)
     if present.keys() != set(paths):
         return False
-    for path, stat in present.items():
-        try:
-            kept = os.stat(os.path.join(source, path))
-        except OSError:
-            return False
-        if (stat.st_ino, stat.st_dev) != (kept.st_ino, kept.st_dev):
-            return False
-    return True
+    return all(path in kept and entry.inode() == kept[path].inode() for path, entry in present.items())
 
 
 def write_bundle(folder, records, language, first, kept=None, reuse=False):
@@ -262,7 +267,7 @@ def write_bundle(folder, records, language, first, kept=None, reuse=False):
     digest = records_digest(records, language) if kept else None
     stored = digest and os.path.join(kept, digest)
     if stored and reuse and os.path.isdir(stored):
-        paths = [path for path in _present(stored) if wanted(path, first)]
+        paths = [path for path in _entries(stored) if wanted(path, first)]
         if same_files(folder, stored, paths):
             logger.debug("Search index: %s, unchanged", folder)
             return digest
