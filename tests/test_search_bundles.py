@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup
 from sitebuild import build, copy_project, one_line
 
 # Two case numbers per shard: the fixture's cases 1–7 and 11 in five shards.
-SHARDS = {"SEARCH_SHARD_CASES": 2}
+SHARDS = {"SEARCH_SHARD_CASES": 2, "TIPS_SEARCH_SHARD_CASES": 2}
 # Pagefind writes its filter and metadata files in hash-map order: the
 # same records give the same data in another order (and so another name,
 # a digest of the bytes). Every other file comes out the same.

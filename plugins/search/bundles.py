@@ -172,12 +172,28 @@ def _order(paths):
     return sorted(paths, key=lambda path: (path == ENTRY, not BY_DIGEST.fullmatch(path), path))
 
 
-def _write(target, data):
-    os.makedirs(os.path.dirname(target), exist_ok=True)
-    part = f"{target}.{os.getpid()}.neu"
+class _Folders:
+    """Makes the folders files go in, each once."""
+
+    def __init__(self):
+        self.made = set()
+
+    def make_for(self, target):
+        folder = os.path.dirname(target)
+        if folder not in self.made:
+            os.makedirs(folder, exist_ok=True)
+            self.made.add(folder)
+
+
+def _write(target, data, whole):
+    """Write ``data`` to ``target``; with ``whole``, under a name of its own
+    first, so a reader never sees the file half written. (A new file named
+    by its digest is written in place: no entry file names it yet.)"""
+    part = f"{target}.{os.getpid()}.neu" if whole else target
     with open(part, "wb") as handle:
         handle.write(data)
-    os.replace(part, target)
+    if whole:
+        os.replace(part, target)
 
 
 def _same_bytes(path, data, stat):
@@ -193,15 +209,16 @@ def put_files(folder, files):
     digest with the right size is taken as the same. Returns the number
     of files written."""
     present = _present(folder) if os.path.isdir(folder) else {}
+    folders = _Folders()
     written = 0
     for path in _order(files):
         target = os.path.join(folder, path)
         stat = present.get(path)
-        if stat is not None and (
-            stat.st_size == len(files[path]) if BY_DIGEST.fullmatch(path) else _same_bytes(target, files[path], stat)
-        ):
+        by_digest = BY_DIGEST.fullmatch(path)
+        if stat is not None and (stat.st_size == len(files[path]) if by_digest else _same_bytes(target, files[path], stat)):
             continue
-        _write(target, files[path])
+        folders.make_for(target)
+        _write(target, files[path], whole=stat is not None or not by_digest)
         written += 1
     _remove_others(folder, present, files)
     return written
@@ -214,18 +231,22 @@ def link_files(folder, source, paths):
     of files put there."""
     present, kept = _entries(folder), _entries(source)
     one_disk = bool(present) and os.stat(folder).st_dev == os.stat(source).st_dev
+    folders = _Folders()
     put = 0
     for path in _order(paths):
         origin, target = os.path.join(source, path), os.path.join(folder, path)
         if one_disk and path in present and present[path].inode() == kept[path].inode():
             continue
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        part = f"{target}.{os.getpid()}.neu"
+        folders.make_for(target)
+        # A file that is there is replaced in one step; a new one is linked
+        # (or copied) in place.
+        part = f"{target}.{os.getpid()}.neu" if path in present else target
         try:
             os.link(origin, part)
         except OSError:
             shutil.copyfile(origin, part)
-        os.replace(part, target)
+        if part != target:
+            os.replace(part, target)
         put += 1
     _remove_others(folder, present, paths)
     return put
@@ -289,9 +310,10 @@ def keep_bundle(stored, folder, files):
     written; put in place in one step."""
     part = f"{stored}.{os.getpid()}.neu"
     shutil.rmtree(part, ignore_errors=True)
+    folders = _Folders()
     for path, data in files.items():
         target, origin = os.path.join(part, path), os.path.join(folder, path)
-        os.makedirs(os.path.dirname(target), exist_ok=True)
+        folders.make_for(target)
         try:
             if os.path.getsize(origin) != len(data):
                 raise OSError

@@ -32,12 +32,12 @@ class SearchGenerator(Generator):
         beside the rendering of the pages, Pagefind on the other core."""
         if not self.settings["SEARCH_INDEX"]:
             return
-        size = self.settings["SEARCH_SHARD_CASES"]
         cases = sorted(self.context.get("articles", []), key=lambda case: case.fall)
         self._kinds = [
-            ("search_bundles", self.settings["SEARCH_BUNDLE_DIR"], in_shards(cases, lambda case: case.fall, size)),
+            ("search_bundles", self.settings["SEARCH_BUNDLE_DIR"],
+             in_shards(cases, lambda case: case.fall, self.settings["SEARCH_SHARD_CASES"])),
             ("tips_search_bundles", self.settings["TIPS_SEARCH_BUNDLE_DIR"],
-             in_shards(self.context.get("tips", []), lambda tip: tip.case_number, size)),
+             in_shards(self.context.get("tips", []), lambda tip: tip.case_number, self.settings["TIPS_SEARCH_SHARD_CASES"])),
         ]
         for name, base, shards in self._kinds:
             self.context[name] = [shard_folder(base, shard) for shard in shards]
