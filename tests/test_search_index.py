@@ -1,31 +1,30 @@
-"""The search index is written in a process of its own (plugins/search/index.py)."""
+"""The search index: records (plugins/search/index.py) and Pagefind bundles
+written while the pages are written (plugins/search/bundles.py)."""
 
 import gzip
 import json
 
 import pytest
 
-from search.index import SearchIndexProcess, is_whole_bundle, write_bundles
+from search.bundles import SearchIndex, is_whole_bundle, write_bundles
 
 
 def test_records_become_a_bundle(tmp_path):
     records = [{"url": "/fall/1/#tipp", "content": "Beschwerden früh schriftlich festhalten", "meta": {"title": "Tipp"},
                 "filters": {"typ": ["Tipp"], "tipp": ["/fall/1/#tipp"]}}]
     bundle = tmp_path / "pagefind"
-    index = SearchIndexProcess(lambda: [(str(bundle), records)], "de")
+    index = SearchIndex(lambda: [(str(bundle), records, True)], "de")
     index.start()
     index.finish()
     entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
     assert entry["languages"]["de"]["page_count"] == 1
 
 
-def test_a_failure_in_the_index_process_fails_the_build():
-    def broken():
-        raise ValueError("kaputter Datensatz")
-
-    index = SearchIndexProcess(broken, "de")
+def test_a_failure_in_the_index_fails_the_build(tmp_path):
+    broken = [{"url": "/fall/1/", "content": "Beschwerde", "meta": {"title": object()}, "filters": {}}]
+    index = SearchIndex(lambda: [(str(tmp_path / "pagefind"), broken, True)], "de")
     index.start()
-    with pytest.raises(RuntimeError, match="kaputter Datensatz"):
+    with pytest.raises(RuntimeError, match="Der Suchindex konnte nicht geschrieben werden"):
         index.finish()
 
 
@@ -42,7 +41,7 @@ def test_each_record_is_found_at_the_page_it_stands_for(tmp_path):
     records = [record("/fall/1/", "Der erste Fall"), record("/fall/1/#tipp", "Ein Tipp"),
                record("/fall/1/#tipp-2", "Ein zweiter Tipp"), record("/fall/2/#tipp", "Ein anderer Tipp")]
     bundle = tmp_path / "pagefind"
-    index = SearchIndexProcess(lambda: [(str(bundle), records)], "de")
+    index = SearchIndex(lambda: [(str(bundle), records, True)], "de")
     index.start()
     index.finish()
     found = sorted((r["url"], r["meta"]["url"]) for r in indexed_records(bundle))
@@ -55,7 +54,7 @@ def test_only_a_whole_bundle_counts_as_one(tmp_path):
     records = [{"url": f"/fall/{n}/", "content": f"Beschwerde Nummer {n}", "meta": {"title": f"Fall {n}"},
                 "filters": {"typ": ["Fall"]}} for n in (1, 2, 3)]
     bundle = tmp_path / "pagefind"
-    index = SearchIndexProcess(lambda: [(str(bundle), records)], "de")
+    index = SearchIndex(lambda: [(str(bundle), records, True)], "de")
     index.start()
     index.finish()
     assert is_whole_bundle(bundle)
@@ -94,13 +93,13 @@ def test_a_case_with_2000_tips_is_indexed_in_one_round_trip(tmp_path, monkeypatc
     records += [{"url": f"/fall/7/#tipp-{n}", "content": f"Tipp Nummer {n}: Rückrufe zusagen und halten",
                  "meta": {"title": f"Tipp {n}"}, "filters": {"typ": ["Tipp"]}} for n in range(1, 2001)]
     bundle = tmp_path / "pagefind"
-    write_bundles([(str(bundle), records)], "de")  # here, not in a process of its own: counted here
+    write_bundles([(str(bundle), records, True)], "de")
     entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
     assert entry["languages"]["de"]["page_count"] == 2001
     assert {r["meta"]["url"] for r in indexed_records(bundle)} == {r["url"] for r in records}
     assert wrapper_requests == []  # the sleeping wrapper is not used at all
     assert len(exchanges) == 1  # one round trip for the bundle, however many records
-    assert exchanges[0].count("AddFile") == 2001 and exchanges[0][-1] == "WriteFiles"
+    assert exchanges[0].count("AddFile") == 2001 and exchanges[0][-1] == "GetFiles"
 
 
 class NoSplits:

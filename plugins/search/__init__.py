@@ -4,10 +4,12 @@
 - generator.py: /suche/ and the index of what the cases and the tips
   plugin provide (cases, and the tips' records when the tips plugin runs;
   without it, the cases alone)
-- index.py: records and the Pagefind bundles, written in a process of
-  their own while the pages are written
+- index.py: the records
+- bundles.py: the Pagefind bundles, one per shard of case numbers,
+  written while the pages are written; only changed files are written
 - service.py: a client of Pagefind's service that sends a bundle's
-  records at once (Pagefind's Python wrapper waits 0.1 s per record)
+  records at once (Pagefind's Python wrapper waits 0.1 s per record) and
+  takes the bundle back as files in memory
 - kept.py: the records of unchanged cases, kept from the build before
 - compounds.py: parts of German compounds, so "Notiz" finds
   "Abwesenheitsnotiz"

@@ -6,8 +6,9 @@ from pelican.generators import Generator
 
 from german.spelling import umlaut_spellings_json
 
+from .bundles import SearchIndex, in_shards, shard_folder
 from .compounds import CompoundSplitter
-from .index import BUNDLE_FILTER, EXTRA_WORDS_MARKER, TOPIC_FILTER, RecordMaker, SearchIndexProcess, bundle_folders, in_bundles
+from .index import BUNDLE_FILTER, EXTRA_WORDS_MARKER, TOPIC_FILTER, RecordMaker
 from .kept import KeptRecords
 
 
@@ -26,19 +27,27 @@ class SearchGenerator(Generator):
         self.context["search_umlaut_spellings"] = umlaut_spellings_json()
 
     def start_index(self):
-        """Name the bundles (the pages link them) and start writing them:
-        written on the other core while Pelican renders the pages."""
+        """Name the bundles, one per shard of case numbers (the pages link
+        them), and start writing them: the records are made and indexed
+        beside the rendering of the pages, Pagefind on the other core."""
         if not self.settings["SEARCH_INDEX"]:
             return
-        size = self.settings["SEARCH_BUNDLE_SIZE"]
-        cases, tips = self.context.get("articles", []), self.context.get("tips", [])
-        self.context["search_bundles"] = bundle_folders(self.settings["SEARCH_BUNDLE_DIR"], len(cases), size)
+        cases = sorted(self.context.get("articles", []), key=lambda case: case.fall)
+        self._kinds = [
+            ("search_bundles", self.settings["SEARCH_BUNDLE_DIR"],
+             in_shards(cases, lambda case: case.fall, self.settings["SEARCH_SHARD_CASES"])),
+        ]
         # No tips bundle on a site without the tips plugin (none in the context).
-        has_tips = "tips" in self.context
-        self.context["tips_search_bundles"] = bundle_folders(self.settings["TIPS_SEARCH_BUNDLE_DIR"], len(tips), size) if has_tips else []
+        if "tips" in self.context:
+            self._kinds.append(("tips_search_bundles", self.settings["TIPS_SEARCH_BUNDLE_DIR"],
+                                in_shards(self.context["tips"], lambda tip: tip.case_number,
+                                          self.settings["TIPS_SEARCH_SHARD_CASES"])))
+        for name, base, shards in self._kinds:
+            self.context[name] = [shard_folder(base, shard) for shard in shards]
         cache = self.settings.get("BUILD_CACHE_FOLDER")
-        self.search_index = SearchIndexProcess(
-            self._search_bundles, self.settings["SEARCH_LANGUAGE"], self.settings,
+        self.search_index = SearchIndex(
+            self._search_bundles, self.settings["SEARCH_LANGUAGE"], self.settings, output=self.output_path,
+            bases=(self.settings["SEARCH_BUNDLE_DIR"], self.settings["TIPS_SEARCH_BUNDLE_DIR"]),
             kept=cache and os.path.join(cache, "pagefind"), reuse=bool(self.settings["LOAD_CONTENT_CACHE"]),
         )
         self.search_index.start()
@@ -53,20 +62,23 @@ class SearchGenerator(Generator):
             self.search_index.finish()
 
     def _search_bundles(self):
-        """(folder, records) of each Pagefind bundle, one after another."""
+        """(folder, records, first of its page) of each bundle, made one
+        at a time, to keep memory low. The records of unchanged cases come
+        from the cache (kept.py); only the new ones are made."""
         splitter = CompoundSplitter(os.path.join(self.settings["CACHE_PATH"], "compounds.json"), self.settings)
         make = RecordMaker(splitter, self.settings["SEARCH_IGNORED_PHRASES"])
         kept = KeptRecords(self.settings.get("BUILD_CACHE_FOLDER"), self.settings["LOAD_CONTENT_CACHE"])
         cases, tips = self.context.get("articles", []), self.context.get("tips", [])
         make.learn_words([c for c in cases if not kept.is_kept(c)], [t for t in tips if not kept.is_kept(t.case)])
-        size = self.settings["SEARCH_BUNDLE_SIZE"]
-        kinds = [
-            (self.context["search_bundles"], cases, lambda case: kept.case(case, make.case)),
-            (self.context["tips_search_bundles"], tips, lambda tip: kept.tip(tip, make.tip)),
-        ]
-        for folders, items, record in kinds:
-            for folder, part in zip(folders, in_bundles(items, size)):
-                yield os.path.join(self.output_path, folder), [in_bundle(record(item), folder) for item in part]
+        records = {
+            "search_bundles": lambda case: kept.case(case, make.case),
+            "tips_search_bundles": lambda tip: kept.tip(tip, make.tip),
+        }
+        for name, base, shards in self._kinds:
+            record = records[name]
+            for number, (shard, items) in enumerate(shards.items()):
+                folder = shard_folder(base, shard)
+                yield os.path.join(self.output_path, folder), [in_bundle(record(item), folder) for item in items], number == 0
         splitter.save()
         kept.save()
 

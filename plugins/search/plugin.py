@@ -11,10 +11,13 @@ DEFAULT_SETTINGS = {
     # tips' (searched alone on the tips page, with the cases on /suche/).
     "SEARCH_BUNDLE_DIR": "pagefind",
     "TIPS_SEARCH_BUNDLE_DIR": "pagefind-tipps",
-    # Records per bundle: Pagefind needs some 150 KB of memory per case
-    # record while it writes a bundle; more bundles mean more requests
-    # for a search on a large site.
-    "SEARCH_BUNDLE_SIZE": 1500,
+    # Case numbers per bundle (shard): 1–250, 251–500, … An edited case is
+    # indexed again with the records of its shard only; every bundle costs
+    # the first search some 17 KB more (its index and metadata; figures:
+    # docs/suche.md). The tips' shards are larger: the tips page loads
+    # only them and stays within its budget (≤ 160 KB) up to 1,000 cases.
+    "SEARCH_SHARD_CASES": 250,
+    "TIPS_SEARCH_SHARD_CASES": 1000,
     # Repeated in every case, so useless to search for (see index.py).
     "SEARCH_IGNORED_PHRASES": ["Der »eingebaute« Kunde und", "Der Tipp des »eingebauten« Kunden"],
 }

@@ -10,7 +10,9 @@ answers as they arrive: one round trip per bundle, however many records.
 The protocol: each message is JSON, base64-encoded, followed by a comma,
 on stdin; each answer the same on stdout, with the request's message_id.
 The service ends when its stdin closes, even mid-work, so stdin is closed
-only after the last answer.
+only after the last answer. A bundle comes back the same way (GetFiles:
+each file's bytes base64-encoded inside the answer), so nothing of it is
+written to disk before the build knows which files changed (bundles.py).
 """
 
 import base64
@@ -41,6 +43,7 @@ class PagefindService:
         self.round_trips = 0
         self._next_id = 0
         self._buffer = b""
+        self._chunks = []  # read but not yet split: an answer of megabytes comes in many
         # Kept for the message when a bundle comes out incomplete: a pipe
         # nobody reads while the answers are read could fill and stop it.
         self._stderr = tempfile.TemporaryFile()
@@ -110,9 +113,18 @@ class PagefindService:
     def _read(self):
         """The next answer; answers are split at commas (base64 has none)."""
         while b"," not in self._buffer:
-            chunk = self._process.stdout.read1(1 << 16)
+            chunk = self._process.stdout.read1(1 << 20)
             if not chunk:
                 raise PagefindError("Pagefind hat sich unerwartet beendet, bevor der Suchindex fertig war.")
-            self._buffer += chunk
+            if b"," in chunk:
+                self._buffer = b"".join([self._buffer, *self._chunks, chunk])
+                self._chunks = []
+            else:
+                self._chunks.append(chunk)
         message, _, self._buffer = self._buffer.partition(b",")
         return json.loads(base64.b64decode(message))
+
+    @staticmethod
+    def decode(content):
+        """The bytes of a file in a GetFiles answer."""
+        return base64.b64decode(content)

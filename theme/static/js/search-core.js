@@ -213,22 +213,40 @@ export function matchesQuery(record, stems) {
 // Pagefind, when no word of a bundle begins with a query word, finds the
 // longest word of the bundle the query word begins with ("Erde": "er"),
 // and then every result of that bundle for the query has only such words.
-// So each bundle (``bundles``: the names the filter ``bundleFilter`` gives
-// them) is searched on its own and its results kept or dropped by its
-// first one.
+// So each bundle's results (``bundles``: the names the filter
+// ``bundleFilter`` gives them) are kept or dropped by its best one.
+//
+// One search of all bundles at once finds them: its results come best
+// first, so the first one of a bundle among them is that bundle's best.
+// The first ``LOOK_AHEAD`` results are loaded (the page shows them
+// anyway); a bundle not among them is searched on its own, and so is a
+// bundle whose results are dropped, to know which they are. (Each such
+// search runs in every bundle: one per bundle for every query would cost
+// the square of their number, and a site has a bundle per shard.)
+const LOOK_AHEAD = 30;
+
 export async function keepResults(pagefind, query, options, bundleFilter, bundles) {
   const stems = queryStems(query ?? "");
-  if (!stems.length) return (await pagefind.search(query, options)).results;
-  const searches = bundles.length > 1
-    ? await Promise.all(bundles.map((name) => pagefind.search(query, {
-      ...options, filters: { ...(options?.filters ?? {}), [bundleFilter]: name },
-    })))
-    : [await pagefind.search(query, options)];
-  const kept = [];
-  for (const { results } of searches) {
-    if (results.length && matchesQuery(await recordOf(results[0]), stems)) kept.push(...results);
+  const all = await pagefind.search(query, options);
+  if (!stems.length) return all.results;
+  if (!all.results.length) return [];
+  if (bundles.length <= 1) return matchesQuery(await recordOf(all.results[0]), stems) ? all.results : [];
+  const matches = new Map(); // bundle -> whether its results match
+  for (const record of await Promise.all(all.results.slice(0, LOOK_AHEAD).map(recordOf))) {
+    const bundle = record.filters?.[bundleFilter]?.[0];
+    if (!matches.has(bundle)) matches.set(bundle, matchesQuery(record, stems));
   }
-  return kept.sort((a, b) => b.score - a.score);
+  const alone = (name) => pagefind.search(query, { ...options, filters: { ...(options?.filters ?? {}), [bundleFilter]: name } });
+  const dropped = new Set();
+  const drop = (results) => results.forEach((result) => dropped.add(result.id));
+  await Promise.all(bundles.map(async (name) => {
+    if (matches.get(name) === true) return;
+    const { results } = await alone(name);
+    if (!results.length) return;
+    if (!matches.has(name)) matches.set(name, matchesQuery(await recordOf(results[0]), stems));
+    if (!matches.get(name)) drop(results);
+  }));
+  return dropped.size ? all.results.filter((result) => !dropped.has(result.id)) : all.results;
 }
 
 // The names of the bundles as the bundle filter has them: their folders
