@@ -11,12 +11,15 @@ DEFAULT_SETTINGS = {
     # tips' (searched alone on the tips page, with the cases on /suche/).
     "SEARCH_BUNDLE_DIR": "pagefind",
     "TIPS_SEARCH_BUNDLE_DIR": "pagefind-tipps",
-    # Case numbers per bundle (shard): 1–250, 251–500, … An edited case is
-    # indexed again with the records of its shard only; every bundle costs
-    # the first search some 17 KB more (its index and metadata; figures:
-    # docs/suche.md). The tips' shards are larger: the tips page loads
-    # only them and stays within its budget (≤ 160 KB) up to 1,000 cases.
-    "SEARCH_SHARD_CASES": 250,
+    # Case numbers per bundle (shard): 1–1000, 1001–2000, … An edited case
+    # is indexed again with the records of its shard only; every bundle
+    # costs the reader's first search more (its index and metadata, and
+    # with 250 per shard /suche/ took twice as long at 1,000 cases: figures
+    # in docs/suche.md), so the reader's search decides the size, not the
+    # edit, whose indexing runs beside the page rendering. The tips page
+    # loads only the tips' shards and stays within its budget (≤ 160 KB)
+    # up to 1,000 cases.
+    "SEARCH_SHARD_CASES": 1000,
     "TIPS_SEARCH_SHARD_CASES": 1000,
     # Repeated in every case, so useless to search for (see index.py).
     "SEARCH_IGNORED_PHRASES": ["Der »eingebaute« Kunde und", "Der Tipp des »eingebauten« Kunden"],
