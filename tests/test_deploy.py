@@ -371,6 +371,9 @@ class FTPServer:
 
     def __exit__(self, *exc):
         self.server.close_all()
+        # Its loop thread closes pyftpdlib's shared IOLoop as it ends: the
+        # next test's server must not start before it has.
+        self.thread.join(timeout=30)
 
 
 def test_deploy_over_ftp_only_what_changed_and_no_password_in_a_file(author, tmp_path):
