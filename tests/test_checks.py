@@ -57,42 +57,65 @@ def write_case(project, name, text, encoding="utf-8"):
     return f"content/faelle/{name}"
 
 
-@pytest.mark.parametrize("rule", list(RULES))
-def test_each_mistake_is_explained_and_fails_a_strict_build(project, tmp_path, rule):
-    text, line, words = RULES[rule]
-    good_cases = published_cases(project / "content")
-    path = write_case(project, "fall-91-probe.md", text)
+def numbered(rule, number):
+    """The rule's case under a number of its own, so that all mistakes can
+    sit in one site (the number rules keep theirs: they are the mistake)."""
+    return RULES[rule][0].replace("Fall: 91", f"Fall: {number}")
 
-    lenient = build(tmp_path / "lenient", project=project)
-    log = one_line(lenient.stdout + lenient.stderr)
-    assert lenient.returncode == 0, log
+
+@pytest.fixture(scope="module")
+def mistaken(tmp_path_factory):
+    """One site holding every mistake of RULES (each in a file of its own),
+    a file that is not UTF-8 and a number used twice, built leniently and
+    strictly: the checks run over all sources, so one build shows each
+    mistake as a build of it alone would."""
+    root = tmp_path_factory.mktemp("checks")
+    project = copy_project(root / "site")
+    good_cases = published_cases(project / "content")
+    paths = {rule: write_case(project, f"fall-{91 + index}-probe.md", numbered(rule, 91 + index))
+             for index, rule in enumerate(RULES)}
+    paths["not utf-8"] = write_case(project, "fall-120-probe.md",
+                                    GOOD.replace("Fall: 91", "Fall: 120").replace("Eine kurze", "Eine größere"), "cp1252")
+    paths["same number"] = write_case(project, "fall-121-probe.md", GOOD.replace("Fall: 91", f"Fall: {good_cases[0].number}"))
+    lenient = build(root / "lenient", project=project)
+    strict = build(root / "strict", project=project, strict=True)
+    return {"root": root, "good_cases": good_cases, "paths": paths, "lenient": lenient, "strict": strict,
+            "lenient_log": one_line(lenient.stdout + lenient.stderr), "strict_log": one_line(strict.stdout + strict.stderr)}
+
+
+def test_a_lenient_build_with_mistakes_builds_the_good_cases_and_a_strict_one_fails(mistaken):
+    assert mistaken["lenient"].returncode == 0, mistaken["lenient_log"]
+    # The good cases are still built.
+    for case in mistaken["good_cases"]:
+        assert (mistaken["root"] / "lenient" / "fall" / str(case.number) / "index.html").is_file(), case.path
+    assert mistaken["strict"].returncode != 0, mistaken["strict_log"]
+    assert not (mistaken["root"] / "strict" / "index.html").exists()
+
+
+@pytest.mark.parametrize("rule", list(RULES))
+def test_each_mistake_is_explained_and_fails_a_strict_build(mistaken, rule):
+    _, line, words = RULES[rule]
+    path = mistaken["paths"][rule]
+    log = mistaken["lenient_log"]
     where = f"{path}:{line}:" if line else f"{path}:"
     assert where in log, log
     for word in words:
         assert word in log, log
-    # The good cases are still built.
-    for case in good_cases:
-        assert (tmp_path / "lenient" / "fall" / str(case.number) / "index.html").is_file()
-
-    strict = build(tmp_path / "strict", project=project, strict=True)
-    assert strict.returncode != 0
-    assert words[0] in one_line(strict.stdout + strict.stderr)
+    # The strict build stops on the list of problems (logged as one error)
+    # and this mistake is in it.
+    assert words[0] in mistaken["strict_log"], mistaken["strict_log"]
 
 
-def test_a_file_that_is_not_utf8(project, tmp_path):
-    path = write_case(project, "fall-91-probe.md", GOOD.replace("Eine kurze", "Eine größere"), "cp1252")
-    result = build(tmp_path / "out", project=project)
-    log = one_line(result.stdout + result.stderr)
-    assert f"{path}:1: Die Datei ist nicht als UTF-8 gespeichert" in log
+def test_a_file_that_is_not_utf8(mistaken):
+    log = mistaken["lenient_log"]
+    assert f"{mistaken['paths']['not utf-8']}:1: Die Datei ist nicht als UTF-8 gespeichert" in log
     assert "Kodierung „UTF-8“" in log
 
 
-def test_the_same_number_twice_names_both_files(project, tmp_path):
-    first = published_cases(project / "content")[0]
-    path = write_case(project, "fall-91-probe.md", GOOD.replace("Fall: 91", f"Fall: {first.number}"))
-    result = build(tmp_path / "out", project=project)
-    log = one_line(result.stdout + result.stderr)
-    assert f"{path}:2: Die Fallnummer {first.number} ist schon an content/faelle/{first.path.name} vergeben" in log
+def test_the_same_number_twice_names_both_files(mistaken):
+    first = mistaken["good_cases"][0]
+    assert (f"{mistaken['paths']['same number']}:2: Die Fallnummer {first.number} ist schon an "
+            f"content/faelle/{first.path.name} vergeben") in mistaken["lenient_log"]
 
 
 def test_a_draft_is_checked_too_but_may_lack_a_tip(project, tmp_path):
