@@ -27,8 +27,8 @@ FIGURES = [
     "invoke publish, one case edited/bare",
     "preview edit to served (s)",
     "preview edit to shown in Chromium (s)",
-    "peak memory at N=30 (MB)",
-    "output at N=30 (MB)",
+    "peak memory at N=10 (MB)",
+    "output at N=10 (MB)",
     "case page with CSS (bytes)",
     "home page (bytes)",
     "case page with photo at 390 px (bytes)",
@@ -41,7 +41,7 @@ FIGURES = [
 ]
 # Figures that are right at 0 (a page that never moves).
 MAY_BE_ZERO = ["layout shift on /tipps/ at 390 px", "layout shift on /suche/ at 390 px"]
-# Differences of two figures of a noisy machine: at 30 cases any sign.
+# Differences of two figures of a noisy machine: at 10 cases any sign.
 DIFFERENCES = ["share cards, per card (ms)", "one Python start saves (s)", "writing only what changed saves (s)"]
 # Issue 25's table, each row with its figure, ratio, goal and state.
 GOAL_ROWS = [
@@ -50,7 +50,7 @@ GOAL_ROWS = [
     "nichts geändert (invoke build)",
     "ein Fall bearbeitet, invoke build",
     "Vorschau: Bearbeiten → Seite ausgeliefert",
-    "30 Fälle, Spitzenspeicher",
+    "10 Fälle, Spitzenspeicher",
 ]
 
 
