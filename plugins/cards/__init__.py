@@ -2,6 +2,8 @@
 Pillow in the theme's colours and typeface ("Der N. Fall", the title, the
 site's name). Cached by what they show, so a warm build draws nothing.
 
+- theme.py: the theme's colours and typeface, read once per build from
+  its CSS (also for the booklet)
 - drawing.py: lays out and draws one card
 - plugin.py: a card for every case, cached, copied into the output
 

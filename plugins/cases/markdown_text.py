@@ -27,11 +27,7 @@ from pelican.readers import MarkdownReader
 from needs.markdown_order import PRIORITIES
 
 from .checks import CASE_FIELDS, PAGE_FIELDS, PAGE_SLUG, publication_status
-from .record import (
-    Conversion,
-    html_to_text,  # noqa: F401 (imported from here before the record had it)
-    read_record,
-)
+from .record import Conversion, read_record
 from .sources import is_inside
 
 # Right after the "meta" extension has read the header; typography

@@ -13,8 +13,6 @@ from .model import Problem, display_path
 from .schedule import hold_back_scheduled
 from .sources import entries_to_skip, files_linked_as_they_are, links_out_of_content
 
-logger = logging.getLogger(__name__)
-
 
 class Reading:
     """What the checks found while a generator read its sources: state of

@@ -28,7 +28,9 @@ def use_parallel_readers(readers):
 
 def _prefetch(generator, paths_setting, exclude_setting):
     paths = generator.get_files(generator.settings[paths_setting], exclude=generator.settings[exclude_setting])
-    if len(paths) < generator.settings["READING_MIN_SOURCES"]:
+    # Signals are global: a Pelican of this process that did not load this
+    # plugin (one test after another) has not got its defaults.
+    if len(paths) < generator.settings.get("READING_MIN_SOURCES", DEFAULT_SETTINGS["READING_MIN_SOURCES"]):
         # Too few to be worth the workers, and asking the content cache
         # about each would open each file once more (its stamp is a hash).
         return

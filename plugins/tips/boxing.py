@@ -9,14 +9,13 @@ the source (``FOUND_TIPS``) into its record (cases.record), which holds
 a case's boxed HTML and tips, without parsing the HTML again.
 """
 
-import hashlib
 from typing import NamedTuple
 
 from markdown.extensions import Extension
 from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
 
-from cases.record import FOUND_TIPS  # noqa: F401 (tips.plugin's name for it)
+from cases.record import FOUND_TIPS
 from needs.markdown_order import PRIORITIES
 
 from .finding import Boxed, box_tips
@@ -27,14 +26,7 @@ TREE_DONE_PRIORITY = PRIORITIES["tip_boxes_tree_done"]  # after every other tree
 
 
 class FoundTips(NamedTuple):
-    source_digest: str  # of the HTML the tips were found in
     boxed: Boxed
-
-
-def digest(html):
-    """Tells whether a content's HTML is still the one the tips were found
-    in (Pelican's TYPOGRIFY, for one, changes it after the reader)."""
-    return hashlib.blake2b((html or "").encode("utf-8"), digest_size=16).hexdigest()
 
 
 class _TreeDone(Treeprocessor):
@@ -62,7 +54,7 @@ class _BoxTips(Postprocessor):
         # What extensions put in Meta, Pelican's reader returns as metadata;
         # the case's record takes it from there (cases.record.FOUND_TIPS),
         # the lines of the headings included.
-        meta[FOUND_TIPS] = [FoundTips(digest(html), boxed)]
+        meta[FOUND_TIPS] = [FoundTips(boxed)]
         return text
 
 
