@@ -14,6 +14,7 @@ import shutil
 import stat
 import subprocess
 import sys
+import time
 from collections import deque
 from pathlib import Path
 
@@ -174,13 +175,17 @@ def output_problem(output, mounts=None):
     )
 
 
-def replace_output(new, output):
+def replace_output(new, output, aside=None):
     """Put the folder ``new`` in the place of ``output`` without a moment
     in which ``output`` is missing or half there; the old site is removed.
 
     If ``output`` is a symbolic link (say to a web server's folder), the
     link stays and the folder it points to is replaced; the new site is
     moved next to it first if it was built on another file system.
+
+    ``aside``: a folder the old site is moved into and removed from by a
+    process of its own, so the build is done without waiting for it
+    (removing some 1,500 folders and 5,000 files takes half a second).
     """
     new, output = Path(new), Path(output)
     if output.is_symlink():
@@ -211,7 +216,49 @@ def replace_output(new, output):
             os.replace(old, output)
             raise
         new = old
-    clear(new)
+    if aside is None or not _moved_aside(new, aside):
+        clear(new)
+        return
+    remove_aside(aside)
+
+
+def _moved_aside(folder, aside):
+    """Move ``folder`` into ``aside`` (under a name of its own); False if
+    it cannot be moved there (another file system)."""
+    aside = Path(aside)
+    aside.mkdir(parents=True, exist_ok=True)
+    try:
+        os.rename(folder, aside / f"{Path(folder).name.lstrip('.')}-{os.getpid()}-{time.monotonic_ns()}")
+    except OSError:
+        return False
+    return True
+
+
+# Removes the folders it is given, at low priority. Two of these removing
+# the same folder (the one of a build, the other of the next) both end
+# well: what one finds gone, the other has removed.
+_REMOVER = (
+    "import os, shutil, sys\n"
+    "os.nice(10)\n"
+    "for path in sys.argv[1:]:\n"
+    "    shutil.rmtree(path, ignore_errors=True)\n"
+)
+_removers = []
+
+
+def remove_aside(aside):
+    """Remove everything in ``aside`` in a process of its own that goes on
+    after this one ends: the old site just moved there, and whatever a
+    remover killed before it was done left behind."""
+    _removers[:] = [process for process in _removers if process.poll() is None]
+    leftovers = [str(entry) for entry in Path(aside).iterdir()] if Path(aside).is_dir() else []
+    if leftovers:
+        # Its own session: Ctrl+C on the task does not stop it half way
+        # (the next build would finish it, but need not wait for it).
+        _removers.append(subprocess.Popen(
+            [sys.executable, "-c", _REMOVER, *leftovers], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL, start_new_session=True,
+        ))
 
 
 def reusing_writer(last_site):

@@ -28,6 +28,9 @@ PUBLISHED_MARKER = ROOT / "cache" / "published.json"
 # deploying work while it runs. In cache/, which git and deploy ignore.
 PREVIEW_OUTPUT = ROOT / "cache" / "vorschau"
 PREVIEW_STAGING = ROOT / "cache" / ".vorschau-neu"
+# Where a replaced site goes to be removed by a process of its own (see
+# output.replace_output): the build does not wait for that.
+OLD_SITES = ROOT / "cache" / "alte-websites"
 
 # For `invoke bench`, which measures what each of these saves: set to "1",
 # a build in this process runs Pelican in a process of its own (as before
@@ -81,7 +84,7 @@ def build_output(settings, *, lock, strict=False, overrides=None, publishing=Fal
     if returncode != 0:
         clear(staging)
         return False, lines
-    replace_output(staging, target)
+    replace_output(staging, target, aside=OLD_SITES)
     if publishing:
         mark_published(OUTPUT, PUBLISHED_MARKER)
     return True, lines

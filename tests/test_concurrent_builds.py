@@ -129,6 +129,46 @@ def test_replacing_output_swaps_whole_folders(tmp_path):
     assert not new.exists()
 
 
+def _wait_for_removers():
+    from sitetasks import output
+
+    for process in output._removers:
+        process.wait(timeout=60)
+
+
+def test_the_replaced_site_is_moved_aside_at_once_and_removed_by_a_process_of_its_own(tmp_path):
+    from sitetasks.output import replace_output
+
+    output, new, aside = tmp_path / "output", tmp_path / "new", tmp_path / "cache" / "alt"
+    (output / "fall" / "1").mkdir(parents=True)
+    (output / "fall" / "1" / "index.html").write_text("alt", encoding="utf-8")
+    new.mkdir()
+    (new / "index.html").write_text("neu", encoding="utf-8")
+    replace_output(new, output, aside=aside)
+    # Right after the swap: the new site in place, nothing of the old one
+    # left where the build made the new one.
+    assert files(output) == {"index.html"}
+    assert not new.exists()
+    _wait_for_removers()
+    assert list(aside.iterdir()) == []
+
+
+def test_what_a_killed_remover_left_is_removed_by_the_next_build(project):
+    leftover = project / "cache" / "alte-websites" / "build-new-1-2" / "fall" / "1"
+    leftover.mkdir(parents=True)
+    (leftover / "index.html").write_text("Überbleibsel", encoding="utf-8")
+    for _ in range(2):  # the first build replaces no site, the second does
+        result = subprocess.run([sys.executable, "-m", "invoke", "build"], cwd=project, capture_output=True, text=True)
+        assert result.returncode == 0, result.stdout + result.stderr
+    old_sites = project / "cache" / "alte-websites"
+    for _ in range(600):  # the removers are the build's children no longer: wait for the folder to empty
+        if not any(old_sites.iterdir()):
+            break
+        time.sleep(0.1)
+    assert list(old_sites.iterdir()) == []
+    assert not (project / ".build-new").exists()
+
+
 @pytest.mark.parametrize("port", ["99999", "acht"])
 def test_a_bad_port_is_refused_with_a_message(project, port):
     result = subprocess.run(
