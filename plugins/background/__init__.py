@@ -10,7 +10,6 @@ picklable: module-level functions, plain data, the settings. With
 build's own process, one piece after another; the output is the same.
 """
 
-import gc
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 
@@ -34,8 +33,7 @@ def pool(settings, workers, initializer=None, initargs=()):
     or none are allowed: then the caller does the work itself."""
     if workers < 2 or not allowed(settings):
         return None
-    return ProcessPoolExecutor(workers, mp_context=start_context(settings), initializer=_started,
-                               initargs=(initializer, initargs))
+    return ProcessPoolExecutor(workers, mp_context=start_context(settings), initializer=initializer, initargs=initargs)
 
 
 def run_apart(settings, function, *args):
@@ -43,15 +41,5 @@ def run_apart(settings, function, *args):
     back when it ends; in this process when none is allowed."""
     if not allowed(settings):
         return function(*args)
-    with ProcessPoolExecutor(1, mp_context=start_context(settings), initializer=_started) as apart:
+    with ProcessPoolExecutor(1, mp_context=start_context(settings)) as apart:
         return apart.submit(function, *args).result()
-
-
-def _started(initializer=None, initargs=()):
-    """First thing in a new process. Forked, it shares the build's memory
-    page by page until a page is written; the garbage collector would
-    write to every object it inherited (at 10,000 cases some 200 MB per
-    process), so those are frozen: never collected here, left as they are."""
-    gc.freeze()
-    if initializer is not None:
-        initializer(*initargs)
