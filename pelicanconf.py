@@ -172,6 +172,13 @@ CHECK_MODIFIED_METHOD = "sha256"
 GZIP_CACHE = False
 DELETE_OUTPUT_DIRECTORY = False
 
+# The build's background processes (Markdown workers, share cards, the
+# compound splitter: plugins/background) start from a small server
+# process, not as copies of the build: a copy made after reading holds on
+# to the build's pages while the build goes on changing them (at 10,000
+# cases the card workers and the compound splitter held some 400 MB so).
+BACKGROUND_START_METHOD = "forkserver"
+
 # A case without a Summary is introduced by its first paragraph.
 SUMMARY_MAX_PARAGRAPHS = 1
 SUMMARY_MAX_LENGTH = None

@@ -58,3 +58,28 @@ def test_an_error_that_cannot_be_pickled_comes_back_as_words():
     assert isinstance(sent, RuntimeError) and str(sent) == "Unsendable: Quelle kaputt"
     kept = ValueError("bleibt")
     assert _sendable(kept) is kept
+
+
+def _inherited(name):
+    import sys
+
+    return name in sys.modules
+
+
+def test_the_sites_background_processes_are_not_copies_of_the_build():
+    """A worker forked from the build after reading keeps the build's
+    memory pages while the build changes them (at 10,000 cases some
+    400 MB at the peak): the site's settings start workers from a small
+    server process, which has none of what the build holds."""
+    import background
+    import reading.plugin  # noqa: F401 (what the build holds)
+
+    assert _inherited("reading.plugin")
+    settings = read_settings(str(ROOT / "pelicanconf.py"))
+    pool = background.pool(settings, 2)
+    try:
+        assert pool.submit(_inherited, "reading.plugin").result() is False
+        assert pool.submit(_inherited, __name__).result() is True  # what the task names is imported
+    finally:
+        pool.shutdown()
+    assert background.run_apart(settings, _inherited, "reading.plugin") is False

@@ -177,3 +177,37 @@ def test_a_fixed_case_comes_back_in_the_next_build_of_the_same_pelican(tmp_path,
     pelican.run()
     shown = with_photo.path.relative_to(project).as_posix()
     assert f"{shown}:" in caplog.text and f"Das Bild „{with_photo.metadata['image']}“ gibt es nicht." in caplog.text
+
+
+def _strings_in(value, seen=None):
+    """Every str reachable from ``value`` through dataclass fields, tuples
+    and dicts (what pickling a record keeps)."""
+    if isinstance(value, str):
+        yield value
+    elif dataclasses.is_dataclass(value):
+        for field in dataclasses.fields(value):
+            yield from _strings_in(getattr(value, field.name))
+    elif isinstance(value, (tuple, list)):
+        for item in value:
+            yield from _strings_in(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings_in(key)
+            yield from _strings_in(item)
+
+
+def test_a_record_keeps_its_search_text_and_tips_packed_not_as_second_copies(site):
+    """At 10,000 cases the build holds every record at once: the texts only
+    the search and the tips pages read are kept compressed, not beside the
+    page's HTML (Pelican's content) as further str copies of the case."""
+    long_case = CASE.replace("Rückrufe zusagen und halten.", " ".join(["Rückrufe „zusagen“ und halten."] * 40))
+    record = read(site, "fall-09.md", long_case).record
+    [tip] = record.tips
+    assert "Rückrufe „zusagen“ und halten." in record.search_text and tip.text.count("Rückrufe") == 40
+    kept = list(_strings_in(record))
+    assert record.search_text not in kept and tip.text not in kept and tip.html not in kept
+    assert not any("Rückrufe" in text for text in kept if text is not record.html)
+    # Packed, they take less than the text's UTF-8, let alone its str.
+    assert len(record.packed_search_text) < len(record.search_text.encode("utf-8")) / 2
+    assert len(tip.packed_html) + len(tip.packed_text) < len(tip.text.encode("utf-8")) / 2
+    assert pickle.loads(pickle.dumps(record)) == record

@@ -152,3 +152,23 @@ def test_the_line_of_a_typeset_heading_is_found_in_the_source_as_written():
     source = ["Title: Ein Fall", "", "## Was ist passiert?", "", '## Der Tipp: "Danke" sagen', ""]
     assert line_of_heading(source, "Der Tipp: „Danke“ sagen") == 5
     assert line_of_heading(source, "Der Tipp: »Bitte« sagen") is None
+
+
+@pytest.mark.parametrize("items", [
+    [],
+    [{"case_number": 9, "html": "<p>Rückrufe „zusagen“\xa0und halten.</p>", "tags": [], "text": "Zeile\nzwei"}],
+    [{"position": 1, "tags": ["Service", "Bank"]}, {}, {"nested": {"list": [1, 2], "empty": {}}}],
+])
+def test_the_tips_json_is_written_item_by_item_as_json_dump_writes_it_whole(items):
+    """tipps/index.json is written one tip at a time (at 10,000 cases the
+    whole list took some 50 MB at once); its bytes stay json.dump's."""
+    import io
+    import json
+
+    from tips.generator import write_tips_json
+
+    written, whole = io.StringIO(), io.StringIO()
+    write_tips_json(written, iter(items))
+    json.dump({"tips": items}, whole, ensure_ascii=False, indent=2)
+    whole.write("\n")
+    assert written.getvalue() == whole.getvalue()

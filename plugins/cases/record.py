@@ -14,6 +14,7 @@ or turns the title into text again.
 """
 
 import hashlib
+import zlib
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -40,17 +41,42 @@ class HeaderField:
     value: str  # stripped
 
 
+def pack_text(text):
+    """``text`` as the record keeps a long text it is not read from for
+    every page: compressed UTF-8. The build holds every case's record at
+    once; as str, German text with „quotes“ takes two bytes a letter, and
+    once Pelican's content cache has pickled it, a UTF-8 copy besides."""
+    return zlib.compress(text.encode("utf-8"))
+
+
+def unpack_text(packed):
+    return zlib.decompress(packed).decode("utf-8") if packed else ""
+
+
 @dataclass(frozen=True)
 class TipRecord:
     """One tip section of a case: its box's anchor, its heading (as text
-    and as HTML), its body (as HTML without the case's ids, and as text)."""
+    and as HTML), its body (as HTML without the case's ids, and as text;
+    both kept packed, see pack_text). Made with ``TipRecord.of``."""
 
     anchor: str
     heading: str
     heading_html: str
-    html: str
-    text: str
+    packed_html: bytes
+    packed_text: bytes
     line: int | None = None  # of the heading in the source, where found
+
+    @classmethod
+    def of(cls, anchor, heading, heading_html, html, text, line=None):
+        return cls(anchor, heading, heading_html, pack_text(html), pack_text(text), line)
+
+    @property
+    def html(self):
+        return unpack_text(self.packed_html)
+
+    @property
+    def text(self):
+        return unpack_text(self.packed_text)
 
     @property
     def is_empty(self):
@@ -74,12 +100,18 @@ class CaseRecord:
     title_text: str = ""
     summary_html: str = ""  # as written, or the first paragraph(s) (Pelican's summary rules)
     summary_text: str = ""
-    search_text: str = ""  # the page's text, plain
+    # The page's text, plain (search_text), packed (pack_text): only the
+    # search index reads it, once, for a case it indexes anew.
+    packed_search_text: bytes = b""
     tips: tuple = ()  # TipRecord, in order
     tips_found: bool = False  # whether tips were looked for while converting
     photo: str | None = None  # a case's Image line as written
     headings: tuple = ()  # (line number, line) of the source's Markdown headings
     photo_problems_at: int = 0  # where among the problems those of the photo's file belong
+
+    @property
+    def search_text(self):
+        return unpack_text(self.packed_search_text)
 
     def value(self, key):
         return next((field.value for field in self.header if field.key == key), None)
@@ -176,8 +208,8 @@ def make_record(path, raw, *, is_case, convert, settings):
         if is_case:
             page_html = found.boxed.html
             tips = tuple(
-                TipRecord(tip.anchor, tip.heading, tip.heading_html, tip.body_html, tip.text,
-                          heading_line(headings, tip.heading))
+                TipRecord.of(tip.anchor, tip.heading, tip.heading_html, tip.body_html, tip.text,
+                             heading_line(headings, tip.heading))
                 for tip in found.boxed.tips
             )
         search_text = found.boxed.text
@@ -188,7 +220,7 @@ def make_record(path, raw, *, is_case, convert, settings):
     return CaseRecord(
         path, digest, is_case, fields, number, False, tuple(problems), markup_problems,
         html=page_html, title_html=title, title_text=html_to_text(title),
-        summary_html=summary, summary_text=html_to_text(summary), search_text=search_text,
+        summary_html=summary, summary_text=html_to_text(summary), packed_search_text=pack_text(search_text),
         tips=tips, tips_found=found is not None, photo=record.photo, headings=headings,
         photo_problems_at=photo_problems_at,
     )

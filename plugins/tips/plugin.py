@@ -4,7 +4,7 @@ from pelican import signals
 from pelican.contents import Article
 
 from cases.checklist import Stage, register_check
-from cases.record import TipRecord, heading_line
+from cases.record import TipRecord, heading_line, pack_text
 
 from .boxing import TipBoxes
 from .finding import DEFAULT_HEADING_PATTERN, box_tips
@@ -61,11 +61,12 @@ def box_case_tips(content):
         pattern = content.settings.get("TIPS_HEADING_PATTERN", DEFAULT_HEADING_PATTERN)
         boxed = box_tips(content._content, pattern)
         tips = tuple(
-            TipRecord(tip.anchor, tip.heading, tip.heading_html, tip.body_html, tip.text,
-                      heading_line(record.headings, tip.heading))
+            TipRecord.of(tip.anchor, tip.heading, tip.heading_html, tip.body_html, tip.text,
+                         heading_line(record.headings, tip.heading))
             for tip in boxed.tips
         )
-        record = content.record = replace(record, html=boxed.html, tips=tips, search_text=boxed.text, tips_found=True)
+        record = content.record = replace(record, html=boxed.html, tips=tips, packed_search_text=pack_text(boxed.text),
+                                              tips_found=True)
         content._content = record.html
     content.tip_sections = list(record.tips)
 
