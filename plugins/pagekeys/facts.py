@@ -20,6 +20,7 @@ import dataclasses
 import datetime
 import enum
 import functools
+import hashlib
 import types
 
 from markupsafe import Markup
@@ -119,6 +120,8 @@ class Facts:
             # What the content refers to, one depth less.
             inner = LISTED if level == SHOWN else NAMED
             text = f"{kind}:{level}:" + self.of(attributes, inner)
+        # A digest stands for it: lists of a thousand contents stay short.
+        text = f"{kind}:{level}:{hashlib.sha256(text.encode('utf-8', 'surrogatepass')).hexdigest()}"
         # The content is kept with its text: its id is not reused meanwhile.
         self.contents[(id(content), level)] = (content, text)
         return text
