@@ -67,6 +67,8 @@ def edit(path, old, new):
 
 def test_pages_are_rendered_only_when_what_they_show_changed(tmp_path):
     site = Site(copy_project(tmp_path / "project"), tmp_path)
+    # A link Pelican resolves from where the case it names is.
+    edit(site.case(2), "Es kam niemand.", "Es kam niemand ([wie im Kreisverkehr]({filename}fall-11-weiterleitung-kreisverkehr.md)).")
     site.output.mkdir()  # an empty last site: nothing to reuse
     rendered, reused = site.build()
     assert reused == 0
@@ -79,12 +81,12 @@ def test_pages_are_rendered_only_when_what_they_show_changed(tmp_path):
 
     # One case's body (not its summary, title or tip): only its page is
     # rendered; a page edited by hand in output/ is made again as well.
-    edit(site.case(2), "Es kam niemand.", "Es kam niemand, auch nicht am Abend.")
+    edit(site.case(2), "Es kam niemand (", "Es kam niemand, auch nicht am Abend (")
     hand_edited = site.page("fall/4")
     hand_edited.write_text(hand_edited.read_text(encoding="utf-8") + "<!-- von Hand -->", encoding="utf-8")
     before = site.identities()
     assert site.build() == (2, all_pages - 2)
-    assert "Es kam niemand, auch nicht am Abend." in text_of(soup(site.page("fall/2")))
+    assert "Es kam niemand, auch nicht am Abend (wie im Kreisverkehr)." in text_of(soup(site.page("fall/2")))
     assert "von Hand" not in site.page("fall/4").read_text(encoding="utf-8")
     unchanged = [path for path in before if path not in (site.page("fall/2"), site.page("fall/4"))]
     assert [path for path in unchanged if site.identities()[path] != before[path]] == []
@@ -106,6 +108,12 @@ def test_pages_are_rendered_only_when_what_they_show_changed(tmp_path):
     assert soup(site.page("fall/11")).find("a", rel="prev")["href"] == "/fall/8/"
     assert soup(site.page("fall/2")).find("img", alt="Ein verlassener Empfangstresen in einer Hotellobby, darauf eine silberne Klingel")
     assert "Impressum und Kontakt" in text_of(soup(site.page("fall/1")).find("footer"))
+    site.assert_as_from_scratch()
+
+    # Where a case a body links to is now: the linking page follows.
+    edit(site.case(11), "Fall: 11", "Fall: 12")
+    site.build()
+    assert soup(site.page("fall/2")).find("a", string="wie im Kreisverkehr")["href"].endswith("/fall/12/")
     site.assert_as_from_scratch()
 
     # A damaged file of keys: every page rendered, no traceback.

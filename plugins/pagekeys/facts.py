@@ -21,6 +21,7 @@ import datetime
 import enum
 import functools
 import hashlib
+import re
 import types
 
 from markupsafe import Markup
@@ -117,6 +118,14 @@ class Facts:
                 attributes[name] = value
             if level == LISTED and record is not None:
                 attributes["record"] = {k: v for k, v in vars(record).items() if k not in RECORD_BODY}
+            # Links to other files ({filename}…) are resolved while rendering,
+            # from where those files are now: then the text as shown counts.
+            if links_elsewhere(content, getattr(content, "_content", None)):
+                if level == SHOWN:
+                    attributes["content as shown"] = content.content
+                attributes["summary as shown"] = content.summary
+            elif links_elsewhere(content, content.metadata.get("summary")):
+                attributes["summary as shown"] = content.summary
             # What the content refers to, one depth less.
             inner = LISTED if level == SHOWN else NAMED
             text = f"{kind}:{level}:" + self.of(attributes, inner)
@@ -125,6 +134,14 @@ class Facts:
         # The content is kept with its text: its id is not reused meanwhile.
         self.contents[(id(content), level)] = (content, text)
         return text
+
+
+def links_elsewhere(content, html):
+    """Whether ``html`` holds a link Pelican resolves (INTRASITE_LINK_REGEX)."""
+    if not html:
+        return False
+    pattern = content.settings.get("INTRASITE_LINK_REGEX", "[{|](?P<what>.*?)[|}]")
+    return re.search(pattern, html) is not None
 
 
 def own_fields(value):
