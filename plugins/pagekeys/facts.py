@@ -42,6 +42,7 @@ BODY = {"_content", "record", "_summary_source"}
 RECORD_BODY = {"digest", "html", "search_text", "headings", "path"}
 
 MAX_DEPTH = 12
+LONG = 50
 PLAIN = (str, int, float, bool, type(None), bytes)
 
 
@@ -55,6 +56,8 @@ class Facts:
 
     def __init__(self):
         self.contents = {}
+        self.objects = {}
+        self.lists = {}
 
     def of(self, value, level=LISTED, depth=0):
         """``value`` as text; a content in it reduced at ``level``."""
@@ -78,25 +81,45 @@ class Facts:
             items = sorted((self.of(k, level, depth), self.of(v, level, depth)) for k, v in value.items())
             return "{" + ",".join(f"{k}:{v}" for k, v in items) + "}"
         if isinstance(value, (list, tuple)):
-            return f"{kind.__name__}[" + ",".join(self.of(v, level, depth) for v in value) + "]"
+            if len(value) < LONG:
+                return f"{kind.__name__}[" + ",".join(self.of(v, level, depth) for v in value) + "]"
+            # A long list (all cases, all tips) is handed to page after page:
+            # reduced once (lists are not changed while pages are written).
+            known = self.lists.get((id(value), len(value), level))
+            if known is None:
+                text = f"{kind.__name__}[" + ",".join(self.of(v, level, depth) for v in value) + "]"
+                known = (value, f"{kind.__name__}:{digest(text)}")
+                self.lists[(id(value), len(value), level)] = known
+            return known[1]
         if isinstance(value, (set, frozenset)):
             return "set[" + ",".join(sorted(self.of(v, level, depth) for v in value)) + "]"
         if isinstance(value, (types.FunctionType, types.BuiltinFunctionType, types.MethodType, type, types.ModuleType)):
             return canonical(value)
+        if isinstance(value, (Paginator, Page)):
+            # Made for each page anew; what they hold is reduced once.
+            fields = {k: v for k, v in vars(value).items() if k != "settings"}
+            return f"{kind.__qualname__}:" + self.of(fields, level, depth)
+        known = self.objects.get((id(value), level))
+        if known is None:
+            known = (value, self._object(value, kind, level, depth))
+            # Kept with the object: its id is not reused meanwhile.
+            self.objects[(id(value), level)] = known
+        return known[1]
+
+    def _object(self, value, kind, level, depth):
+        """A record, a tag or any object with fields, once per build (none
+        of them changes while pages are written), by a digest."""
         if isinstance(value, URLWrapper):
             # A tag, category or author: its name and where it is (its
             # settings are in the build's key).
             return f"{kind.__qualname__}:{value.name!r}:{value.slug!r}:{value.url!r}:{value.save_as!r}"
-        if isinstance(value, (Paginator, Page)):
-            fields = {k: v for k, v in vars(value).items() if k != "settings"}
-            return f"{kind.__qualname__}:" + self.of(fields, level, depth)
         if dataclasses.is_dataclass(value):
             fields = {field.name: getattr(value, field.name) for field in dataclasses.fields(value)}
-            return f"{kind.__module__}.{kind.__qualname__}:" + self.of(fields, level, depth)
-        fields = getattr(value, "__dict__", None)
-        if fields is None:
+        elif hasattr(value, "__dict__"):
+            fields = own_fields(value)
+        else:
             raise Unknown(f"{kind.__module__}.{kind.__qualname__} has no fields to go by")
-        return f"{kind.__module__}.{kind.__qualname__}:" + self.of(own_fields(value), level, depth)
+        return f"{kind.__module__}.{kind.__qualname__}:{digest(self.of(fields, level, depth))}"
 
     def content(self, content, level):
         known = self.contents.get((id(content), level))
@@ -130,10 +153,14 @@ class Facts:
             inner = LISTED if level == SHOWN else NAMED
             text = f"{kind}:{level}:" + self.of(attributes, inner)
         # A digest stands for it: lists of a thousand contents stay short.
-        text = f"{kind}:{level}:{hashlib.sha256(text.encode('utf-8', 'surrogatepass')).hexdigest()}"
+        text = f"{kind}:{level}:{digest(text)}"
         # The content is kept with its text: its id is not reused meanwhile.
         self.contents[(id(content), level)] = (content, text)
         return text
+
+
+def digest(text):
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def links_elsewhere(content, html):
