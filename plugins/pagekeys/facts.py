@@ -95,8 +95,14 @@ class Facts:
             return "set[" + ",".join(sorted(self.of(v, level, depth) for v in value)) + "]"
         if isinstance(value, (types.FunctionType, types.BuiltinFunctionType, types.MethodType, type, types.ModuleType)):
             return canonical(value)
-        if isinstance(value, (Paginator, Page)):
-            # Made for each page anew; what they hold is reduced once.
+        if isinstance(value, Paginator):
+            # What a page shows of the pagination: how many items and pages,
+            # where they are; the items it shows are its Page's object_list
+            # (one case edited re-renders the list page it is on, not all of them).
+            # (Its counts, kept once asked for, follow from the length.)
+            fields = {k: v for k, v in vars(value).items() if k not in ("settings", "object_list", "_num_pages", "_count")}
+            return f"{kind.__qualname__}:{len(value.object_list)}:" + self.of(fields, level, depth)
+        if isinstance(value, Page):
             fields = {k: v for k, v in vars(value).items() if k != "settings"}
             return f"{kind.__qualname__}:" + self.of(fields, level, depth)
         known = self.objects.get((id(value), level))

@@ -113,6 +113,7 @@ def keyed_writer(last_site, static_key, noted, use_keys=True):
             elif self._reuse(page, key, path):
                 return None
             self.rendered += 1
+            logger.debug("Seite %s wird gerendert", page)
             text = template.render(localcontext)
             self.pending = (page, key)
             return text
