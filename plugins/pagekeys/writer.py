@@ -103,8 +103,8 @@ def keyed_writer(last_site, static_key, noted, use_keys=True):
             page = localcontext["output_file"]
             path = sanitised_join(self.output_path, page)
             try:
-                names = self._names(template)
-                key = None if names is None or not use_keys else self.page_key(template, localcontext)
+                names = self._names(template) if use_keys else None
+                key = None if names is None else self.page_key(template, localcontext)
             except (Unknown, jinja2.TemplateError, OSError) as error:
                 logger.debug("Seite %s ohne Schlüssel: %s", page, error)
                 key = None
