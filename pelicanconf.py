@@ -43,6 +43,8 @@ PLUGIN_PATHS = ["plugins"]
 # "cases", whose Markdown reader it runs.
 PLUGINS = ["buildcache", "german", "cases", "reading", "feeds", "tips", "search", "photos", "cards", "booklet", "pelican.plugins.sitemap",
            "sitemapdates"]
+# Pages rendered only when what they show changed (the writer of builds that replace a site).
+PLUGINS += ["pagekeys"]
 # Last: the old addresses' pages are written when the site is complete.
 PLUGINS += ["redirects"]
 # What the theme's templates use of the plugins: german's date and

@@ -6,12 +6,10 @@ import ctypes
 import errno
 import fcntl
 import hashlib
-import io
 import json
 import os
 import re
 import shutil
-import stat
 import subprocess
 import sys
 import time
@@ -259,71 +257,6 @@ def remove_aside(aside):
             [sys.executable, "-c", _REMOVER, *leftovers], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL, start_new_session=True,
         ))
-
-
-def reusing_writer(last_site):
-    """A Pelican Writer class for a build into a fresh staging folder
-    while ``last_site`` holds the site it replaces: a page whose bytes are
-    those of the same file there becomes a hard link to that file instead
-    of being written again (an unchanged page keeps its inode and mtime).
-
-    The last site is never written through: a page is linked only once
-    it is finished, and a page written a second time is unlinked first.
-    Links need one file system; elsewhere every page is written.
-    """
-    from pelican.writers import Writer
-
-    class ReusingWriter(Writer):
-        def _open_w(self, filename, encoding, override=False):
-            if filename in self._written_files:
-                if override and filename not in self._overridden_files:
-                    with contextlib.suppress(FileNotFoundError):
-                        os.unlink(filename)  # it may be a link into the last site
-                return super()._open_w(filename, encoding, override)
-            # A first write: Pelican's bookkeeping, then the page settles on close.
-            self._written_files.add(filename)
-            if override:
-                self._overridden_files.add(filename)
-            relative = os.path.relpath(filename, self.output_path)
-            return _SettlingPage(filename, os.path.join(last_site, relative), encoding)
-
-    return ReusingWriter
-
-
-class _SettlingPage(io.StringIO):
-    """A page being written: on close, a hard link to ``previous`` if that
-    holds the same bytes, else written to ``path``."""
-
-    def __init__(self, path, previous, encoding):
-        super().__init__()
-        self.path, self.previous, self.encoding_to_write = path, previous, encoding
-
-    def close(self):
-        if not self.closed:
-            data = self.getvalue().encode(self.encoding_to_write)
-            if not _same_file(self.previous, data) or not _linked(self.previous, self.path):
-                with open(self.path, "wb") as handle:
-                    handle.write(data)
-        super().close()
-
-
-def _same_file(path, data):
-    try:
-        status = os.lstat(path)
-        if not stat.S_ISREG(status.st_mode) or status.st_size != len(data):
-            return False
-        with open(path, "rb") as handle:
-            return handle.read() == data
-    except OSError:
-        return False
-
-
-def _linked(existing, path):
-    try:
-        os.link(existing, path)
-    except OSError:  # another file system, or links not allowed there
-        return False
-    return True
 
 
 def manifest(output):

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from sitetasks import building
-from sitetasks.output import clear, forget_published, mark_published, output_problem, printed, replace_output, reusing_writer, run, verbose
+from sitetasks.output import clear, forget_published, mark_published, output_problem, printed, replace_output, run, verbose
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
@@ -35,9 +35,11 @@ OLD_SITES = ROOT / "cache" / "alte-websites"
 # For `invoke bench`, which measures what each of these saves: set to "1",
 # a build in this process runs Pelican in a process of its own (as before
 # the tasks ran it in theirs), or writes every page anew (none linked from
-# the last site).
+# the last site), or renders every page (those with the last site's bytes
+# still linked; plugins/pagekeys).
 OWN_PROCESS = "EINGEBAUT_BAU_EIGENER_PROZESS"
 WRITE_EVERY_PAGE = "EINGEBAUT_BAU_ALLES_SCHREIBEN"
+RENDER_EVERY_PAGE = "EINGEBAUT_BAU_ALLES_RENDERN"
 
 
 def local_url(port):
@@ -76,8 +78,9 @@ def build_output(settings, *, lock, strict=False, overrides=None, publishing=Fal
     clear(staging)
     if not publishing and not previewing:
         forget_published(PUBLISHED_MARKER)
+    overrides = {**(overrides or {}), **reuse_settings(target)}
     if in_process and not keep_lines and os.environ.get(OWN_PROCESS) != "1":
-        returncode, lines = _pelican_here(settings, staging, target, strict=strict, overrides=overrides), []
+        returncode, lines = _pelican_here(settings, staging, strict=strict, overrides=overrides), []
     else:
         command = pelican_command(settings, staging, strict=strict, overrides=overrides)
         returncode, lines = run(command, lock=lock, cwd=ROOT, keep_lines=keep_lines)
@@ -101,13 +104,19 @@ def pelican_arguments(settings, output, *, strict=False, overrides=None):
     return building.pelican_arguments(CONTENT, settings, output, strict=strict, overrides=overrides, options=options)
 
 
-def _pelican_here(settings, staging, target, *, strict, overrides):
+def reuse_settings(target):
+    """The settings with which a build reuses what it can of the site in
+    ``target`` it is to replace (plugins/pagekeys)."""
+    if os.environ.get(WRITE_EVERY_PAGE) == "1":
+        return {}
+    return {"LAST_SITE_PATH": os.path.realpath(target), **({"PAGE_KEYS": False} if os.environ.get(RENDER_EVERY_PAGE) == "1" else {})}
+
+
+def _pelican_here(settings, staging, *, strict, overrides):
     """Pelican's exit code for a build into ``staging`` in this process;
     its console lines as a build in a process of its own shows them."""
-    last_site = os.path.realpath(target)
-    writer = None if os.environ.get(WRITE_EVERY_PAGE) == "1" or not os.path.isdir(last_site) else reusing_writer(last_site)
     arguments = pelican_arguments(settings, staging, strict=strict, overrides=overrides)
-    return building.pelican_here(arguments, cwd=ROOT, console_lines=None if verbose() else printed, writer=writer)
+    return building.pelican_here(arguments, cwd=ROOT, console_lines=None if verbose() else printed)
 
 
 def preview_overrides(port):

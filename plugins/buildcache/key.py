@@ -20,6 +20,8 @@ NOT_IN_KEY = {
     "BACKGROUND_PROCESSES", "BACKGROUND_START_METHOD", "READING_PROCESSES", "READING_MIN_SOURCES",
     "CARD_PROCESSES", "CARD_MIN_PARALLEL",
     "SCHEDULE_NOW",
+    # Which site a build replaces and whether it reuses its pages (plugins/pagekeys).
+    "LAST_SITE_PATH", "PAGE_KEYS",
 }
 
 

@@ -1,0 +1,133 @@
+"""Pages rendered only when what they show changed (plugins/pagekeys):
+after each kind of edit, a build that reuses the last site's pages is
+byte for byte the site a build from scratch makes, the pages that show
+the edit changed, and after a body edit no other page was rendered."""
+
+import re
+import shutil
+from pathlib import Path
+
+from test_build_cache import assert_same_site
+
+from sitebuild import SHARED_CACHE, build, copy_project, one_line, soup, text_of
+from sitetasks.output import replace_output
+
+RENDERED = re.compile(r"Seiten: (\d+) gerendert, (\d+) unverändert vom letzten Bau übernommen")
+
+
+class Site:
+    """The fixture project, built as ``invoke build`` builds it: into a
+    staging folder that then replaces output/, the last site reusable."""
+
+    def __init__(self, project, scratch):
+        self.project, self.scratch = project, scratch
+        self.output = project / "output"
+        self.content = project / "content"
+
+    def build(self):
+        """Build; return (pages rendered, pages reused)."""
+        staging = self.project / ".build-new"
+        result = build(staging, project=self.project, overrides={"LAST_SITE_PATH": str(self.output)}, options=("-v",))
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "Traceback" not in result.stdout + result.stderr
+        replace_output(staging, self.output)
+        counts = RENDERED.findall(one_line(result.stdout + result.stderr))
+        assert len(counts) == 1, "no count of the pages rendered"
+        return tuple(int(n) for n in counts[0])
+
+    def assert_as_from_scratch(self):
+        fresh = self.scratch / "fresh"
+        shutil.rmtree(fresh, ignore_errors=True)
+        result = build(fresh, project=self.project)
+        assert result.returncode == 0, result.stdout + result.stderr
+        # Byte for byte, but for what differs between any two builds (the sitemap's times).
+        assert_same_site(self.output, fresh)
+
+    def case(self, number):
+        return next(self.content.glob(f"faelle/fall-{number:02}-*.md"))
+
+    def page(self, path):
+        return self.output / path / "index.html"
+
+    def identities(self):
+        return {path: (path.stat().st_ino, path.stat().st_mtime_ns) for path in self.output.rglob("*.html")}
+
+
+def keys_files(site):
+    from pagekeys.store import keys_file
+
+    return [Path(keys_file(SHARED_CACHE, site.output))]
+
+
+def edit(path, old, new):
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_pages_are_rendered_only_when_what_they_show_changed(tmp_path):
+    site = Site(copy_project(tmp_path / "project"), tmp_path)
+    # A link Pelican resolves from where the case it names is.
+    edit(site.case(2), "Es kam niemand.", "Es kam niemand ([wie im Kreisverkehr]({filename}fall-11-weiterleitung-kreisverkehr.md)).")
+    site.output.mkdir()  # an empty last site: nothing to reuse
+    rendered, reused = site.build()
+    assert reused == 0
+    all_pages = rendered
+
+    # Nothing changed: no page rendered, every page the file it was.
+    before = site.identities()
+    assert site.build() == (0, all_pages)
+    assert site.identities() == before
+
+    # One case's body (not its summary, title or tip): only its page is
+    # rendered; a page edited by hand in output/ is made again as well.
+    edit(site.case(2), "Es kam niemand (", "Es kam niemand, auch nicht am Abend (")
+    hand_edited = site.page("fall/4")
+    hand_edited.write_text(hand_edited.read_text(encoding="utf-8") + "<!-- von Hand -->", encoding="utf-8")
+    before = site.identities()
+    assert site.build() == (2, all_pages - 2)
+    assert "Es kam niemand, auch nicht am Abend (wie im Kreisverkehr)." in text_of(soup(site.page("fall/2")))
+    assert "von Hand" not in site.page("fall/4").read_text(encoding="utf-8")
+    unchanged = [path for path in before if path not in (site.page("fall/2"), site.page("fall/4"))]
+    assert [path for path in unchanged if site.identities()[path] != before[path]] == []
+    site.assert_as_from_scratch()
+
+    # What other pages show of a case or page: a title (the neighbours'
+    # navigation, the lists), tags (the topic pages), a number (the
+    # neighbours' links), a photo's description, the footer's page title.
+    edit(site.case(3), "Title: ", "Title: Neu betitelt: ")
+    edit(site.case(5), "Tags: ", "Tags: Schlüsseltest, ")
+    edit(site.case(6), "Fall: 6", "Fall: 8")
+    edit(site.case(2), "Image_alt: Ein leerer", "Image_alt: Ein verlassener")
+    edit(site.content / "pages" / "impressum.md", "Title: Impressum", "Title: Impressum und Kontakt")
+    site.build()
+    neighbour = soup(site.page("fall/4")).find("nav", class_="case-nav") or soup(site.page("fall/4"))
+    assert "Neu betitelt:" in text_of(neighbour)
+    assert "Neu betitelt:" in text_of(soup(site.page("faelle")))
+    assert site.page("thema/schluesseltest").is_file()
+    assert soup(site.page("fall/11")).find("a", rel="prev")["href"] == "/fall/8/"
+    assert soup(site.page("fall/2")).find("img", alt="Ein verlassener Empfangstresen in einer Hotellobby, darauf eine silberne Klingel")
+    assert "Impressum und Kontakt" in text_of(soup(site.page("fall/1")).find("footer"))
+    site.assert_as_from_scratch()
+
+    # Where a case a body links to is now: the linking page follows.
+    edit(site.case(11), "Fall: 11", "Fall: 12")
+    site.build()
+    assert soup(site.page("fall/2")).find("a", string="wie im Kreisverkehr")["href"].endswith("/fall/12/")
+    site.assert_as_from_scratch()
+
+    # A damaged file of keys: every page rendered, no traceback.
+    [keys] = keys_files(site)
+    keys.write_bytes(b"\x00{kaputt")
+    rendered, reused = site.build()
+    assert reused == 0
+
+    # What every page shows: a setting, a template of the theme.
+    edit(site.project / "pelicanconf.py", "Fall für Fall:", "Fall um Fall:")
+    edit(site.project / "theme" / "templates" / "base.html", '<p class="site-footer__note">',
+         '<p class="site-footer__note">Schlüsselprobe · ')
+    rendered, reused = site.build()
+    assert reused == 0
+    footer = text_of(soup(site.page("impressum")).find("footer"))
+    assert "Schlüsselprobe · " in footer and "Fall um Fall:" in footer
+    site.assert_as_from_scratch()
