@@ -1,7 +1,6 @@
 import hashlib
 import logging
 import os
-import shutil
 from pathlib import Path
 
 from pelican import signals
@@ -64,9 +63,7 @@ class BookletGenerator(Generator):
                 )
                 return
             stored.keep(cached, lambda part: Path(part).write_bytes(pdf))
-        target = os.path.join(self.output_path, save_as)
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        shutil.copyfile(cached, target)
+        stored.place(cached, os.path.join(self.output_path, save_as))
 
 
 def _key(entries, site_name, siteurl, fonts, colours, stand):

@@ -1,7 +1,6 @@
 import hashlib
 import logging
 import os
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -102,9 +101,7 @@ class CardGenerator(Generator):
             _keep(paths, drawn.result())
         self._drawing = []
         for card, cached in self.planned:
-            target = os.path.join(self.output_path, card.path)
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            shutil.copyfile(cached, target)
+            stored.place(cached, os.path.join(self.output_path, card.path))
 
 
 def _keep(paths, cards):
