@@ -67,3 +67,16 @@ def test_putting_a_file_in_place_replaces_a_linked_file_without_writing_into_it(
     assert target.read_bytes() == b"the new card"
     assert target.stat().st_ino == new.stat().st_ino
     assert sorted(p.name for p in target.parent.iterdir()) == ["fall-1.png"]
+
+
+def test_putting_a_file_where_it_is_already_leaves_nothing_else(tmp_path):
+    cached = tmp_path / "cache" / "card.png"
+    cached.parent.mkdir()
+    cached.write_bytes(b"the card")
+    target = tmp_path / "output" / "karten" / "fall-1.png"
+
+    stored.place(cached, target)
+    stored.place(cached, target)  # a build into the same folder again
+
+    assert target.read_bytes() == b"the card" and target.stat().st_ino == cached.stat().st_ino
+    assert sorted(p.name for p in target.parent.iterdir()) == ["fall-1.png"]

@@ -70,6 +70,11 @@ def place(path, target):
     (``keep``), and every build writes into a fresh folder. A placed file
     changed in the output all the same shows in the cache's digest, and is
     made again there."""
+    try:
+        if os.path.samestat(os.stat(path), os.lstat(target)):
+            return  # already that file (and rename() would leave ``part`` behind)
+    except FileNotFoundError:
+        pass
     os.makedirs(os.path.dirname(target), exist_ok=True)
     part = f"{target}.{os.getpid()}.neu"
     if os.path.lexists(part):
