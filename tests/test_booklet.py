@@ -182,3 +182,20 @@ def test_author_text_in_the_booklet_is_text(tmp_path):
     assert "Sagen Sie " + typeset_away(HOSTILE) in shown
     assert '</script><img src=y onerror="window.pwned = 3">' in shown
     assert TIP_TEXT.startswith("Sagen Sie")
+
+
+def booklet_made(folder, overrides):
+    """The booklet of a published build with a cache of its own (nothing
+    in it: the booklet is typeset) and the build's log."""
+    result = build(folder / "output", settings="publishconf.py", strict=True,
+                   overrides={"CACHE_PATH": str(folder / "cache"), "SEARCH_INDEX": False, **overrides}, options=["--debug"])
+    assert result.returncode == 0, result.stdout + result.stderr
+    return (folder / "output" / BOOKLET).read_bytes(), " ".join((result.stdout + result.stderr).split())
+
+
+def test_the_booklet_typeset_beside_the_pages_is_the_booklet_typeset_in_the_build(tmp_path):
+    in_the_build, log = booklet_made(tmp_path / "alone", {"BACKGROUND_PROCESSES": False})
+    assert "Tipp-Heft: " in log and "zu setzen, in diesem Prozess" in log
+    apart, log = booklet_made(tmp_path / "apart", {})
+    assert "zu setzen, in einem eigenen Prozess" in log
+    assert apart == in_the_build

@@ -1,12 +1,12 @@
 import hashlib
 import logging
 import os
-import shutil
 from pathlib import Path
 
 from pelican import signals
 from pelican.generators import Generator
 
+import background
 from buildcache import stored
 from cards.theme import theme_design
 from german.dates import german_date
@@ -24,7 +24,15 @@ DEFAULT_SETTINGS = {
 
 
 class BookletGenerator(Generator):
-    def generate_output(self, writer):
+    """The booklet is typeset in a process of its own, begun once the tips
+    are known (``start_typesetting``), beside the rendering of the pages;
+    its PDF is kept in the cache and put into the output when the pages
+    are written."""
+
+    _planned = None  # (cached PDF, its future bytes or None when cached)
+
+    def start_typesetting(self):
+        self._planned = None
         save_as = self.settings["BOOKLET_SAVE_AS"]
         if not (self.settings["BOOKLET"] and save_as):
             return
@@ -52,11 +60,23 @@ class BookletGenerator(Generator):
         fonts, colours = theme.fonts, layout.Colours.from_palette(theme.palette)
         site_name = self.settings["SITENAME"]
         key = _key(entries, site_name, siteurl, fonts, colours, stand)
-        cache_dir = os.path.join(self.settings["CACHE_PATH"], "booklet")
-        cached = os.path.join(cache_dir, f"{key}.pdf")
+        cached = os.path.join(self.settings["CACHE_PATH"], "booklet", f"{key}.pdf")
+        typesetting = None
         if not stored.reusable(cached, self.settings.get("BUILD_CACHE_REUSE", True)):
+            typesetting = background.start_apart(self.settings, layout.write, entries, site_name, siteurl, fonts,
+                                                 colours, stand)
+            logger.debug("Tipp-Heft: %d Tipps zu setzen, %s", len(entries),
+                         "in einem eigenen Prozess" if background.allowed(self.settings) else "in diesem Prozess")
+        self._planned = (cached, typesetting)
+
+    def generate_output(self, writer):
+        if self._planned is None:
+            return
+        (cached, typesetting), self._planned = self._planned, None
+        save_as = self.settings["BOOKLET_SAVE_AS"]
+        if typesetting is not None:
             try:
-                pdf = layout.write(entries, site_name, siteurl, fonts, colours, stand)
+                pdf = typesetting.result()
             except Exception as error:  # noqa: BLE001 - whatever fails, the site is built
                 logger.error(
                     "Das Tipp-Heft %s ließ sich nicht setzen (%s: %s). Die übrige Website ist gebaut; "
@@ -64,9 +84,13 @@ class BookletGenerator(Generator):
                 )
                 return
             stored.keep(cached, lambda part: Path(part).write_bytes(pdf))
-        target = os.path.join(self.output_path, save_as)
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        shutil.copyfile(cached, target)
+        stored.place(cached, os.path.join(self.output_path, save_as))
+
+
+def start_typesetting(generators):
+    for generator in generators:
+        if isinstance(generator, BookletGenerator):
+            generator.start_typesetting()
 
 
 def _key(entries, site_name, siteurl, fonts, colours, stand):
@@ -91,3 +115,5 @@ def get_generators(pelican):
 def register():
     signals.initialized.connect(add_default_settings)
     signals.get_generators.connect(get_generators)
+    # Once every generator has read its content: the tips are known.
+    signals.all_generators_finalized.connect(start_typesetting)

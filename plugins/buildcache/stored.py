@@ -11,6 +11,7 @@ damaged cache is no fault of the author's.
 import hashlib
 import json
 import os
+import shutil
 import sys
 
 SUFFIX = ".sha256"
@@ -57,6 +58,32 @@ def keep(path, write):
     # not match and makes the file again, never a damaged file as good.
     os.replace(part, path)
     os.replace(part + SUFFIX, path + SUFFIX)
+
+
+def place(path, target):
+    """Put the cached file ``path`` at ``target`` in the output: a hard link
+    where both are on one file system (no bytes copied), else a copy.
+
+    Whatever is at ``target`` is replaced in one step, never written into:
+    it may be a link to a cached file itself. Nothing writes into a placed
+    file later either: the cache puts a new file under a new inode
+    (``keep``), and every build writes into a fresh folder. A placed file
+    changed in the output all the same shows in the cache's digest, and is
+    made again there."""
+    try:
+        if os.path.samestat(os.stat(path), os.lstat(target)):
+            return  # already that file (and rename() would leave ``part`` behind)
+    except FileNotFoundError:
+        pass
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    part = f"{target}.{os.getpid()}.neu"
+    if os.path.lexists(part):
+        os.unlink(part)  # left by a killed build of the same process id
+    try:
+        os.link(path, part)
+    except OSError:
+        shutil.copyfile(path, part)
+    os.replace(part, target)
 
 
 def _folder_digests(folder):

@@ -1,7 +1,6 @@
 import hashlib
 import logging
 import os
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -103,9 +102,7 @@ class CardGenerator(Generator):
             drawn.result()  # kept in the cache by the worker (_draw_and_keep)
         self._drawing = []
         for card, cached in self.planned:
-            target = os.path.join(self.output_path, card.path)
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            shutil.copyfile(cached, target)
+            stored.place(cached, os.path.join(self.output_path, card.path))
 
 
 def _draw_and_keep(paths, cases, *design):

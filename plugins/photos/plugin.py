@@ -9,7 +9,7 @@ from cases.model import Problem, display_path
 from cases.plugin import leave_out
 from cases.sources import NotInContent, content_file
 
-from .variants import PhotoError, copy_variants, plan_variants
+from .variants import PhotoError, place_variants, plan_variants
 
 # The column's text is at most 40rem wide; on phones the photo fills the screen.
 SIZES = "(min-width: 44rem) 40rem, 100vw"
@@ -84,9 +84,8 @@ def photo_problem(case, error):
 
 class PhotoGenerator(Generator):
     def generate_output(self, writer):
-        for case in self.context.get("articles", []) + self.context.get("drafts", []):
-            if case.photo:
-                copy_variants(case.photo.planned, self.output_path)
+        cases = self.context.get("articles", []) + self.context.get("drafts", [])
+        place_variants([planned for case in cases if case.photo for planned in case.photo.planned], self.output_path)
 
 
 def get_generators(pelican):

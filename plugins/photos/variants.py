@@ -2,7 +2,6 @@
 
 import hashlib
 import os
-import shutil
 from contextlib import contextmanager
 from dataclasses import dataclass
 from urllib.parse import quote
@@ -120,8 +119,8 @@ def _photo_errors():
         ) from None
 
 
-def copy_variants(planned, output_path):
-    for variant, cached in planned:
-        target = os.path.join(output_path, variant.path)
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        shutil.copyfile(cached, target)
+def place_variants(planned, output_path):
+    """Put the versions ``planned`` into the output, each once: cases
+    showing the same photo share its versions."""
+    for path, cached in dict((variant.path, cached) for variant, cached in planned).items():
+        stored.place(cached, os.path.join(output_path, path))
