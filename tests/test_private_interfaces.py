@@ -28,6 +28,14 @@ Every private use left, with why there is no public way:
   the generator classes; Pelican tells no one where it keeps them.
 - Pelican's text "Warning or error encountered" (cases/plugin.py): its
   --fatal stop is a plain RuntimeError, known by its text alone.
+- Pelican's ``Writer._open_w``, ``_written_files`` and ``_overridden_files``
+  (pagekeys/writer.py): where a page's finished text goes. A page reused
+  from the last site or settling into a hard link must not be written by
+  Pelican, yet Pelican must note it as written (its overwrite checks);
+  the get_writer signal hands over the whole Writer, with no public step
+  between rendering and writing. ``write_file`` rendering through
+  ``template.render(localcontext)`` with ``output_file`` in it is public
+  enough (a template), pinned with them.
 - pelican-sitemap's ``generator.now`` (sitemapdates): the time undated
   pages are dated with; a public attribute of the module's one generator,
   but no setting.
@@ -50,6 +58,7 @@ from pelican.log import FatalLogger, LimitFilter
 from pelican.plugins.sitemap import sitemap
 from pelican.readers import MarkdownReader
 from pelican.settings import read_settings
+from pelican.writers import Writer
 
 from buildcache.plugin import pelican_cache_files
 
@@ -230,4 +239,34 @@ def test_pelican_sitemap_dates_undated_pages_with_its_generators_now(tmp_path):
     assert "<lastmod>2024-05-14T07:00:00+00:00</lastmod>" in written, (
         "pelican-sitemap no longer dates a page without a date of its own with its generator's now (with its offset): "
         f"sitemapdates must find another way.\n{written}"
+    )
+
+
+def test_pelican_writer_renders_a_page_then_opens_it_with__open_w_and_notes_it(tmp_path):
+    calls = []
+
+    class Template:
+        name = "pin.html"
+
+        def render(self, localcontext):
+            calls.append(("render", localcontext.get("output_file")))
+            return "<p>pin</p>"
+
+    class NotingWriter(Writer):
+        def _open_w(self, filename, encoding, override=False):
+            calls.append(("open", filename, encoding, override))
+            return super()._open_w(filename, encoding, override)
+
+    settings = _settings(tmp_path, OUTPUT_PATH=str(tmp_path / "out"))
+    writer = NotingWriter(str(tmp_path / "out"), settings)
+    writer.write_file("seite/index.html", Template(), {}, override_output=True)
+    path = str(tmp_path / "out" / "seite" / "index.html")
+    assert calls == [("render", "seite/index.html"), ("open", path, "utf-8", True)], (
+        f"Pelican's Writer.write_file no longer renders the template with output_file in its context and then opens "
+        f"the page with _open_w(filename, encoding, override) ({calls}): pagekeys/writer.py would render or write pages "
+        "it reuses from the last site. Find the new step between rendering and writing."
+    )
+    assert path in writer._written_files and path in writer._overridden_files, (
+        "Pelican's Writer no longer notes written pages in _written_files/_overridden_files: pagekeys/writer.py "
+        "notes reused pages there so that Pelican's overwrite checks still see them."
     )
