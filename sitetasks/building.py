@@ -36,19 +36,18 @@ def pelican_arguments(content, settings, output, *, strict=False, overrides=None
     return arguments
 
 
-def pelican_here(arguments, *, cwd, console_lines=None, writer=None):
+def pelican_here(arguments, *, cwd, console_lines=None):
     """Run ``python -m pelican ARGUMENTS`` in this process, without starting
     Python (and importing Pelican, Markdown, the plugins) a second time;
     return the exit code ``python -m pelican`` would have.
 
     What Pelican prints on its console goes through ``console_lines`` (a
     function of each line) when given, as if to a pipe; log messages go
-    where Pelican's log handler sends them. ``writer``, a Writer class,
-    writes the pages (Pelican's get_writer signal). Ctrl+C ends the build
+    where Pelican's log handler sends them. Ctrl+C ends the build
     with KeyboardInterrupt (Pelican's own main would carry on as if it had
     finished).
     """
-    from pelican import LOG_HANDLERS, get_instance, init_logging, parse_arguments, signals
+    from pelican import LOG_HANDLERS, get_instance, init_logging, parse_arguments
     from pelican.log import console
 
     args = parse_arguments(arguments)
@@ -58,8 +57,6 @@ def pelican_here(arguments, *, cwd, console_lines=None, writer=None):
         stack.enter_context(contextlib.chdir(cwd))
         if console_lines is not None:
             stack.enter_context(_console_to(console, console_lines))
-        if writer is not None:
-            stack.enter_context(signals.get_writer.connected_to(lambda _: writer))
         try:
             pelican, _ = get_instance(args)
             with console.status("Generating..."):
