@@ -92,6 +92,27 @@ def test_pages_are_rendered_only_when_what_they_show_changed(tmp_path):
     assert [path for path in unchanged if site.identities()[path] != before[path]] == []
     site.assert_as_from_scratch()
 
+    # A paragraph inserted above a case's tips: their lines in the source
+    # move, which only messages to the author show, no page.
+    edit(site.case(2), "## Was ist passiert?", "Ein Absatz mehr, der nichts verrät.\n\n## Was ist passiert?")
+    before = site.identities()
+    assert site.build() == (1, all_pages - 1)
+    assert "Ein Absatz mehr, der nichts verrät." in text_of(soup(site.page("fall/2")))
+    after = site.identities()
+    assert [path for path in before if after[path] != before[path]] == [site.page("fall/2")]
+    site.assert_as_from_scratch()
+
+    # A tip's text: the pages that show the tips are rendered with it.
+    edit(site.case(2), "Und dann: Halten Sie Wort.", "Und dann: Halten Sie Ihr Wort.")
+    before = site.identities()
+    site.build()
+    after = site.identities()
+    changed = {path for path in before if after[path] != before[path]}
+    for shows_tip in (site.page("fall/2"), site.page("tipps"), site.page("tipps/aelteste-zuerst")):
+        assert "Halten Sie Ihr Wort." in text_of(soup(shows_tip)), shows_tip
+        assert shows_tip in changed, shows_tip
+    site.assert_as_from_scratch()
+
     # What other pages show of a case or page: a title (the neighbours'
     # navigation, the lists), tags (the topic pages), a number (the
     # neighbours' links), a photo's description, the footer's page title.

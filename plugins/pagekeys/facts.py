@@ -120,7 +120,11 @@ class Facts:
             # settings are in the build's key).
             return f"{kind.__qualname__}:{value.name!r}:{value.slug!r}:{value.url!r}:{value.save_as!r}"
         if dataclasses.is_dataclass(value):
-            fields = {field.name: getattr(value, field.name) for field in dataclasses.fields(value)}
+            # A field its dataclass declares as shown on no page
+            # (``metadata={"shown": False}``, e.g. a line in the source
+            # that only messages to the author name) is no fact of a page.
+            fields = {each.name: getattr(value, each.name) for each in dataclasses.fields(value)
+                      if each.metadata.get("shown", True)}
         elif hasattr(value, "__dict__"):
             fields = own_fields(value)
         else:
