@@ -3,6 +3,7 @@ after each kind of edit, a build that reuses the last site's pages is
 byte for byte the site a build from scratch makes, the pages that show
 the edit changed, and after a body edit no other page was rendered."""
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -57,6 +58,12 @@ def keys_files(site):
     from pagekeys.store import keys_file
 
     return [Path(keys_file(SHARED_CACHE, site.output))]
+
+
+def analyses_file():
+    from pagekeys.store import analyses_file
+
+    return Path(analyses_file(SHARED_CACHE))
 
 
 def edit(path, old, new):
@@ -142,6 +149,13 @@ def test_pages_are_rendered_only_when_what_they_show_changed(tmp_path):
     keys.write_bytes(b"\x00{kaputt")
     rendered, reused = site.build()
     assert reused == 0
+
+    # A damaged file of the templates' analyses: they are made again.
+    analyses = analyses_file()
+    assert analyses.is_file()
+    analyses.write_bytes(b'{"templates": {"x": [[1], 2]}')
+    assert site.build() == (0, rendered + reused)
+    assert json.loads(analyses.read_text(encoding="utf-8"))["templates"]
 
     # What every page shows: a setting, a template of the theme.
     edit(site.project / "pelicanconf.py", "Fall für Fall:", "Fall um Fall:")
