@@ -44,6 +44,10 @@ RECORD_BODY = {"digest", "html", "search_text", "packed_search_text", "headings"
 MAX_DEPTH = 12
 LONG = 50
 PLAIN = (str, int, float, bool, type(None), bytes)
+# The exact types of most values in a page's context (a set: one lookup).
+PLAIN_KINDS = frozenset(PLAIN) - {bytes}
+# Bytes longer than this (a record's packed texts) stand as their digest.
+SHORT_BYTES = 64
 
 
 class Unknown(Exception):
@@ -58,13 +62,18 @@ class Facts:
         self.contents = {}
         self.objects = {}
         self.lists = {}
+        self.contents_met = 0  # contents reduced so far, a value's own among them
 
     def of(self, value, level=LISTED, depth=0):
         """``value`` as text; a content in it reduced at ``level``."""
+        kind = type(value)
+        if kind in PLAIN_KINDS:
+            return f"{kind.__name__}:{value!r}"
+        if kind is bytes and len(value) > SHORT_BYTES:
+            return f"bytes:{len(value)}:{hashlib.sha256(value).hexdigest()}"
         if depth > MAX_DEPTH:
             raise Unknown(f"nested deeper than {MAX_DEPTH}")
-        kind = type(value)
-        if kind in PLAIN or isinstance(value, enum.Enum):
+        if kind is bytes or isinstance(value, enum.Enum):
             return f"{kind.__name__}:{value!r}"
         if isinstance(value, Markup):
             return f"markup:{str(value)!r}"
@@ -77,12 +86,20 @@ class Facts:
         if isinstance(value, datetime.tzinfo):
             return f"tz:{value}"
         depth += 1
+        of = self.of
         if isinstance(value, dict):
-            items = sorted((self.of(k, level, depth), self.of(v, level, depth)) for k, v in value.items())
+            # Plain keys and values without a call each (the same text as of's).
+            items = sorted(
+                (f"str:{k!r}" if type(k) is str else of(k, level, depth),
+                 f"{type(v).__name__}:{v!r}" if type(v) in PLAIN_KINDS else of(v, level, depth))
+                for k, v in value.items()
+            )
             return "{" + ",".join(f"{k}:{v}" for k, v in items) + "}"
         if isinstance(value, (list, tuple)):
             if len(value) < LONG:
-                return f"{kind.__name__}[" + ",".join(self.of(v, level, depth) for v in value) + "]"
+                return f"{kind.__name__}[" + ",".join(
+                    f"{type(v).__name__}:{v!r}" if type(v) in PLAIN_KINDS else of(v, level, depth) for v in value
+                ) + "]"
             # A long list (all cases, all tips) is handed to page after page:
             # reduced once (lists are not changed while pages are written).
             known = self.lists.get((id(value), len(value), level))
@@ -105,11 +122,14 @@ class Facts:
         if isinstance(value, Page):
             fields = {k: v for k, v in vars(value).items() if k != "settings"}
             return f"{kind.__qualname__}:" + self.of(fields, level, depth)
-        known = self.objects.get((id(value), level))
+        # An object that holds no content reads the same at every level
+        # (a record, a tip's section, a photo): kept once for all of them.
+        known = self.objects.get((id(value), None)) or self.objects.get((id(value), level))
         if known is None:
+            contents_before = self.contents_met
             known = (value, self._object(value, kind, level, depth))
             # Kept with the object: its id is not reused meanwhile.
-            self.objects[(id(value), level)] = known
+            self.objects[(id(value), None if self.contents_met == contents_before else level)] = known
         return known[1]
 
     def _object(self, value, kind, level, depth):
@@ -132,6 +152,7 @@ class Facts:
         return f"{kind.__module__}.{kind.__qualname__}:{digest(self.of(fields, level, depth))}"
 
     def content(self, content, level):
+        self.contents_met += 1
         known = self.contents.get((id(content), level))
         if known is not None:
             return known[1]
