@@ -73,21 +73,22 @@ class Facts:
             return f"bytes:{len(value)}:{hashlib.sha256(value).hexdigest()}"
         if depth > MAX_DEPTH:
             raise Unknown(f"nested deeper than {MAX_DEPTH}")
-        if kind is bytes or isinstance(value, enum.Enum):
+        branch = _branch(kind)
+        if branch == "repr":
             return f"{kind.__name__}:{value!r}"
-        if isinstance(value, Markup):
+        if branch == "markup":
             return f"markup:{str(value)!r}"
-        if isinstance(value, PLAIN):  # str subclasses and the like
+        if branch == "plain":  # str subclasses and the like
             return f"{kind.__qualname__}:{value!r}"
-        if isinstance(value, Content):
+        if branch == "content":
             return self.content(value, level)
-        if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
+        if branch == "time":
             return f"{kind.__name__}:{value.isoformat()}:{getattr(value, 'tzinfo', '')}"
-        if isinstance(value, datetime.tzinfo):
+        if branch == "tz":
             return f"tz:{value}"
         depth += 1
         of = self.of
-        if isinstance(value, dict):
+        if branch == "dict":
             # Plain keys and values without a call each (the same text as of's).
             items = sorted(
                 (f"str:{k!r}" if type(k) is str else of(k, level, depth),
@@ -95,7 +96,7 @@ class Facts:
                 for k, v in value.items()
             )
             return "{" + ",".join(f"{k}:{v}" for k, v in items) + "}"
-        if isinstance(value, (list, tuple)):
+        if branch == "sequence":
             if len(value) < LONG:
                 return f"{kind.__name__}[" + ",".join(
                     f"{type(v).__name__}:{v!r}" if type(v) in PLAIN_KINDS else of(v, level, depth) for v in value
@@ -108,18 +109,18 @@ class Facts:
                 known = (value, f"{kind.__name__}:{digest(text)}")
                 self.lists[(id(value), len(value), level)] = known
             return known[1]
-        if isinstance(value, (set, frozenset)):
+        if branch == "set":
             return "set[" + ",".join(sorted(self.of(v, level, depth) for v in value)) + "]"
-        if isinstance(value, (types.FunctionType, types.BuiltinFunctionType, types.MethodType, type, types.ModuleType)):
+        if branch == "code":
             return canonical(value)
-        if isinstance(value, Paginator):
+        if branch == "paginator":
             # What a page shows of the pagination: how many items and pages,
             # where they are; the items it shows are its Page's object_list
             # (one case edited re-renders the list page it is on, not all of them).
             # (Its counts, kept once asked for, follow from the length.)
             fields = {k: v for k, v in vars(value).items() if k not in ("settings", "object_list", "_num_pages", "_count")}
             return f"{kind.__qualname__}:{len(value.object_list)}:" + self.of(fields, level, depth)
-        if isinstance(value, Page):
+        if branch == "page":
             fields = {k: v for k, v in vars(value).items() if k != "settings"}
             return f"{kind.__qualname__}:" + self.of(fields, level, depth)
         # An object that holds no content reads the same at every level
@@ -188,6 +189,29 @@ class Facts:
         # The content is kept with its text: its id is not reused meanwhile.
         self.contents[(id(content), level)] = (content, text)
         return text
+
+
+@functools.cache
+def _branch(kind):
+    """How a value of type ``kind`` is reduced (the first that fits), once per type."""
+    if kind is bytes or issubclass(kind, enum.Enum):
+        return "repr"
+    for branch, kinds in (
+        ("markup", Markup),
+        ("plain", PLAIN),
+        ("content", Content),
+        ("time", (datetime.datetime, datetime.date, datetime.time)),
+        ("tz", datetime.tzinfo),
+        ("dict", dict),
+        ("sequence", (list, tuple)),
+        ("set", (set, frozenset)),
+        ("code", (types.FunctionType, types.BuiltinFunctionType, types.MethodType, type, types.ModuleType)),
+        ("paginator", Paginator),
+        ("page", Page),
+    ):
+        if issubclass(kind, kinds):
+            return branch
+    return "object"
 
 
 def digest(text):
