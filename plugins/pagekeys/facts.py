@@ -14,6 +14,10 @@ Three depths for a content (a case or a page):
   edit to one case's body does not touch the pages that merely list it,
   unless its summary, title or the like changed;
 - NAMED, a content that a listed content refers to in turn: its address and title.
+
+A dataclass field whose metadata says ``"shown": False`` is declared by
+its owner as shown on no page (cases.model.SOURCE_POSITION: a line in the
+source, which only messages to the author name): it is left out.
 """
 
 import dataclasses
