@@ -3,6 +3,7 @@ after each kind of edit, a build that reuses the last site's pages is
 byte for byte the site a build from scratch makes, the pages that show
 the edit changed, and after a body edit no other page was rendered."""
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -59,6 +60,12 @@ def keys_files(site):
     return [Path(keys_file(SHARED_CACHE, site.output))]
 
 
+def analyses_file():
+    from pagekeys.store import analyses_file
+
+    return Path(analyses_file(SHARED_CACHE))
+
+
 def edit(path, old, new):
     text = path.read_text(encoding="utf-8")
     assert old in text, (path, old)
@@ -92,6 +99,27 @@ def test_pages_are_rendered_only_when_what_they_show_changed(tmp_path):
     assert [path for path in unchanged if site.identities()[path] != before[path]] == []
     site.assert_as_from_scratch()
 
+    # A paragraph inserted above a case's tips: their lines in the source
+    # move, which only messages to the author show, no page.
+    edit(site.case(2), "## Was ist passiert?", "Ein Absatz mehr, der nichts verrät.\n\n## Was ist passiert?")
+    before = site.identities()
+    assert site.build() == (1, all_pages - 1)
+    assert "Ein Absatz mehr, der nichts verrät." in text_of(soup(site.page("fall/2")))
+    after = site.identities()
+    assert [path for path in before if after[path] != before[path]] == [site.page("fall/2")]
+    site.assert_as_from_scratch()
+
+    # A tip's text: the pages that show the tips are rendered with it.
+    edit(site.case(2), "Und dann: Halten Sie Wort.", "Und dann: Halten Sie Ihr Wort.")
+    before = site.identities()
+    site.build()
+    after = site.identities()
+    changed = {path for path in before if after[path] != before[path]}
+    for shows_tip in (site.page("fall/2"), site.page("tipps"), site.page("tipps/aelteste-zuerst")):
+        assert "Halten Sie Ihr Wort." in text_of(soup(shows_tip)), shows_tip
+        assert shows_tip in changed, shows_tip
+    site.assert_as_from_scratch()
+
     # What other pages show of a case or page: a title (the neighbours'
     # navigation, the lists), tags (the topic pages), a number (the
     # neighbours' links), a photo's description, the footer's page title.
@@ -121,6 +149,13 @@ def test_pages_are_rendered_only_when_what_they_show_changed(tmp_path):
     keys.write_bytes(b"\x00{kaputt")
     rendered, reused = site.build()
     assert reused == 0
+
+    # A damaged file of the templates' analyses: they are made again.
+    analyses = analyses_file()
+    assert analyses.is_file()
+    analyses.write_bytes(b'{"templates": {"x": [[1], 2]}')
+    assert site.build() == (0, rendered + reused)
+    assert json.loads(analyses.read_text(encoding="utf-8"))["templates"]
 
     # What every page shows: a setting, a template of the theme.
     edit(site.project / "pelicanconf.py", "Fall für Fall:", "Fall um Fall:")

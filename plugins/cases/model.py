@@ -115,3 +115,10 @@ def case_filename(number, title, max_words=5):
     words = re.findall(r"[a-z0-9]+", fold_umlauts(SERIES_PREFIX.sub("", title)).lower())
     slug = "-".join(words[:max_words]) or "ohne-titel"
     return f"fall-{number:02d}-{slug}.md"
+
+
+# The metadata of a dataclass field that holds a place in the source (a
+# line number): messages to the author show it, no page of the site does.
+# What a page shows (plugins/pagekeys) leaves such a field out, so that a
+# paragraph inserted above a tip does not re-render every page listing it.
+SOURCE_POSITION = {"shown": False}

@@ -15,14 +15,14 @@ or turns the title into text again.
 
 import hashlib
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from markupsafe import Markup
 from pelican.utils import strip_toc_elements_from_html, truncate_html_paragraphs, truncate_html_words
 
 from .checks import case_problems, header_of, markdown_lines, page_problems
-from .model import CaseError, Problem, display_path
+from .model import SOURCE_POSITION, CaseError, Problem, display_path
 from .sources import decode_source, refuse_path
 
 # The metadata key under which a Markdown extension hands over the tip
@@ -37,7 +37,7 @@ _QUOTES = str.maketrans("", "", "\"'„“”‚‘’»«›‹")
 @dataclass(frozen=True)
 class HeaderField:
     key: str  # lower case
-    line: int  # 1-based, in the file as written
+    line: int = field(metadata=SOURCE_POSITION)  # 1-based, in the file as written
     value: str  # stripped
 
 
@@ -64,7 +64,7 @@ class TipRecord:
     heading_html: str
     packed_html: bytes
     packed_text: bytes
-    line: int | None = None  # of the heading in the source, where found
+    line: int | None = field(default=None, metadata=SOURCE_POSITION)  # of the heading in the source, where found
 
     @classmethod
     def of(cls, anchor, heading, heading_html, html, text, line=None):

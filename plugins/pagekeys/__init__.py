@@ -60,7 +60,8 @@ def writer_for(pelican):
     keys_file = store.keys_file(settings["CACHE_PATH"], last_site)
     use_keys = settings.get("PAGE_KEYS", True)
     noted = store.load(keys_file) if use_keys else {}
-    writer = keyed_writer(last_site, static_key(settings) if use_keys else "", noted, use_keys)
+    analyses = store.load_analyses(store.analyses_file(settings["CACHE_PATH"])) if use_keys else {}
+    writer = keyed_writer(last_site, static_key(settings) if use_keys else "", noted, use_keys, analyses)
     _writers[os.path.realpath(pelican.output_path)] = (writer, keys_file)
     return writer
 
@@ -74,6 +75,8 @@ def keep_keys(pelican):
     logger.info("Seiten: %d gerendert, %d unverändert vom letzten Bau übernommen", instance.rendered, instance.reused)
     if instance.use_keys:
         store.save(keys_file, instance.noted_now())
+        store.save_analyses(store.analyses_file(instance.settings["CACHE_PATH"]),
+                            instance.analyses_used, instance.analyses_known)
     else:
         store.forget(keys_file)
 

@@ -14,6 +14,10 @@ Three depths for a content (a case or a page):
   edit to one case's body does not touch the pages that merely list it,
   unless its summary, title or the like changed;
 - NAMED, a content that a listed content refers to in turn: its address and title.
+
+A dataclass field whose metadata says ``"shown": False`` is declared by
+its owner as shown on no page (cases.model.SOURCE_POSITION: a line in the
+source, which only messages to the author name): it is left out.
 """
 
 import dataclasses
@@ -44,6 +48,10 @@ RECORD_BODY = {"digest", "html", "search_text", "packed_search_text", "headings"
 MAX_DEPTH = 12
 LONG = 50
 PLAIN = (str, int, float, bool, type(None), bytes)
+# The exact types of most values in a page's context (a set: one lookup).
+PLAIN_KINDS = frozenset(PLAIN) - {bytes}
+# Bytes longer than this (a record's packed texts) stand as their digest.
+SHORT_BYTES = 64
 
 
 class Unknown(Exception):
@@ -58,31 +66,45 @@ class Facts:
         self.contents = {}
         self.objects = {}
         self.lists = {}
+        self.contents_met = 0  # contents reduced so far, a value's own among them
 
     def of(self, value, level=LISTED, depth=0):
         """``value`` as text; a content in it reduced at ``level``."""
+        kind = type(value)
+        if kind in PLAIN_KINDS:
+            return f"{kind.__name__}:{value!r}"
+        if kind is bytes and len(value) > SHORT_BYTES:
+            return f"bytes:{len(value)}:{hashlib.sha256(value).hexdigest()}"
         if depth > MAX_DEPTH:
             raise Unknown(f"nested deeper than {MAX_DEPTH}")
-        kind = type(value)
-        if kind in PLAIN or isinstance(value, enum.Enum):
+        branch = _branch(kind)
+        if branch == "repr":
             return f"{kind.__name__}:{value!r}"
-        if isinstance(value, Markup):
+        if branch == "markup":
             return f"markup:{str(value)!r}"
-        if isinstance(value, PLAIN):  # str subclasses and the like
+        if branch == "plain":  # str subclasses and the like
             return f"{kind.__qualname__}:{value!r}"
-        if isinstance(value, Content):
+        if branch == "content":
             return self.content(value, level)
-        if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
+        if branch == "time":
             return f"{kind.__name__}:{value.isoformat()}:{getattr(value, 'tzinfo', '')}"
-        if isinstance(value, datetime.tzinfo):
+        if branch == "tz":
             return f"tz:{value}"
         depth += 1
-        if isinstance(value, dict):
-            items = sorted((self.of(k, level, depth), self.of(v, level, depth)) for k, v in value.items())
+        of = self.of
+        if branch == "dict":
+            # Plain keys and values without a call each (the same text as of's).
+            items = sorted(
+                (f"str:{k!r}" if type(k) is str else of(k, level, depth),
+                 f"{type(v).__name__}:{v!r}" if type(v) in PLAIN_KINDS else of(v, level, depth))
+                for k, v in value.items()
+            )
             return "{" + ",".join(f"{k}:{v}" for k, v in items) + "}"
-        if isinstance(value, (list, tuple)):
+        if branch == "sequence":
             if len(value) < LONG:
-                return f"{kind.__name__}[" + ",".join(self.of(v, level, depth) for v in value) + "]"
+                return f"{kind.__name__}[" + ",".join(
+                    f"{type(v).__name__}:{v!r}" if type(v) in PLAIN_KINDS else of(v, level, depth) for v in value
+                ) + "]"
             # A long list (all cases, all tips) is handed to page after page:
             # reduced once (lists are not changed while pages are written).
             known = self.lists.get((id(value), len(value), level))
@@ -91,25 +113,28 @@ class Facts:
                 known = (value, f"{kind.__name__}:{digest(text)}")
                 self.lists[(id(value), len(value), level)] = known
             return known[1]
-        if isinstance(value, (set, frozenset)):
+        if branch == "set":
             return "set[" + ",".join(sorted(self.of(v, level, depth) for v in value)) + "]"
-        if isinstance(value, (types.FunctionType, types.BuiltinFunctionType, types.MethodType, type, types.ModuleType)):
+        if branch == "code":
             return canonical(value)
-        if isinstance(value, Paginator):
+        if branch == "paginator":
             # What a page shows of the pagination: how many items and pages,
             # where they are; the items it shows are its Page's object_list
             # (one case edited re-renders the list page it is on, not all of them).
             # (Its counts, kept once asked for, follow from the length.)
             fields = {k: v for k, v in vars(value).items() if k not in ("settings", "object_list", "_num_pages", "_count")}
             return f"{kind.__qualname__}:{len(value.object_list)}:" + self.of(fields, level, depth)
-        if isinstance(value, Page):
+        if branch == "page":
             fields = {k: v for k, v in vars(value).items() if k != "settings"}
             return f"{kind.__qualname__}:" + self.of(fields, level, depth)
-        known = self.objects.get((id(value), level))
+        # An object that holds no content reads the same at every level
+        # (a record, a tip's section, a photo): kept once for all of them.
+        known = self.objects.get((id(value), None)) or self.objects.get((id(value), level))
         if known is None:
+            contents_before = self.contents_met
             known = (value, self._object(value, kind, level, depth))
             # Kept with the object: its id is not reused meanwhile.
-            self.objects[(id(value), level)] = known
+            self.objects[(id(value), None if self.contents_met == contents_before else level)] = known
         return known[1]
 
     def _object(self, value, kind, level, depth):
@@ -120,7 +145,11 @@ class Facts:
             # settings are in the build's key).
             return f"{kind.__qualname__}:{value.name!r}:{value.slug!r}:{value.url!r}:{value.save_as!r}"
         if dataclasses.is_dataclass(value):
-            fields = {field.name: getattr(value, field.name) for field in dataclasses.fields(value)}
+            # A field its dataclass declares as shown on no page
+            # (``metadata={"shown": False}``, e.g. a line in the source
+            # that only messages to the author name) is no fact of a page.
+            fields = {each.name: getattr(value, each.name) for each in dataclasses.fields(value)
+                      if each.metadata.get("shown", True)}
         elif hasattr(value, "__dict__"):
             fields = own_fields(value)
         else:
@@ -128,6 +157,7 @@ class Facts:
         return f"{kind.__module__}.{kind.__qualname__}:{digest(self.of(fields, level, depth))}"
 
     def content(self, content, level):
+        self.contents_met += 1
         known = self.contents.get((id(content), level))
         if known is not None:
             return known[1]
@@ -163,6 +193,29 @@ class Facts:
         # The content is kept with its text: its id is not reused meanwhile.
         self.contents[(id(content), level)] = (content, text)
         return text
+
+
+@functools.cache
+def _branch(kind):
+    """How a value of type ``kind`` is reduced (the first that fits), once per type."""
+    if kind is bytes or issubclass(kind, enum.Enum):
+        return "repr"
+    for branch, kinds in (
+        ("markup", Markup),
+        ("plain", PLAIN),
+        ("content", Content),
+        ("time", (datetime.datetime, datetime.date, datetime.time)),
+        ("tz", datetime.tzinfo),
+        ("dict", dict),
+        ("sequence", (list, tuple)),
+        ("set", (set, frozenset)),
+        ("code", (types.FunctionType, types.BuiltinFunctionType, types.MethodType, type, types.ModuleType)),
+        ("paginator", Paginator),
+        ("page", Page),
+    ):
+        if issubclass(kind, kinds):
+            return branch
+    return "object"
 
 
 def digest(text):

@@ -33,10 +33,11 @@ logger = logging.getLogger(__name__)
 ALWAYS = ("output_file", "localsiteurl")
 
 
-def keyed_writer(last_site, static_key, noted, use_keys=True):
+def keyed_writer(last_site, static_key, noted, use_keys=True, analyses=None):
     """A Writer class for one build: ``last_site`` the folder it replaces,
     ``static_key`` the digest of what every page depends on, ``noted``
-    {page: (key, identity)} of the last site's pages; without
+    {page: (key, identity)} of the last site's pages, ``analyses`` the
+    templates' analyses of earlier builds (store.load_analyses); without
     ``use_keys`` every page is rendered."""
 
     class KeyedWriter(Writer):
@@ -50,6 +51,8 @@ def keyed_writer(last_site, static_key, noted, use_keys=True):
             self.last_site, self.noted = last_site, noted
             self.facts = Facts()
             self.names_used = {}
+            self.analyses_known = analyses or {}
+            self.analyses_used = {}  # entry -> (names, referenced templates), as store keeps them
             self.keys = {}  # page -> key, for the pages written once and fully
             self.linked = set()  # pages reused without rendering (paths in the staging folder)
             self.rendered = 0
@@ -88,15 +91,28 @@ def keyed_writer(last_site, static_key, noted, use_keys=True):
                         continue
                     seen.add(current)
                     source = environment.loader.get_source(environment, current)[0]
-                    tree = environment.parse(source)
-                    names |= jinja2.meta.find_undeclared_variables(tree)
-                    for referenced in jinja2.meta.find_referenced_templates(tree):
+                    undeclared, referenced_templates = self._analysis(environment, current, source)
+                    names |= set(undeclared)
+                    for referenced in referenced_templates:
                         if referenced is None:
                             names = None
                             break
                         waiting.append(referenced)
                 self.names_used[template.name] = names
             return self.names_used[template.name]
+
+        def _analysis(self, environment, name, source):
+            """(names read, templates referenced) of one template's
+            ``source``, from an earlier build if it had the same source
+            and build key (Jinja's settings, extensions and version)."""
+            entry = hashlib.sha256(f"{static_key}\0{name}\0{source}".encode("utf-8", "surrogatepass")).hexdigest()
+            found = self.analyses_used.get(entry) or self.analyses_known.get(entry)
+            if found is None:
+                tree = environment.parse(source)
+                found = (tuple(sorted(jinja2.meta.find_undeclared_variables(tree))),
+                         tuple(jinja2.meta.find_referenced_templates(tree)))
+            self.analyses_used[entry] = found
+            return found
 
         def render(self, template, localcontext):
             """The page's text, or None when it was reused from the last site."""

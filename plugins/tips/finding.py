@@ -8,12 +8,12 @@ inside. Each section is wrapped as ``<aside class="tipp" id="tipp">``
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
-from cases.model import TIP_HEADING_PATTERN
+from cases.model import SOURCE_POSITION, TIP_HEADING_PATTERN
 from cases.record import line_of_heading  # noqa: F401 (its home before the record had it)
 
 from . import light_html
@@ -32,7 +32,7 @@ class TipSection:
     heading_html: str
     body_html: str
     text: str
-    line: int | None = None  # of the heading in the source, where known
+    line: int | None = field(default=None, metadata=SOURCE_POSITION)  # of the heading in the source, where known
 
     @property
     def is_empty(self):
