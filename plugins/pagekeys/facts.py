@@ -43,7 +43,7 @@ PLUMBING = {"_context", "settings", "_cached_content"}
 # What a list does not show of a content: its body, the source's digest.
 BODY = {"_content", "record", "_summary_source"}
 # What a list does not show of a content's record (plugins/cases/record.py).
-RECORD_BODY = {"digest", "html", "search_text", "packed_search_text", "headings", "path"}
+RECORD_BODY = {"digest", "html", "search_text", "packed_search_text", "headings", "path", "problems", "markup_problems"}
 
 MAX_DEPTH = 12
 LONG = 50
