@@ -1,19 +1,24 @@
 """Pages rendered only when what they show changed (plugins/pagekeys):
 after each kind of edit, a build that reuses the last site's pages is
 byte for byte the site a build from scratch makes, the pages that show
-the edit changed, and after a body edit no other page was rendered."""
+the edit changed, and after a body edit no other page was rendered;
+likewise the feeds."""
 
 import json
 import re
 import shutil
 from pathlib import Path
+from urllib.parse import urlsplit
 
+import feedparser
+from bs4 import BeautifulSoup
 from test_build_cache import assert_same_site
 
 from sitebuild import SHARED_CACHE, build, copy_project, one_line, soup, text_of
 from sitetasks.output import replace_output
 
 RENDERED = re.compile(r"Seiten: (\d+) gerendert, (\d+) unverändert vom letzten Bau übernommen")
+FEEDS_MADE = re.compile(r"Feeds: (\d+) erzeugt, (\d+) unverändert vom letzten Bau übernommen")
 
 
 class Site:
@@ -24,6 +29,7 @@ class Site:
         self.project, self.scratch = project, scratch
         self.output = project / "output"
         self.content = project / "content"
+        self.feeds_made = None  # (feeds made, feeds reused) by the last build
 
     def build(self):
         """Build; return (pages rendered, pages reused)."""
@@ -34,6 +40,9 @@ class Site:
         replace_output(staging, self.output)
         counts = RENDERED.findall(one_line(result.stdout + result.stderr))
         assert len(counts) == 1, "no count of the pages rendered"
+        feeds = FEEDS_MADE.findall(one_line(result.stdout + result.stderr))
+        assert len(feeds) == 1, "no count of the feeds made"
+        self.feeds_made = tuple(int(n) for n in feeds[0])
         return tuple(int(n) for n in counts[0])
 
     def assert_as_from_scratch(self):
@@ -52,6 +61,25 @@ class Site:
 
     def identities(self):
         return {path: (path.stat().st_ino, path.stat().st_mtime_ns) for path in self.output.rglob("*.html")}
+
+    def feed_identities(self):
+        return {path: (path.stat().st_ino, path.stat().st_mtime_ns) for path in (self.output / "feeds").rglob("*.xml")}
+
+    def feed_entries(self):
+        """{feed: {entry's link (its path and fragment): its text}}, as a feed reader reads them."""
+        entries = {}
+        for path in self.feed_identities():
+            parsed = feedparser.parse(path.read_bytes())
+            assert parsed.entries, path
+            entries[path] = {urlsplit(entry.link)._replace(scheme="", netloc="").geturl(): entry_text(entry)
+                             for entry in parsed.entries}
+        return entries
+
+
+def entry_text(entry):
+    """An entry's full text: Atom's content, RSS's description."""
+    html = entry.content[0].value if entry.get("content") else entry.summary
+    return BeautifulSoup(html, "html.parser").get_text()
 
 
 def keys_files(site):
@@ -80,20 +108,36 @@ def test_pages_are_rendered_only_when_what_they_show_changed(tmp_path):
     rendered, reused = site.build()
     assert reused == 0
     all_pages = rendered
+    all_feeds = len(site.feed_identities())
+    assert site.feeds_made == (all_feeds, 0)
 
     # Nothing changed: no page rendered, every page the file it was.
-    before = site.identities()
+    before, feeds_before = site.identities(), site.feed_identities()
     assert site.build() == (0, all_pages)
     assert site.identities() == before
+    assert site.feeds_made == (0, all_feeds)
+    assert site.feed_identities() == feeds_before
 
     # One case's body (not its summary, title or tip): only its page is
     # rendered; a page edited by hand in output/ is made again as well.
     edit(site.case(2), "Es kam niemand (", "Es kam niemand, auch nicht am Abend (")
     hand_edited = site.page("fall/4")
     hand_edited.write_text(hand_edited.read_text(encoding="utf-8") + "<!-- von Hand -->", encoding="utf-8")
-    before = site.identities()
+    before, feeds_before = site.identities(), site.feed_identities()
     assert site.build() == (2, all_pages - 2)
     assert "Es kam niemand, auch nicht am Abend (wie im Kreisverkehr)." in text_of(soup(site.page("fall/2")))
+    # The feeds holding the case (all cases, its topics, the tips) are
+    # made again, the edit in each that has its text; no other feed.
+    feed_entries, feeds_after = site.feed_entries(), site.feed_identities()
+    holding = {path for path, entries in feed_entries.items() if any(urlsplit(link).path == "/fall/2/" for link in entries)}
+    feeds = site.output / "feeds"
+    assert {feeds / "alle.atom.xml", feeds / "alle.rss.xml", feeds / "thema" / "beschwerde.rss.xml"} <= holding
+    assert feeds / "thema" / "handwerk.atom.xml" not in holding
+    assert site.feeds_made == (len(holding), all_feeds - len(holding))
+    for path, entries in feed_entries.items():
+        if "/fall/2/" in entries:
+            assert "Es kam niemand, auch nicht am Abend" in entries["/fall/2/"], path
+    assert [path for path in feeds_before if path not in holding and feeds_after[path] != feeds_before[path]] == []
     assert "von Hand" not in site.page("fall/4").read_text(encoding="utf-8")
     unchanged = [path for path in before if path not in (site.page("fall/2"), site.page("fall/4"))]
     assert [path for path in unchanged if site.identities()[path] != before[path]] == []
@@ -163,6 +207,7 @@ def test_pages_are_rendered_only_when_what_they_show_changed(tmp_path):
          '<p class="site-footer__note">Schlüsselprobe · ')
     rendered, reused = site.build()
     assert reused == 0
+    assert site.feeds_made[1] == 0
     footer = text_of(soup(site.page("impressum")).find("footer"))
     assert "Schlüsselprobe · " in footer and "Fall um Fall:" in footer
     site.assert_as_from_scratch()

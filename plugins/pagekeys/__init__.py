@@ -7,9 +7,9 @@ of writer.py: each page gets a key over everything it shows (facts.py)
 and the build's key (plugins/buildcache: settings, theme, plugins,
 installed versions); a page whose key and last site's file are those
 noted by the last build (store.py, in CACHE_PATH) is a hard link to that
-file, not rendered. ``PAGE_KEYS = False`` renders every page (the bench's
-figure without this lever); without ``LAST_SITE_PATH`` Pelican's own
-writer writes every page.
+file, not rendered; a feed likewise. ``PAGE_KEYS = False`` renders
+every page and feed (the bench's figure without this lever); without
+``LAST_SITE_PATH`` Pelican's own writer writes every page.
 """
 
 import logging
@@ -73,6 +73,7 @@ def keep_keys(pelican):
     if instance is None:
         return
     logger.info("Seiten: %d gerendert, %d unverändert vom letzten Bau übernommen", instance.rendered, instance.reused)
+    logger.info("Feeds: %d erzeugt, %d unverändert vom letzten Bau übernommen", instance.feeds_made, instance.feeds_reused)
     if instance.use_keys:
         store.save(keys_file, instance.noted_now())
         store.save_analyses(store.analyses_file(instance.settings["CACHE_PATH"]),

@@ -10,6 +10,12 @@ becomes a link (an unchanged page keeps its inode and mtime). The last
 site is never written through: a page is linked only once it is
 finished, and a page written a second time is unlinked first. Links need
 one file system; elsewhere every page is rendered and written.
+
+Feeds are keyed the same way (write_feed): a feed shows its items in
+full, so each item counts as a page's own content does, with what the
+feed's title, addresses and language are made from. A reused feed is not
+made at all: neither ``feed_generated`` nor ``feed_written`` is sent for
+it (its listeners' code is in the build's key, see plugins/buildcache).
 """
 
 import contextlib
@@ -31,6 +37,11 @@ logger = logging.getLogger(__name__)
 
 # Names every page's context has besides what its template reads.
 ALWAYS = ("output_file", "localsiteurl")
+# What a feed takes from the context besides its items: Pelican's feed
+# writer (_create_new_feed, write_feed: title, addresses, description)
+# and plugins/feeds (the language, the description it falls back to).
+# Everything else it reads is a setting, in the build's key.
+FEED_CONTEXT = ("SITENAME", "SITESUBTITLE", "SITEURL", "FEED_DOMAIN", "DEFAULT_LANG")
 
 
 def keyed_writer(last_site, static_key, noted, use_keys=True, analyses=None):
@@ -56,6 +67,8 @@ def keyed_writer(last_site, static_key, noted, use_keys=True, analyses=None):
             self.keys = {}  # page -> key, for the pages written once and fully
             self.linked = set()  # pages reused without rendering (paths in the staging folder)
             self.rendered = 0
+            self.feeds_made = 0
+            self.feeds_reused = 0
             self.shown = set()
             self.pending = (None, None)
 
@@ -127,6 +140,8 @@ def keyed_writer(last_site, static_key, noted, use_keys=True, analyses=None):
             if key is None or path in self._written_files or page in self.keys:
                 self.keys.pop(page, None)  # written twice: no key fits it
             elif self._reuse(page, key, path):
+                self.linked.add(path)
+                self.reused += 1
                 return None
             self.rendered += 1
             logger.debug("Seite %s wird gerendert", page)
@@ -144,18 +159,61 @@ def keyed_writer(last_site, static_key, noted, use_keys=True, analyses=None):
             os.makedirs(os.path.dirname(path), exist_ok=True)
             if not _linked(previous, path):
                 return False
-            self.linked.add(path)
             self.keys[page] = key
-            self.reused += 1
             return True
+
+        def write_feed(self, elements, context, path=None, url=None, feed_type="atom",
+                       override_output=False, feed_title=None):
+            """Pelican's feed, or None when the last site's file was reused."""
+            arguments = (elements, context, path, url, feed_type, override_output, feed_title)
+            if not path:  # only the feed object asked for: nothing to reuse
+                return super().write_feed(*arguments)
+            filename = sanitised_join(self.output_path, path)
+            feed = os.path.relpath(filename, self.output_path)
+            try:
+                key = self.feed_key(*arguments) if use_keys else None
+            except Unknown as error:
+                logger.debug("Feed %s ohne Schlüssel: %s", feed, error)
+                key = None
+            if key is None or filename in self._written_files or feed in self.keys:
+                self.keys.pop(feed, None)  # written twice: no key fits it
+            elif self._reuse(feed, key, filename):
+                self._note_written(filename, override_output)
+                self.feeds_reused += 1
+                return None
+            self.feeds_made += 1
+            logger.debug("Feed %s wird erzeugt", feed)
+            # Its key is noted once the file is written in full (_open_w).
+            self.pending = (feed, key)
+            try:
+                return super().write_feed(*arguments)
+            finally:
+                self.pending = (None, None)
+
+        def feed_key(self, elements, context, path, url, feed_type, override_output, feed_title):
+            digest = hashlib.sha256(static_key.encode())
+            of = self.facts.of
+            digest.update(f"\0feed\0{of((feed_type, path, url, feed_title, override_output))}\0".encode(
+                "utf-8", "surrogatepass"))
+            for name in FEED_CONTEXT:
+                text = of(context[name]) if name in context else "-"
+                digest.update(f"{name}:{text}\0".encode("utf-8", "surrogatepass"))
+            # The items the feed shows, as Pelican's writer picks them, each in full.
+            for element in elements[: self.settings["FEED_MAX_ITEMS"]]:
+                digest.update(f"item:{of(element, SHOWN)}\0".encode("utf-8", "surrogatepass"))
+            return digest.hexdigest()
+
+        def _note_written(self, filename, override):
+            """Pelican's bookkeeping of a file written (or reused) for this build."""
+            self._written_files.add(filename)
+            if override:
+                self._overridden_files.add(filename)
 
         def _open_w(self, filename, encoding, override=False):
             if filename in self.linked:
                 # Reused: Pelican's bookkeeping, and nothing to write.
                 self.linked.discard(filename)
-                self._written_files.add(filename)
-                if override:
-                    self._overridden_files.add(filename)
+                self._note_written(filename, override)
                 return io.StringIO()
             page, key = self.pending
             self.pending = (None, None)
@@ -219,6 +277,11 @@ class _SettlingPage(io.StringIO):
             if self.on_close is not None:
                 self.on_close()
         super().close()
+
+    def __exit__(self, kind, *details):
+        if kind is not None:
+            self.on_close = None  # not written in full (a feed failing midway): no key
+        return super().__exit__(kind, *details)
 
 
 def _same_file(path, data):
