@@ -644,17 +644,16 @@ def goal_rows(results):
         f"Karten {_figure(results, 'share cards, per card (ms)', 'ms')} je Karte",
         "–", per_card <= 16, "Zeichnen und Kodieren je Karte")
     same = _median(results, "invoke build, nothing changed/bare")
-    same = _median(results, "invoke build, nothing changed/bare")
     pelican_run = _median(results, PELICAN_RUN_KEY)
-    run_share = f"davon Pelicans Lauf {_figure(results, PELICAN_RUN_KEY)}, " if pelican_run is not None else ""
     bare = _median(results, "bare Pelican (s)")
     start = _median(results, START_KEY)
-    start_share = f"Python-Start und Importe allein {_figure(results, START_KEY)}, " if start is not None else ""
+    start_share = f", allein Python-Start und Importe brauchen {_figure(results, START_KEY)}" if start is not None else ""
+    run_share = f"Pelicans Lauf darin {_figure(results, PELICAN_RUN_KEY)}: " if pelican_run is not None else "Pelicans Lauf: "
     row("nichts geändert (invoke build)", "≤ 0,2 ×", _figure(results, "invoke build, nothing changed (s)"),
         _ratio(results, "invoke build, nothing changed/bare"), same <= 0.2,
-        f"0,2 × sind {_number(0.2 * bare)} s; {start_share}{run_share}in dem keine Seite gerendert wird "
-        "(Schlüssel je Seite), aber Pelican jeden Fall aus seinem Cache liest, alle Generatoren laufen, "
-        "jede Seite ihren Schlüssel bekommt und als Link in den neuen Ordner kommt")
+        f"0,2 × sind {_number(0.2 * bare)} s{start_share}; {run_share}keine Seite wird gerendert (Schlüssel je Seite), "
+        "aber Pelican liest jeden Fall aus seinem Cache, alle Generatoren laufen, jede Seite bekommt ihren Schlüssel "
+        "und kommt als Link in den neuen Ordner")
     edited = _median(results, "invoke build, one case edited/bare")
     for_the_case = _median(results, "invoke build, one case edited (s)") - _median(results, "invoke build, nothing changed (s)")
     row("ein Fall bearbeitet, invoke build", "≤ 0,3 ×", _figure(results, "invoke build, one case edited (s)"),
