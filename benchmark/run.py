@@ -98,8 +98,7 @@ def task_seconds(folder, task, round_number, *, edit=True, env=None):
 
 # What every `invoke build` costs before it reads a case: Python, invoke
 # with the tasks, Pelican and every plugin of the site imported.
-IMPORTS = ("import sys; sys.path[:0] = ['plugins']; import tasks, pelican, pelican.generators; "
-           "from pelicanconf import PLUGINS; [__import__(name) for name in PLUGINS]")
+IMPORTS = "import tasks, pelican, pelican.generators; from pelicanconf import PLUGINS; [__import__(name) for name in PLUGINS]"
 START_KEY = "Python start and imports of a build (s)"
 
 
